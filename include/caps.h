@@ -1,0 +1,25 @@
+/* Capabilities (libcap-ng): torgate holds three in its permitted set, raises
+ * them into the effective set only around the steps that need them, and
+ * COMMAND starts with none in any set. */
+#ifndef TORGATE_CAPS_H
+#define TORGATE_CAPS_H
+
+#include <stdbool.h>
+
+/* Keeps CAP_SYS_ADMIN, CAP_NET_ADMIN and CAP_SETPCAP permitted, none effective;
+ * dies with a fix-it line if the binary was not given them. */
+void caps_init(void);
+/* Effective = permitted, for one privileged step; caps_lower() undoes it. */
+void caps_raise(void);
+void caps_lower(void);
+/* caps_raise() for cleanup paths, which must not die: false on failure. */
+bool caps_try_raise(void);
+/* The launcher, once the sandbox runs, keeps only CAP_NET_ADMIN (permitted),
+ * to delete the sandbox's veth when COMMAND exits. */
+void caps_keep_net_admin_only(void);
+/* Empties every set (effective, permitted, inheritable, ambient, bounding),
+ * locks the securebits so that uid 0 gains nothing on exec, and checks the
+ * result; dies if any capability is left. */
+void caps_drop_all(void);
+
+#endif

@@ -1,0 +1,45 @@
+/* torgate.conf: where Tor listens, which addresses sandboxes get, and where the
+ * clearnet resolvers are listed. */
+#ifndef TORGATE_CONFIG_H
+#define TORGATE_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct endpoint4 {
+    uint32_t addr; /* host byte order */
+    uint16_t port;
+};
+
+struct prefix4 {
+    uint32_t addr; /* host byte order, host bits zero */
+    unsigned len;
+};
+
+struct torgate_config {
+    struct endpoint4 trans_port;
+    struct endpoint4 dns_port;
+    struct endpoint4 socks_port;
+    struct prefix4 pool;
+    char *clearnet_resolv_conf;
+};
+
+/* Tails' defaults (TransPort 9040, DNSPort 5353, SocksPort 9050). */
+void config_set_defaults(struct torgate_config *cfg);
+/* Reads one torgate.conf over the defaults; false with *err naming file:line. */
+bool config_load(struct torgate_config *cfg, FILE *file, const char *name, char **err);
+bool config_load_string(struct torgate_config *cfg, const char *text, const char *name, char **err);
+/* Checks that hold across keys (the pool avoids Tor's automap range, ...). */
+bool config_validate(const struct torgate_config *cfg, const char *name, char **err);
+void config_clear(struct torgate_config *cfg);
+
+/* Value parsers, shared with profiles and unit-tested on their own. */
+bool parse_endpoint4(const char *value, void *target, char **why);
+bool parse_prefix4(const char *value, void *target, char **why);
+bool parse_path(const char *value, void *target, char **why);
+
+/* "a.b.c.d" of a host-order address, in a static buffer per call site. */
+const char *format_addr4(uint32_t addr, char buf[16]);
+
+#endif

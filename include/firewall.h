@@ -1,0 +1,14 @@
+/* The host side of the wall: torgate's nftables table, applied with libnftables. */
+#ifndef TORGATE_FIREWALL_H
+#define TORGATE_FIREWALL_H
+
+#include "config.h"
+
+/* Creates or refreshes table inet torgate in one transaction. Needs
+ * CAP_NET_ADMIN effective. Dies with nft's first error line on failure. */
+void firewall_install(const struct torgate_config *cfg);
+
+/* Adds ifname to forward_guard; see ruleset.h. */
+void firewall_guard_forwarding(const char *ifname);
+
+#endif

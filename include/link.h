@@ -1,0 +1,35 @@
+/* Links, addresses and routes (libnl-route-3), on both ends of a sandbox's veth. */
+#ifndef TORGATE_LINK_H
+#define TORGATE_LINK_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "pool.h"
+#include "profile.h"
+
+struct nl_sock;
+
+/* A NETLINK_ROUTE socket in the caller's current network namespace. */
+struct nl_sock *netlink_open(void);
+void netlink_close(struct nl_sock **sk);
+#define autonetlink __attribute__((cleanup(netlink_close)))
+
+/* Host side. Claims the lowest free slot by creating its veth "tgN" (with
+ * NLM_F_EXCL, so two launchers never share one), the peer born as eth0 inside
+ * the network namespace of sandbox_pid; then gives the host end its gateway
+ * address, its per-link settings and brings it up. Dies if the pool is full. */
+void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sandbox_pid, enum net_mode mode,
+                      struct slot *slot);
+/* Deletes the veth (both ends); a link already gone is fine. */
+void host_link_delete(struct nl_sock *sk, const char *ifname);
+/* Clearnet: turns IPv4 forwarding on for the uplinks (the links of the default
+ * routes) that have it off, each first put in the firewall's forward_guard. */
+void uplinks_enable_forwarding(struct nl_sock *sk);
+
+/* Sandbox side, inside its network namespace: lo and eth0 up, eth0's
+ * address, and the default route via the gateway. */
+void sandbox_link_configure(const struct slot *slot);
+
+#endif

@@ -1,0 +1,25 @@
+/* torgate's nftables table, "inet torgate", as text for libnftables.
+ *
+ * The rules match sandboxes by link name ("tg*") and link group (tor or
+ * clearnet), never one by one: their number and per-packet cost stay the same
+ * however many sandboxes run, and the table never needs per-sandbox cleanup.
+ * A link that is not in the clearnet group gets the tor rules, so anything
+ * unexpected is treated the strict way. */
+#ifndef TORGATE_RULESET_H
+#define TORGATE_RULESET_H
+
+#include "config.h"
+
+#define FIREWALL_TABLE "torgate"
+#define LINK_GROUP_TOR 0x74670001u
+#define LINK_GROUP_CLEARNET 0x74670002u
+
+/* The whole table as one atomic transaction: creates what is missing and
+ * replaces every chain's rules, keeping the forward_guard set's elements. */
+char *ruleset_render(const struct torgate_config *cfg);
+
+/* Adds an uplink to forward_guard: forwarding that torgate turned on there
+ * carries clearnet sandboxes' traffic and nothing else. */
+char *ruleset_render_guard(const char *ifname);
+
+#endif

@@ -1,0 +1,30 @@
+/* Table-driven INI files (libinih): one schema per kind of file, so that
+ * torgate.conf and profiles share one parser and one set of error messages. */
+#ifndef TORGATE_SETTINGS_H
+#define TORGATE_SETTINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Parses value into the field at target; on failure returns false and sets
+ * *why to a malloc'd phrase such as "expected ADDR:PORT". */
+typedef bool (*setting_parser)(const char *value, void *target, char **why);
+
+struct setting {
+    const char *section;
+    const char *key;
+    setting_parser parse;
+    size_t offset; /* of the field in the struct being filled */
+};
+
+/* Reads an INI stream against a schema. Unknown sections or keys, duplicates
+ * and bad values are errors: returns false with *err = "NAME:LINE: what". */
+bool settings_load(FILE *file, const char *name, const struct setting *schema, size_t n_settings,
+                   void *target, char **err);
+
+/* Same, from a string (unit tests, fuzzing). */
+bool settings_load_string(const char *text, const char *name, const struct setting *schema,
+                          size_t n_settings, void *target, char **err);
+
+#endif

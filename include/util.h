@@ -1,0 +1,59 @@
+/* Shared helpers: the one error idiom and the cleanup attributes. */
+#ifndef TORGATE_UTIL_H
+#define TORGATE_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* torgate's own failures exit with 125, like env(1) and timeout(1); 126 and 127
+ * mean COMMAND could not be run or was not found, as a shell reports them. */
+enum {
+    EXIT_TORGATE = 125,
+    EXIT_CANNOT_RUN = 126,
+    EXIT_NOT_FOUND = 127,
+};
+
+/* Print "torgate: MESSAGE" (one line) and exit with EXIT_TORGATE.
+ * die_with_error() appends ": strerror(errno)". In a sandbox process set up
+ * by report_errors_to() the line goes to the launcher instead, which prints it. */
+__attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
+__attribute__((noreturn, format(printf, 1, 2))) void die_with_error(const char *fmt, ...);
+__attribute__((noreturn, format(printf, 2, 3))) void die_with_status(int status, const char *fmt, ...);
+
+/* From now on die*() in this process writes "<status byte><message>" to fd and
+ * calls _exit(): used by the processes forked for the sandbox, whose errors the
+ * launcher prints so that the user sees exactly one line. */
+void report_errors_to(int fd);
+
+/* -v: progress lines on stderr. */
+extern bool verbose;
+__attribute__((format(printf, 1, 2))) void debug(const char *fmt, ...);
+
+void *xcalloc(size_t n, size_t size);
+char *xstrdup(const char *s);
+__attribute__((format(printf, 1, 2))) char *xasprintf(const char *fmt, ...);
+
+/* write(2) all of buf, retrying on EINTR and short writes. */
+bool write_all(int fd, const void *buf, size_t len);
+/* read(2) exactly len bytes; false on EOF or error. */
+bool read_all(int fd, void *buf, size_t len);
+
+/* Cleanup attributes, so that every early return frees what it holds. */
+static inline void cleanup_freep(void *p) { free(*(void **)p); }
+static inline void cleanup_closep(int *fd) { if (*fd >= 0) close(*fd); }
+static inline void cleanup_fclosep(FILE **f) { if (*f) fclose(*f); }
+#define autofree __attribute__((cleanup(cleanup_freep)))
+#define autoclose __attribute__((cleanup(cleanup_closep)))
+#define autofclose __attribute__((cleanup(cleanup_fclosep)))
+
+/* Hand a resource out of a cleanup-attributed variable. */
+#define steal_pointer(pp) ({ __typeof__(*(pp)) _p = *(pp); *(pp) = NULL; _p; })
+#define steal_fd(fdp) ({ int _fd = *(fdp); *(fdp) = -1; _fd; })
+
+#define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

@@ -1,0 +1,89 @@
+/* libcap-ng wrappers: the only place that changes torgate's capabilities. */
+#include "caps.h"
+
+#include <errno.h>
+#include <sys/prctl.h>
+
+#include <cap-ng.h>
+
+#include "util.h"
+
+static const unsigned int needed_caps[] = {CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_SETPCAP};
+
+static void apply_or_die(capng_select_t set, const char *what)
+{
+    int rc = capng_apply(set);
+    if (rc != 0)
+        die("cannot %s (libcap-ng error %d)", what, rc);
+}
+
+void caps_init(void)
+{
+    if (capng_get_caps_process() != 0)
+        die_with_error("cannot read torgate's capabilities");
+    for (size_t i = 0; i < N_ELEMENTS(needed_caps); i++) {
+        if (!capng_have_capability(CAPNG_PERMITTED, needed_caps[i]))
+            die("torgate lacks %s: install it with 'make install' (which runs setcap "
+                "cap_net_admin,cap_sys_admin,cap_setpcap+p) or run it as root",
+                capng_capability_to_name(needed_caps[i]));
+    }
+    capng_clear(CAPNG_SELECT_CAPS);
+    for (size_t i = 0; i < N_ELEMENTS(needed_caps); i++)
+        capng_update(CAPNG_ADD, CAPNG_PERMITTED, needed_caps[i]);
+    apply_or_die(CAPNG_SELECT_CAPS, "reduce torgate's capabilities");
+}
+
+bool caps_try_raise(void)
+{
+    for (size_t i = 0; i < N_ELEMENTS(needed_caps); i++)
+        if (capng_have_capability(CAPNG_PERMITTED, needed_caps[i]))
+            capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, needed_caps[i]);
+    return capng_apply(CAPNG_SELECT_CAPS) == 0;
+}
+
+void caps_raise(void)
+{
+    if (!caps_try_raise())
+        die("cannot raise capabilities");
+}
+
+void caps_lower(void)
+{
+    for (size_t i = 0; i < N_ELEMENTS(needed_caps); i++)
+        capng_update(CAPNG_DROP, CAPNG_EFFECTIVE, needed_caps[i]);
+    apply_or_die(CAPNG_SELECT_CAPS, "lower capabilities");
+}
+
+void caps_keep_net_admin_only(void)
+{
+    capng_clear(CAPNG_SELECT_CAPS);
+    capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_NET_ADMIN);
+    apply_or_die(CAPNG_SELECT_CAPS, "drop capabilities");
+}
+
+static void check_no_capabilities(void)
+{
+    if (capng_get_caps_process() != 0)
+        die_with_error("cannot read capabilities after dropping them");
+    if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
+        die("capabilities remain after dropping them; not running the command");
+    for (unsigned long cap = 0; cap < 64; cap++) { /* beyond the header: newer kernels */
+        if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+            die("capability %lu remains in the bounding set; not running the command", cap);
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0) == 1)
+            die("capability %lu remains in the ambient set; not running the command", cap);
+    }
+}
+
+void caps_drop_all(void)
+{
+    caps_raise(); /* the bounding set and securebits need CAP_SETPCAP */
+    int rc = capng_lock();
+    if (rc != 0)
+        die("cannot lock securebits (libcap-ng error %d)", rc);
+    capng_clear(CAPNG_SELECT_ALL);
+    apply_or_die(CAPNG_SELECT_ALL, "drop every capability");
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        die_with_error("cannot set no_new_privs");
+    check_no_capabilities();
+}

@@ -1,0 +1,177 @@
+/* torgate.conf: schema, value parsers and cross-key checks. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "settings.h"
+#include "util.h"
+
+/* Tor's VirtualAddrNetworkIPv4 as shipped in etc/torrc: automapped names land
+ * there, so sandbox addresses must never fall inside it. */
+#define AUTOMAP_NET 0x0AC00000u /* 10.192.0.0 */
+#define AUTOMAP_LEN 10u
+
+static const struct setting config_schema[] = {
+    {"tor", "trans-port", parse_endpoint4, offsetof(struct torgate_config, trans_port)},
+    {"tor", "dns-port", parse_endpoint4, offsetof(struct torgate_config, dns_port)},
+    {"tor", "socks-port", parse_endpoint4, offsetof(struct torgate_config, socks_port)},
+    {"network", "pool", parse_prefix4, offsetof(struct torgate_config, pool)},
+    {"clearnet", "resolv-conf", parse_path, offsetof(struct torgate_config, clearnet_resolv_conf)},
+};
+
+void config_set_defaults(struct torgate_config *cfg)
+{
+    *cfg = (struct torgate_config){
+        .trans_port = {0x7F000001u, 9040},
+        .dns_port = {0x7F000001u, 5353},
+        .socks_port = {0x7F000001u, 9050},
+        .pool = {0x0A760000u, 16}, /* 10.118.0.0/16 */
+        .clearnet_resolv_conf = xstrdup(TORGATE_SYSCONFDIR "/torgate/clearnet-resolv.conf"),
+    };
+}
+
+void config_clear(struct torgate_config *cfg)
+{
+    free(cfg->clearnet_resolv_conf);
+    cfg->clearnet_resolv_conf = NULL;
+}
+
+bool config_load(struct torgate_config *cfg, FILE *file, const char *name, char **err)
+{
+    return settings_load(file, name, config_schema, N_ELEMENTS(config_schema), cfg, err);
+}
+
+bool config_load_string(struct torgate_config *cfg, const char *text, const char *name, char **err)
+{
+    return settings_load_string(text, name, config_schema, N_ELEMENTS(config_schema), cfg, err);
+}
+
+static bool overlaps(struct prefix4 a, uint32_t b_addr, unsigned b_len)
+{
+    unsigned len = a.len < b_len ? a.len : b_len;
+    uint32_t mask = len ? ~0u << (32 - len) : 0;
+    return (a.addr & mask) == (b_addr & mask);
+}
+
+bool config_validate(const struct torgate_config *cfg, const char *name, char **err)
+{
+    static const struct {
+        uint32_t addr;
+        unsigned len;
+        const char *what;
+    } reserved[] = {
+        {AUTOMAP_NET, AUTOMAP_LEN, "Tor's automap range 10.192.0.0/10"},
+        {0x7F000000u, 8, "loopback 127.0.0.0/8"},
+        {0x00000000u, 8, "0.0.0.0/8"},
+        {0xA9FE0000u, 16, "link-local 169.254.0.0/16"},
+        {0xE0000000u, 3, "multicast and reserved 224.0.0.0/3"},
+    };
+    for (size_t i = 0; i < N_ELEMENTS(reserved); i++) {
+        if (overlaps(cfg->pool, reserved[i].addr, reserved[i].len)) {
+            *err = xasprintf("%s: [network] pool overlaps %s: choose another private range", name,
+                             reserved[i].what);
+            return false;
+        }
+    }
+    return true;
+}
+
+const char *format_addr4(uint32_t addr, char buf[16])
+{
+    struct in_addr in = {htonl(addr)};
+    return inet_ntop(AF_INET, &in, buf, 16);
+}
+
+static bool parse_addr4(const char *text, uint32_t *addr)
+{
+    struct in_addr in;
+    if (inet_pton(AF_INET, text, &in) != 1)
+        return false;
+    *addr = ntohl(in.s_addr);
+    return true;
+}
+
+static bool parse_uint(const char *text, unsigned long max, unsigned long *out)
+{
+    if (*text < '0' || *text > '9')
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno || *end || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool parse_endpoint4(const char *value, void *target, char **why)
+{
+    struct endpoint4 *ep = target;
+    char buf[64];
+    const char *colon = strrchr(value, ':');
+    unsigned long port;
+
+    if (!colon || (size_t)(colon - value) >= sizeof buf) {
+        *why = xstrdup("expected IPv4-ADDRESS:PORT, such as 127.0.0.1:9040");
+        return false;
+    }
+    memcpy(buf, value, (size_t)(colon - value));
+    buf[colon - value] = '\0';
+    if (!parse_addr4(buf, &ep->addr)) {
+        *why = xasprintf("'%s' is not an IPv4 address", buf);
+        return false;
+    }
+    if (!parse_uint(colon + 1, 65535, &port) || port == 0) {
+        *why = xstrdup("port must be a number from 1 to 65535");
+        return false;
+    }
+    ep->port = (uint16_t)port;
+    return true;
+}
+
+bool parse_prefix4(const char *value, void *target, char **why)
+{
+    struct prefix4 *p = target;
+    char buf[64];
+    const char *slash = strchr(value, '/');
+    unsigned long len;
+
+    if (!slash || (size_t)(slash - value) >= sizeof buf) {
+        *why = xstrdup("expected an IPv4 CIDR such as 10.118.0.0/16");
+        return false;
+    }
+    memcpy(buf, value, (size_t)(slash - value));
+    buf[slash - value] = '\0';
+    if (!parse_addr4(buf, &p->addr)) {
+        *why = xasprintf("'%s' is not an IPv4 address", buf);
+        return false;
+    }
+    /* A sandbox takes a /30: the pool must hold at least one. */
+    if (!parse_uint(slash + 1, 30, &len) || len < 8) {
+        *why = xstrdup("prefix length must be from 8 to 30");
+        return false;
+    }
+    p->len = (unsigned)len;
+    uint32_t mask = ~0u << (32 - p->len);
+    if (p->addr & ~mask) {
+        *why = xstrdup("host bits are set; give the network address");
+        return false;
+    }
+    return true;
+}
+
+bool parse_path(const char *value, void *target, char **why)
+{
+    char **path = target;
+    if (value[0] != '/' || strlen(value) >= PATH_MAX) {
+        *why = xstrdup("expected an absolute path");
+        return false;
+    }
+    free(*path);
+    *path = xstrdup(value);
+    return true;
+}

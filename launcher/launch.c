@@ -1,0 +1,142 @@
+/* The launcher: the host side of a sandbox, from firewall to exit status. */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "caps.h"
+#include "firewall.h"
+#include "link.h"
+#include "util.h"
+
+/* What exit() must undo if the launcher dies after creating it. */
+static struct {
+    pid_t child;
+    struct nl_sock *sk;
+    char ifname[16];
+} made;
+
+static void undo_made(void)
+{
+    if (made.child > 0) {
+        kill(made.child, SIGKILL);
+        while (waitpid(made.child, NULL, 0) < 0 && errno == EINTR)
+            ;
+        made.child = 0;
+    }
+    if (made.sk && made.ifname[0]) {
+        if (caps_try_raise())
+            host_link_delete(made.sk, made.ifname);
+        made.ifname[0] = '\0';
+    }
+}
+
+static int wait_status(pid_t pid)
+{
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return EXIT_TORGATE;
+    made.child = 0;
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return WEXITSTATUS(status);
+}
+
+/* Reads the sandbox's error channel to EOF. Returns true when COMMAND was
+ * exec'd; otherwise prints the sandbox's error line and sets *status. */
+static bool command_started(int error_fd, int *status)
+{
+    char buf[2048];
+    size_t len = 0;
+    for (;;) {
+        ssize_t n = read(error_fd, buf + len, sizeof buf - 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || (len += (size_t)n) == sizeof buf - 1)
+            break;
+    }
+    if (len == 0)
+        return true;
+    buf[len] = '\0';
+    *status = (unsigned char)buf[0];
+    fprintf(stderr, "torgate: %s\n", buf + 1);
+    return false;
+}
+
+static pid_t start_sandbox(const struct sandbox_plan *plan, struct sandbox_channel *mine)
+{
+    int ready[2], slot[2], error[2];
+    if (pipe2(ready, O_CLOEXEC) || pipe2(slot, O_CLOEXEC) || pipe2(error, O_CLOEXEC))
+        die_with_error("cannot create pipes");
+    /* Children of this process are born in a new PID namespace; the launcher
+     * itself stays where it is. */
+    if (unshare(CLONE_NEWPID) != 0)
+        die_with_error("cannot create a PID namespace");
+    pid_t pid = fork();
+    if (pid < 0)
+        die_with_error("cannot fork the sandbox");
+    if (pid == 0) {
+        close(ready[0]);
+        close(slot[1]);
+        close(error[0]);
+        sandbox_main(plan, (struct sandbox_channel){ready[1], slot[0], error[1]});
+    }
+    close(ready[1]);
+    close(slot[0]);
+    close(error[1]);
+    *mine = (struct sandbox_channel){ready[0], slot[1], error[0]};
+    return pid;
+}
+
+/* The sandbox failed during setup: its own line says why. */
+__attribute__((noreturn)) static void sandbox_failed(int error_fd)
+{
+    int status = EXIT_TORGATE;
+    if (command_started(error_fd, &status))
+        die("the sandbox process died during setup");
+    exit(status);
+}
+
+int launch(const struct sandbox_plan *plan)
+{
+    atexit(undo_made);
+    signal(SIGPIPE, SIG_IGN); /* a sandbox that dies makes writes fail, not kill us */
+
+    caps_raise();
+    /* The table goes in before any link it governs exists. */
+    firewall_install(plan->cfg);
+    made.sk = netlink_open();
+    if (plan->profile->mode == MODE_CLEARNET)
+        uplinks_enable_forwarding(made.sk);
+
+    struct sandbox_channel ch;
+    made.child = start_sandbox(plan, &ch);
+    char ready;
+    if (!read_all(ch.ready_fd, &ready, 1))
+        sandbox_failed(ch.error_fd);
+
+    struct slot slot;
+    host_link_create(made.sk, &plan->cfg->pool, made.child, plan->profile->mode, &slot);
+    memcpy(made.ifname, slot.host_ifname, sizeof made.ifname);
+    caps_lower();
+    if (!write_all(ch.slot_fd, &slot, sizeof slot))
+        sandbox_failed(ch.error_fd);
+    close(ch.slot_fd);
+
+    int status;
+    if (!command_started(ch.error_fd, &status))
+        exit(status);
+    close(ch.error_fd);
+    close(ch.ready_fd);
+
+    caps_keep_net_admin_only();
+    relay_signals_to(made.child);
+    status = wait_status(made.child);
+    undo_made();
+    return status;
+}

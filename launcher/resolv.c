@@ -1,0 +1,99 @@
+/* What a sandbox finds in /etc/resolv.conf. */
+#include "sandbox.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
+#include "util.h"
+
+char *resolv_conf_render(const struct sandbox_plan *plan, const struct slot *slot)
+{
+    if (plan->profile->mode == MODE_CLEARNET)
+        return xstrdup(plan->clearnet_resolvers);
+    char gw[16];
+    /* Tor's DNSPort, reached at the gateway; glibc asks nothing else. */
+    return xasprintf("# torgate: DNS through Tor's DNSPort\nnameserver %s\n", format_addr4(slot->gateway, gw));
+}
+
+static bool nameserver_line(const char *line, char addr[64])
+{
+    return sscanf(line, " nameserver %63s", addr) == 1;
+}
+
+bool clearnet_resolvers_parse(const char *text, const char *path, char **lines, char **err)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    if (!mem)
+        die("out of memory");
+    fputs("# torgate: the clearnet resolvers\n", mem);
+    int lineno = 0, found = 0;
+    bool ok = true;
+    for (const char *p = text; *p && ok;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        autofree char *line = strndup(p, n);
+        char addr[64];
+        struct in_addr in;
+        lineno++;
+        p += n + (nl ? 1 : 0);
+        if (!line)
+            die("out of memory");
+        if (!nameserver_line(line, addr))
+            continue;
+        if (inet_pton(AF_INET, addr, &in) != 1)
+            continue; /* IPv6 resolvers: IPv6 is off in sandboxes */
+        if ((ntohl(in.s_addr) >> 24) == 127) {
+            *err = xasprintf("%s:%d: nameserver %s is on the host's loopback, which a clearnet sandbox cannot "
+                             "reach: name the network's resolvers (for systemd-resolved, use "
+                             "/run/systemd/resolve/resolv.conf)",
+                             path, lineno, addr);
+            ok = false;
+            break;
+        }
+        fprintf(mem, "nameserver %s\n", addr);
+        found++;
+    }
+    fclose(mem);
+    if (ok && !found) {
+        *err = xasprintf("%s: names no IPv4 nameserver for clearnet sandboxes", path);
+        ok = false;
+    }
+    if (!ok) {
+        free(out);
+        return false;
+    }
+    *lines = out;
+    return true;
+}
+
+char *clearnet_resolvers_read(const char *path)
+{
+    autoclose int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        die_with_error("cannot read the clearnet resolvers file %s (set [clearnet] resolv-conf in torgate.conf)",
+                       path);
+    char buf[16384];
+    size_t len = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            die_with_error("cannot read %s", path);
+        if (n == 0)
+            break;
+        len += (size_t)n;
+        if (len == sizeof buf - 1)
+            die("%s is larger than %zu bytes; it is not a resolv.conf", path, sizeof buf - 1);
+    }
+    buf[len] = '\0';
+    char *lines = NULL;
+    autofree char *err = NULL;
+    if (!clearnet_resolvers_parse(buf, path, &lines, &err))
+        die("%s", err);
+    return lines;
+}

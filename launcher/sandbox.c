@@ -1,0 +1,53 @@
+/* The sandbox's first process: its namespaces, network and mounts. */
+#include "sandbox.h"
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+
+#include "caps.h"
+#include "link.h"
+#include "sysctl.h"
+#include "util.h"
+
+/* Per network namespace: IPv6 off (Tor does not carry it), Packetization
+ * Layer PMTUD on (Tor drops ICMP, so classic PMTUD is broken), and no
+ * automatic conntrack helpers on kernels that still have that switch. */
+static void network_sysctls(void)
+{
+    sysctl_write_optional("net/ipv6/conf/all/disable_ipv6", "1");
+    sysctl_write_optional("net/ipv6/conf/default/disable_ipv6", "1");
+    sysctl_write_optional("net/ipv6/conf/lo/disable_ipv6", "1");
+    sysctl_write_optional("net/ipv6/conf/" SANDBOX_IFNAME "/disable_ipv6", "1");
+    sysctl_write("net/ipv4/tcp_mtu_probing", "1");
+    sysctl_write_optional("net/netfilter/nf_conntrack_helper", "0");
+}
+
+void sandbox_main(const struct sandbox_plan *plan, struct sandbox_channel ch)
+{
+    report_errors_to(ch.error_fd);
+    /* If the launcher dies, so does the sandbox: nothing runs unwatched. A
+     * launcher that died before this line is noticed at the slot read. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+        die_with_error("cannot tie the sandbox to the launcher");
+
+    caps_raise();
+    if (unshare(CLONE_NEWNET | CLONE_NEWNS) != 0)
+        die_with_error("cannot create the sandbox's network and mount namespaces");
+    char ready = 1;
+    if (!write_all(ch.ready_fd, &ready, 1))
+        _exit(EXIT_TORGATE);
+    close(ch.ready_fd);
+
+    struct slot slot;
+    if (!read_all(ch.slot_fd, &slot, sizeof slot))
+        _exit(EXIT_TORGATE); /* the launcher failed and says why */
+    close(ch.slot_fd);
+
+    network_sysctls();
+    sandbox_link_configure(&slot);
+    autofree char *resolv = resolv_conf_render(plan, &slot);
+    sandbox_mounts(resolv);
+    caps_lower();
+    init_run(plan->argv, ch.error_fd);
+}

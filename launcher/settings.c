@@ -1,0 +1,107 @@
+/* One INI reader for every file torgate reads, built on libinih. */
+#include "settings.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "util.h"
+
+struct load_state {
+    const struct setting *schema;
+    size_t n_settings;
+    void *target;
+    bool *seen;
+    char *why; /* first error's text; its line comes from inih's return value */
+};
+
+static const struct setting *find_setting(const struct load_state *st, const char *section,
+                                          const char *key, size_t *index)
+{
+    for (size_t i = 0; i < st->n_settings; i++) {
+        if (strcmp(st->schema[i].section, section) == 0 && strcmp(st->schema[i].key, key) == 0) {
+            *index = i;
+            return &st->schema[i];
+        }
+    }
+    return NULL;
+}
+
+static bool section_known(const struct load_state *st, const char *section)
+{
+    for (size_t i = 0; i < st->n_settings; i++)
+        if (strcmp(st->schema[i].section, section) == 0)
+            return true;
+    return false;
+}
+
+static int on_setting(void *user, const char *section, const char *key, const char *value)
+{
+    struct load_state *st = user;
+    size_t index;
+
+    if (st->why) /* keep the first error only */
+        return 0;
+    if (!section_known(st, section)) {
+        st->why = section[0] ? xasprintf("unknown section [%s]", section)
+                             : xasprintf("'%s' must be inside a [section]", key);
+        return 0;
+    }
+    const struct setting *s = find_setting(st, section, key, &index);
+    if (!s) {
+        st->why = xasprintf("unknown key '%s' in [%s]", key, section);
+        return 0;
+    }
+    if (st->seen[index]) {
+        st->why = xasprintf("duplicate key '%s' in [%s]", key, section);
+        return 0;
+    }
+    st->seen[index] = true;
+    char *why = NULL;
+    if (!s->parse(value, (char *)st->target + s->offset, &why)) {
+        st->why = xasprintf("bad value '%s' for %s: %s", value, key, why ? why : "invalid");
+        free(why);
+        return 0;
+    }
+    return 1;
+}
+
+static void configure_inih(void)
+{
+    /* Debian's libinih exposes its options at run time: be strict. */
+    ini_stop_on_first_error = true;
+    ini_allow_multiline = false;
+    ini_allow_no_value = false;
+}
+
+static bool finish(int rc, struct load_state *st, const char *name, char **err)
+{
+    free(st->seen);
+    if (rc == 0)
+        return true;
+    if (rc == -1)
+        *err = xasprintf("%s: cannot read file", name);
+    else if (rc == -2)
+        *err = xasprintf("%s: out of memory", name);
+    else
+        *err = xasprintf("%s:%d: %s", name, rc, st->why ? st->why : "syntax error (expected [section] or key = value)");
+    free(st->why);
+    return false;
+}
+
+bool settings_load(FILE *file, const char *name, const struct setting *schema, size_t n_settings,
+                   void *target, char **err)
+{
+    struct load_state st = {schema, n_settings, target, xcalloc(n_settings, sizeof(bool)), NULL};
+    configure_inih();
+    return finish(ini_parse_file(file, on_setting, &st), &st, name, err);
+}
+
+bool settings_load_string(const char *text, const char *name, const struct setting *schema,
+                          size_t n_settings, void *target, char **err)
+{
+    struct load_state st = {schema, n_settings, target, xcalloc(n_settings, sizeof(bool)), NULL};
+    configure_inih();
+    return finish(ini_parse_string(text, on_setting, &st), &st, name, err);
+}

@@ -1,0 +1,127 @@
+/* The one error idiom (die*) and small allocation and I/O helpers. */
+#include "util.h"
+
+#include <errno.h>
+#include <string.h>
+
+bool verbose;
+static int error_fd = -1;
+
+void report_errors_to(int fd) { error_fd = fd; }
+
+__attribute__((noreturn)) static void die_va(int status, int errnum, const char *fmt, va_list ap)
+{
+    char msg[1024];
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    if (n < 0)
+        n = 0;
+    if ((size_t)n >= sizeof msg)
+        n = sizeof msg - 1;
+    if (errnum)
+        snprintf(msg + n, sizeof msg - (size_t)n, ": %s", strerror(errnum));
+
+    if (error_fd >= 0) {
+        unsigned char code = (unsigned char)status;
+        /* One write, so the launcher reads the status and message together. */
+        char buf[sizeof msg + 1];
+        buf[0] = (char)code;
+        size_t len = strlen(msg);
+        memcpy(buf + 1, msg, len);
+        write_all(error_fd, buf, len + 1);
+        _exit(status);
+    }
+    fprintf(stderr, "torgate: %s\n", msg);
+    exit(status);
+}
+
+void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    die_va(EXIT_TORGATE, 0, fmt, ap);
+}
+
+void die_with_error(const char *fmt, ...)
+{
+    int errnum = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    die_va(EXIT_TORGATE, errnum, fmt, ap);
+}
+
+void die_with_status(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    die_va(status, 0, fmt, ap);
+}
+
+void debug(const char *fmt, ...)
+{
+    if (!verbose)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("torgate: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        die("out of memory");
+    return p;
+}
+
+char *xstrdup(const char *s)
+{
+    char *p = strdup(s);
+    if (!p)
+        die("out of memory");
+    return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    char *p;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vasprintf(&p, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        die("out of memory");
+    return p;
+}
+
+bool write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+bool read_all(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+    while (len > 0) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}

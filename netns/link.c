@@ -1,0 +1,287 @@
+/* libnl-route-3: the veth pair, its addresses and routes, and the uplinks. */
+#include "link.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if.h>
+#include <linux/ip.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/inet.h>
+#include <netlink/route/link/veth.h>
+#include <netlink/route/route.h>
+
+#include "firewall.h"
+#include "ruleset.h"
+#include "sysctl.h"
+#include "util.h"
+
+static void link_putp(struct rtnl_link **l) { if (*l) rtnl_link_put(*l); }
+static void addr_putp(struct rtnl_addr **a) { if (*a) rtnl_addr_put(*a); }
+static void route_putp(struct rtnl_route **r) { if (*r) rtnl_route_put(*r); }
+static void nladdr_putp(struct nl_addr **a) { if (*a) nl_addr_put(*a); }
+static void cache_freep(struct nl_cache **c) { if (*c) nl_cache_free(*c); }
+#define autolink __attribute__((cleanup(link_putp)))
+#define autoaddr __attribute__((cleanup(addr_putp)))
+#define autoroute __attribute__((cleanup(route_putp)))
+#define autonladdr __attribute__((cleanup(nladdr_putp)))
+#define autocache __attribute__((cleanup(cache_freep)))
+
+struct nl_sock *netlink_open(void)
+{
+    struct nl_sock *sk = nl_socket_alloc();
+    if (!sk)
+        die("out of memory");
+    int err = nl_connect(sk, NETLINK_ROUTE);
+    if (err < 0) {
+        nl_socket_free(sk);
+        die("cannot open a netlink socket: %s", nl_geterror(err));
+    }
+    return sk;
+}
+
+void netlink_close(struct nl_sock **sk)
+{
+    if (*sk)
+        nl_socket_free(*sk);
+    *sk = NULL;
+}
+
+static struct nl_addr *addr4(uint32_t addr, unsigned prefixlen)
+{
+    uint32_t net = htonl(addr);
+    struct nl_addr *a = nl_addr_build(AF_INET, &net, sizeof net);
+    if (!a)
+        die("out of memory");
+    nl_addr_set_prefixlen(a, (int)prefixlen);
+    return a;
+}
+
+static struct rtnl_link *link_get(struct nl_sock *sk, const char *name)
+{
+    struct rtnl_link *link = NULL;
+    int err = rtnl_link_get_kernel(sk, 0, name, &link);
+    if (err < 0)
+        die("cannot find link %s: %s", name, nl_geterror(err));
+    return link;
+}
+
+static void link_change(struct nl_sock *sk, struct rtnl_link *link, struct rtnl_link *changes, const char *what)
+{
+    int err = rtnl_link_change(sk, link, changes, 0);
+    if (err < 0)
+        die("cannot %s on %s: %s", what, rtnl_link_get_name(link), nl_geterror(err));
+}
+
+static void link_up(struct nl_sock *sk, const char *name)
+{
+    autolink struct rtnl_link *link = link_get(sk, name);
+    autolink struct rtnl_link *changes = rtnl_link_alloc();
+    if (!changes)
+        die("out of memory");
+    rtnl_link_set_flags(changes, IFF_UP);
+    link_change(sk, link, changes, "bring up the link");
+}
+
+static void address_add(struct nl_sock *sk, int ifindex, uint32_t local, unsigned prefixlen)
+{
+    autoaddr struct rtnl_addr *addr = rtnl_addr_alloc();
+    autonladdr struct nl_addr *local_addr = addr4(local, prefixlen);
+    if (!addr)
+        die("out of memory");
+    rtnl_addr_set_ifindex(addr, ifindex);
+    rtnl_addr_set_family(addr, AF_INET);
+    if (rtnl_addr_set_local(addr, local_addr) < 0)
+        die("out of memory");
+    int err = rtnl_addr_add(sk, addr, NLM_F_EXCL);
+    if (err < 0) {
+        char buf[16];
+        die("cannot add address %s/%u: %s", format_addr4(local, buf), prefixlen, nl_geterror(err));
+    }
+}
+
+/* Creates the pair in one message; false if the host name is taken. */
+static bool veth_create(struct nl_sock *sk, const char *host_name, pid_t sandbox_pid, uint32_t group)
+{
+    struct rtnl_link *veth = rtnl_link_veth_alloc();
+    if (!veth)
+        die("out of memory");
+    autolink struct rtnl_link *owned = veth;
+    struct rtnl_link *peer = rtnl_link_veth_get_peer(veth);
+    rtnl_link_set_name(veth, host_name);
+    rtnl_link_set_group(veth, group);
+    rtnl_link_set_name(peer, SANDBOX_IFNAME);
+    rtnl_link_set_ns_pid(peer, sandbox_pid);
+    rtnl_link_put(peer);
+    int err = rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL);
+    if (err == -NLE_EXIST)
+        return false;
+    if (err < 0)
+        die("cannot create veth %s: %s (is the veth module available?)", host_name, nl_geterror(err));
+    return true;
+}
+
+static void taken_slots(struct nl_sock *sk, struct slot_set *taken)
+{
+    autocache struct nl_cache *cache = NULL;
+    int err = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache);
+    if (err < 0)
+        die("cannot list links: %s", nl_geterror(err));
+    for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+        uint32_t index;
+        if (pool_parse_ifname(rtnl_link_get_name((struct rtnl_link *)o), &index))
+            slot_set_add(taken, index);
+    }
+}
+
+static void host_link_settings(struct nl_sock *sk, const struct slot *slot, enum net_mode mode)
+{
+    autolink struct rtnl_link *link = link_get(sk, slot->host_ifname);
+    autolink struct rtnl_link *changes = rtnl_link_alloc();
+    if (!changes)
+        die("out of memory");
+    /* Strict reverse-path filtering, and per link only what the mode needs:
+     * DNAT to Tor on loopback needs route_localnet; clearnet needs forwarding. */
+    rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_RP_FILTER, 1);
+    rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_ROUTE_LOCALNET, mode == MODE_TOR);
+    rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_FORWARDING, mode == MODE_CLEARNET);
+    rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_ACCEPT_REDIRECTS, 0);
+    rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_SEND_REDIRECTS, 0);
+    link_change(sk, link, changes, "set IPv4 options");
+
+    autofree char *ipv6 = xasprintf("net/ipv6/conf/%s/disable_ipv6", slot->host_ifname);
+    sysctl_write_optional(ipv6, "1");
+
+    address_add(sk, rtnl_link_get_ifindex(link), slot->gateway, SLOT_PREFIX_LEN);
+    link_up(sk, slot->host_ifname);
+}
+
+void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sandbox_pid, enum net_mode mode,
+                      struct slot *slot)
+{
+    struct slot_set taken;
+    uint32_t index = 0;
+    uint32_t group = mode == MODE_CLEARNET ? LINK_GROUP_CLEARNET : LINK_GROUP_TOR;
+
+    slot_set_init(&taken, pool_slot_count(pool));
+    taken_slots(sk, &taken);
+    for (;;) {
+        if (!slot_set_first_free(&taken, index, &index)) {
+            char buf[16];
+            slot_set_clear(&taken);
+            die("address pool %s/%u is exhausted (%u sandboxes running): set a larger [network] pool in "
+                "torgate.conf",
+                format_addr4(pool->addr, buf), pool->len, pool_slot_count(pool));
+        }
+        pool_slot(pool, index, slot);
+        if (veth_create(sk, slot->host_ifname, sandbox_pid, group))
+            break;
+        slot_set_add(&taken, index); /* another launcher won this one */
+    }
+    slot_set_clear(&taken);
+    debug("claimed %s", slot->host_ifname);
+    host_link_settings(sk, slot, mode);
+}
+
+void host_link_delete(struct nl_sock *sk, const char *ifname)
+{
+    autolink struct rtnl_link *link = rtnl_link_alloc();
+    if (!link)
+        return;
+    rtnl_link_set_name(link, ifname);
+    int err = rtnl_link_delete(sk, link);
+    if (err < 0 && err != -NLE_NODEV && err != -NLE_OBJ_NOTFOUND)
+        fprintf(stderr, "torgate: cannot delete %s: %s\n", ifname, nl_geterror(err));
+}
+
+static void enable_forwarding(struct nl_sock *sk, int ifindex)
+{
+    autolink struct rtnl_link *link = NULL;
+    int err = rtnl_link_get_kernel(sk, ifindex, NULL, &link);
+    if (err < 0)
+        die("cannot read uplink %d: %s", ifindex, nl_geterror(err));
+    uint32_t forwarding = 0;
+    if (rtnl_link_inet_get_conf(link, IPV4_DEVCONF_FORWARDING, &forwarding) == 0 && forwarding)
+        return;
+    /* Guard first: if torgate dies in between, the guard stays and nothing but
+     * clearnet sandboxes is ever forwarded from this link. */
+    firewall_guard_forwarding(rtnl_link_get_name(link));
+    autolink struct rtnl_link *changes = rtnl_link_alloc();
+    if (!changes)
+        die("out of memory");
+    rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_FORWARDING, 1);
+    link_change(sk, link, changes, "enable IPv4 forwarding");
+    debug("forwarding enabled on uplink %s", rtnl_link_get_name(link));
+}
+
+struct uplink_search {
+    struct nl_sock *sk;
+    int found;
+};
+
+static void on_route(struct nl_object *o, void *arg)
+{
+    struct uplink_search *search = arg;
+    struct rtnl_route *route = (struct rtnl_route *)o;
+    struct nl_addr *dst = rtnl_route_get_dst(route);
+    if (rtnl_route_get_table(route) != RT_TABLE_MAIN || rtnl_route_get_type(route) != RTN_UNICAST ||
+        (dst && nl_addr_get_prefixlen(dst) != 0))
+        return;
+    for (int i = 0; i < rtnl_route_get_nnexthops(route); i++) {
+        int ifindex = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(route, i));
+        if (ifindex > 0) {
+            enable_forwarding(search->sk, ifindex);
+            search->found++;
+        }
+    }
+}
+
+void uplinks_enable_forwarding(struct nl_sock *sk)
+{
+    autocache struct nl_cache *routes = NULL;
+    int err = rtnl_route_alloc_cache(sk, AF_INET, 0, &routes);
+    if (err < 0)
+        die("cannot list routes: %s", nl_geterror(err));
+    struct uplink_search search = {sk, 0};
+    nl_cache_foreach(routes, on_route, &search);
+    if (!search.found)
+        die("clearnet needs an uplink, but the host has no IPv4 default route: connect to a network first");
+}
+
+static void default_route_add(struct nl_sock *sk, int ifindex, uint32_t gateway)
+{
+    autoroute struct rtnl_route *route = rtnl_route_alloc();
+    autonladdr struct nl_addr *dst = addr4(0, 0);
+    struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+    if (!route || !nh)
+        die("out of memory");
+    struct nl_addr *gw = addr4(gateway, 32);
+    rtnl_route_nh_set_ifindex(nh, ifindex);
+    rtnl_route_nh_set_gateway(nh, gw);
+    nl_addr_put(gw);
+    rtnl_route_add_nexthop(route, nh); /* the route owns nh now */
+    rtnl_route_set_family(route, AF_INET);
+    rtnl_route_set_table(route, RT_TABLE_MAIN);
+    rtnl_route_set_scope(route, RT_SCOPE_UNIVERSE);
+    rtnl_route_set_protocol(route, RTPROT_STATIC);
+    if (rtnl_route_set_dst(route, dst) < 0)
+        die("out of memory");
+    int err = rtnl_route_add(sk, route, NLM_F_EXCL);
+    if (err < 0)
+        die("cannot add the sandbox's default route: %s", nl_geterror(err));
+}
+
+void sandbox_link_configure(const struct slot *slot)
+{
+    autonetlink struct nl_sock *sk = netlink_open();
+    link_up(sk, "lo");
+    autolink struct rtnl_link *eth = link_get(sk, SANDBOX_IFNAME);
+    address_add(sk, rtnl_link_get_ifindex(eth), slot->address, SLOT_PREFIX_LEN);
+    link_up(sk, SANDBOX_IFNAME);
+    default_route_add(sk, rtnl_link_get_ifindex(eth), slot->gateway);
+}
