@@ -1,0 +1,39 @@
+# Shared setup for the integration tests: the topology, the TAP helpers, and
+# `tg`, which runs the staged torgate in the test's host namespace.
+set -u
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$TESTS_DIR/lib/tap.sh"
+. "$TESTS_DIR/lib/topology.sh"
+
+: "${TORGATE:?set TORGATE to the staged torgate binary (make integration does)}"
+: "${PROBE:?set PROBE to the probe binary (make integration does)}"
+
+# Builds the topology and a torgate.conf for it. The clearnet resolver is the
+# internet namespace's DNS server.
+tg_setup() {
+    topo_up || bail_out "cannot build the test topology"
+    CONF=$TOPO_DIR/torgate.conf
+    printf 'nameserver 203.0.113.53\n' >"$TOPO_DIR/clearnet-resolv.conf"
+    cat >"$CONF" <<CONF
+[clearnet]
+resolv-conf = $TOPO_DIR/clearnet-resolv.conf
+CONF
+}
+
+tg() { in_host "$TORGATE" --config "$CONF" "$@"; }
+
+# The gateway, as a sandbox sees it: its resolv.conf's nameserver.
+GATEWAY_OF_SANDBOX='$(sed -n "s/^nameserver //p" /etc/resolv.conf)'
+
+# Host links torgate made (tgN), one name a line.
+host_sandbox_links() { in_host ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E '^tg[0-9]+$' || true; }
+
+# Lines in a stand-in's log.
+log_lines() { wc -l <"$TOPO_DIR/$1.log" | tr -d ' '; }
+
+far_all_zero() { # NS
+    local c
+    for c in all4 ip6; do
+        [ "$(far_count "$1" "$c")" = 0 ] || return 1
+    done
+}

@@ -1,0 +1,75 @@
+#!/bin/bash
+# Tor mode, from inside the sandbox with real clients, and on the far side:
+# every TCP connection lands on the TransPort, DNS on the DNSPort, the
+# gateway's SocksPort port on the SocksPort; nothing else leaves.
+. "$(dirname "$0")/common.sh"
+tg_setup
+
+out=$(tg -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
+like "$out" '^TRANSPORT orig=203\.0\.113\.10:80 peer=10\.118\.0\.2$' "curl to an internet address lands on the TransPort, original destination intact"
+out=$(tg -- "$PROBE" tcp 192.168.77.2 22 'SSH-2.0-probe\r\n' 2>&1)
+like "$out" '^OK recv HTTP/1.0 200 OK' "TCP to a LAN address and any port is answered by the TransPort"
+like "$(topo_log transport)" 'orig=192\.168\.77\.2:22' "the TransPort saw the LAN destination"
+is "$(log_lines lan-web)" 0 "the LAN web server saw nothing"
+
+out=$(tg -- cat /etc/resolv.conf)
+like "$out" $'\nnameserver 10\\.118\\.0\\.1$' "resolv.conf names the gateway, and only it"
+out=$(tg -- getent hosts www.example.test 2>&1)
+like "$out" '^203\.0\.113\.10 +www\.example\.test' "getent resolves through the DNSPort"
+like "$(topo_log dnsport)" 'peer=10\.118\.0\.2 qname=www\.example\.test' "the DNSPort got the query from the sandbox's address"
+out=$(tg -- dig +short +time=2 +tries=1 @10.118.0.1 hidden.onion 2>&1)
+is "$out" "10.192.0.77" "dig at the gateway reaches the DNSPort (automapped .onion answer)"
+
+out=$(tg -- curl -sS --max-time 5 http://hidden.onion/ 2>&1)
+like "$out" '^TRANSPORT orig=10\.192\.0\.77:80 ' "an .onion name, automapped, lands on the TransPort"
+
+out=$(tg -- sh -c "curl -sS --max-time 5 --socks5-hostname $GATEWAY_OF_SANDBOX:9050 http://www.example.test/" 2>&1)
+like "$out" '^SOCKS target=www\.example\.test:80$' "SOCKS at gateway:9050 reaches the SocksPort"
+like "$(topo_log socks)" 'peer=10\.118\.0\.2 target=www\.example\.test:80' "the SocksPort saw the sandbox"
+
+# DNS anywhere but the gateway never leaves.
+out=$(tg -- "$PROBE" dns 192.168.77.2 www.example.test 2>&1)
+like "$out" '^FAIL' "DNS to a LAN resolver gets no answer ($out)"
+out=$(tg -- "$PROBE" dns 203.0.113.53 www.example.test 2>&1)
+like "$out" '^FAIL' "DNS to an internet resolver gets no answer ($out)"
+out=$(tg -- dig +short +time=1 +tries=1 @192.168.77.2 www.example.test 2>&1)
+unlike "$out" '203\.0\.113\.10' "dig at a LAN resolver gets no answer"
+is "$(log_lines lan-dns)$(log_lines inet-dns)" "00" "neither resolver saw a query"
+
+# Other UDP, broadcast, multicast, ICMP, IPv6.
+tg -- "$PROBE" udp 203.0.113.10 9999 >/dev/null 2>&1
+tg -- "$PROBE" udp 192.168.77.2 9999 >/dev/null 2>&1
+tg -- "$PROBE" broadcast 9999 >/dev/null 2>&1
+tg -- "$PROBE" multicast 224.0.0.251 5353 >/dev/null 2>&1
+tg -- "$PROBE" multicast 239.255.255.250 1900 >/dev/null 2>&1
+out=$(tg -- "$PROBE" icmp 203.0.113.10 2>&1)
+like "$out" '^FAIL' "ICMP echo fails ($out)"
+out=$(tg -- "$PROBE" ipv6 2001:db8:ff::10 80 2>&1)
+like "$out" '^FAIL' "IPv6 fails ($out)"
+is "$(tg -- cat /proc/sys/net/ipv6/conf/all/disable_ipv6)" 1 "IPv6 is disabled in the sandbox"
+is "$(tg -- cat /proc/sys/net/ipv4/tcp_mtu_probing)" 1 "PLPMTUD is on in the sandbox (tcp_mtu_probing=1)"
+
+# The host: nothing but the Tor ports.
+out=$(tg -- sh -c "$PROBE tcp $GATEWAY_OF_SANDBOX 9051 'GETINFO version\r\n'" 2>&1)
+like "$(topo_log transport)" 'orig=10\.118\.0\.1:9051' "the gateway's ControlPort port lands on the TransPort"
+out=$(tg -- "$PROBE" tcp 192.0.2.2 8080 2>&1)
+like "$(topo_log transport)" 'orig=192\.0\.2\.2:8080' "a service on the host's uplink address lands on the TransPort"
+tg -- sh -c "$PROBE tcp $GATEWAY_OF_SANDBOX 631" >/dev/null 2>&1
+tg -- "$PROBE" tcp 127.0.0.1 9051 >/dev/null 2>&1
+dns_before=$(log_lines dnsport)
+out=$(tg -- sh -c "$PROBE dns $GATEWAY_OF_SANDBOX www.example.test 5353" 2>&1)
+like "$out" '^FAIL' "the DNSPort's own port at the gateway is closed ($out)"
+is "$(log_lines controlport)" 0 "the ControlPort saw no connection"
+is "$(log_lines cups)" 0 "CUPS on the host's loopback saw no connection"
+is "$(log_lines hostsvc)" 0 "the host's own service saw no connection"
+is "$(log_lines dnsport)" "$dns_before" "the DNSPort saw nothing but what was sent to the gateway's port 53"
+
+# What arrived on the far side: nothing at all.
+for ns in INET LAN; do
+    nsname=${ns}_NS
+    is "$(far_count "${!nsname}" all4)" 0 "$ns side: no IPv4 packet arrived"
+    is "$(far_count "${!nsname}" ip6)" 0 "$ns side: no IPv6 packet arrived"
+done
+is "$(log_lines web)" 0 "the internet web server saw no request"
+
+done_testing

@@ -1,0 +1,360 @@
+#!/usr/bin/python3
+"""Stand-in network services for torgate's tests (standard library only).
+
+Every subcommand takes one or more --listen ADDR:PORT (IPv6 as [ADDR]:PORT)
+and --log FILE.  One line is appended (and flushed at once) to FILE per
+event.  The process serves until killed.
+
+  transport  Tor TransPort stand-in (TCP).  Reads the original destination
+             with SO_ORIGINAL_DST (no conntrack entry -> the local address;
+             other errors -> "orig=ERR:ERRNONAME"), logs "peer=IP:PORT orig=IP:PORT", replies
+             "HTTP/1.0 200 OK ... TRANSPORT orig=IP:PORT peer=IP\\n".
+  dns        DNS (UDP).  A records from a fixture; logs "peer=IP qname=NAME"
+             (or "client=IP qname=NAME" with --log-key client).
+             --fixture tor    : www.example.test and *.onion answered
+             --fixture inet   : www.example.test only (default)
+  socks      SOCKS5 no-auth CONNECT (IPv4, IPv6, domain).  Logs
+             "peer=IP target=HOST:PORT", then answers one HTTP request with
+             "SOCKS target=HOST:PORT\\n".
+  web        HTTP.  Logs "client=IP", answers "LABEL client=IP\\n"
+             (--label, default INTERNET).
+  banner     TCP.  Logs "peer=IP", sends --reply (default "250 OK\\r\\n"),
+             closes.
+"""
+
+import argparse
+import errno
+import socket
+import socketserver
+import struct
+import sys
+import threading
+
+SO_ORIGINAL_DST = 80          # SOL_IP, and IP6T_SO_ORIGINAL_DST at SOL_IPV6
+
+_log_lock = threading.Lock()
+_log_file = None
+
+
+def log(line):
+    with _log_lock:
+        _log_file.write(line + "\n")
+        _log_file.flush()
+
+
+def parse_addr(text):
+    """'1.2.3.4:80' or '[::1]:80' -> (family, host, port)."""
+    if text.startswith("["):
+        host, _, port = text[1:].partition("]:")
+        return socket.AF_INET6, host, int(port)
+    host, _, port = text.rpartition(":")
+    if ":" in host:
+        raise SystemExit("IPv6 listen address must be written [ADDR]:PORT")
+    return socket.AF_INET, host, int(port)
+
+
+def unmap(ip):
+    return ip[7:] if ip.startswith("::ffff:") else ip
+
+
+def fmt_hostport(ip, port):
+    return "[%s]:%d" % (ip, port) if ":" in ip else "%s:%d" % (ip, port)
+
+
+def make_tcp_server(family, host, port, handler):
+    class Server(socketserver.ThreadingTCPServer):
+        address_family = family
+        allow_reuse_address = True
+        daemon_threads = True
+        request_queue_size = 64
+
+        def server_bind(self):
+            if family == socket.AF_INET6:
+                self.socket.setsockopt(socket.IPPROTO_IPV6,
+                                       socket.IPV6_V6ONLY, 1)
+            super().server_bind()
+
+        def handle_error(self, request, client_address):
+            pass            # a client resetting the connection is not news
+    return Server((host, port), handler)
+
+
+def make_udp_server(family, host, port, handler):
+    class Server(socketserver.ThreadingUDPServer):
+        address_family = family
+        allow_reuse_address = True
+        daemon_threads = True
+
+        def server_bind(self):
+            if family == socket.AF_INET6:
+                self.socket.setsockopt(socket.IPPROTO_IPV6,
+                                       socket.IPV6_V6ONLY, 1)
+            super().server_bind()
+    return Server((host, port), handler)
+
+
+def read_request(sock, timeout):
+    """Read until end of HTTP headers, EOF or timeout; return bytes."""
+    sock.settimeout(timeout)
+    data = b""
+    try:
+        while b"\r\n\r\n" not in data and b"\n\n" not in data:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+            if len(data) > 65536:
+                break
+    except (socket.timeout, OSError):
+        pass
+    return data
+
+
+def finish(sock, payload):
+    try:
+        sock.settimeout(2)
+        sock.sendall(payload)
+        sock.shutdown(socket.SHUT_WR)
+        # drain briefly so the close doesn't turn into an RST
+        sock.settimeout(0.2)
+        while sock.recv(4096):
+            pass
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------- transport
+def original_dst(sock):
+    if sock.family == socket.AF_INET6:
+        raw = sock.getsockopt(socket.IPPROTO_IPV6, SO_ORIGINAL_DST, 28)
+        port = struct.unpack("!H", raw[2:4])[0]
+        ip = socket.inet_ntop(socket.AF_INET6, raw[8:24])
+        return ip, port
+    raw = sock.getsockopt(socket.SOL_IP, SO_ORIGINAL_DST, 16)
+    port = struct.unpack("!H", raw[2:4])[0]
+    ip = socket.inet_ntoa(raw[4:8])
+    return ip, port
+
+
+class TransportHandler(socketserver.BaseRequestHandler):
+    def handle(self):
+        sock = self.request
+        peer_ip, peer_port = unmap(self.client_address[0]), self.client_address[1]
+        try:
+            oip, oport = original_dst(sock)
+        except OSError as e:
+            if e.errno != errno.ENOENT:
+                oip, oport = "ERR", e.errno
+            else:
+                # ENOENT: conntrack has no entry for this connection (nothing
+                # in this namespace uses conntrack, so nothing was NATed):
+                # the original destination is the local address itself.
+                oip, oport = sock.getsockname()[:2]
+        if oip == "ERR":
+            orig = "ERR:" + errno.errorcode.get(oport, str(oport))
+        else:
+            orig = fmt_hostport(unmap(oip), oport)
+        log("peer=%s orig=%s" % (fmt_hostport(peer_ip, peer_port), orig))
+        read_request(sock, 0.5)
+        finish(sock, ("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n"
+                      "TRANSPORT orig=%s peer=%s\n" % (orig, peer_ip)).encode())
+
+
+# ---------------------------------------------------------------------- dns
+FIXTURES = {
+    "inet": {"www.example.test": "203.0.113.10"},
+    "tor": {"www.example.test": "203.0.113.10", ".onion": "10.192.0.77"},
+}
+
+
+def parse_qname(msg, off):
+    labels = []
+    while True:
+        n = msg[off]
+        off += 1
+        if n == 0:
+            break
+        if n & 0xC0:
+            raise ValueError("compressed name in question")
+        labels.append(msg[off:off + n].decode("ascii", "replace"))
+        off += n
+    return ".".join(labels), off
+
+
+def lookup(fixture, name):
+    name = name.lower().rstrip(".")
+    if name in fixture:
+        return fixture[name]
+    if ".onion" in fixture and (name == "onion" or name.endswith(".onion")):
+        return fixture[".onion"]
+    return None
+
+
+def make_dns_handler(fixture, log_key):
+    class DnsHandler(socketserver.BaseRequestHandler):
+        def handle(self):
+            data, sock = self.request
+            peer = unmap(self.client_address[0])
+            if len(data) < 12:
+                return
+            qid, flags, qd = struct.unpack("!HHH", data[:6])
+            if flags & 0x8000 or qd < 1:
+                return
+            try:
+                qname, off = parse_qname(data, 12)
+                qtype, qclass = struct.unpack("!HH", data[off:off + 4])
+            except (ValueError, IndexError, struct.error):
+                return
+            log("%s=%s qname=%s" % (log_key, peer, qname))
+            question = data[12:off + 4]
+            addr = lookup(fixture, qname)
+            answers = b""
+            ancount = 0
+            if addr is None:
+                rcode = 3                       # NXDOMAIN
+            else:
+                rcode = 0
+                if qtype in (1, 255) and qclass == 1:   # A / ANY
+                    answers = (b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4)
+                               + socket.inet_aton(addr))
+                    ancount = 1
+                # other types: NOERROR, no data
+            rflags = 0x8000 | (flags & 0x7900) | 0x0080 | rcode  # QR,op,RD,RA
+            reply = struct.pack("!HHHHHH", qid, rflags, 1, ancount, 0, 0)
+            try:
+                sock.sendto(reply + question + answers, self.client_address)
+            except OSError:
+                pass
+    return DnsHandler
+
+
+# -------------------------------------------------------------------- socks
+def recv_exact(sock, n):
+    buf = b""
+    while len(buf) < n:
+        chunk = sock.recv(n - len(buf))
+        if not chunk:
+            raise ConnectionError("eof")
+        buf += chunk
+    return buf
+
+
+class SocksHandler(socketserver.BaseRequestHandler):
+    def handle(self):
+        sock = self.request
+        peer = unmap(self.client_address[0])
+        sock.settimeout(3)
+        try:
+            ver, nmeth = recv_exact(sock, 2)
+            if ver != 5:
+                log("peer=%s error=version%d" % (peer, ver))
+                return
+            methods = recv_exact(sock, nmeth)
+            if 0 not in methods:
+                sock.sendall(b"\x05\xff")
+                log("peer=%s error=noauth-not-offered" % peer)
+                return
+            sock.sendall(b"\x05\x00")
+            ver, cmd, _, atyp = recv_exact(sock, 4)
+            if atyp == 1:
+                host = socket.inet_ntoa(recv_exact(sock, 4))
+            elif atyp == 3:
+                n = recv_exact(sock, 1)[0]
+                host = recv_exact(sock, n).decode("ascii", "replace")
+            elif atyp == 4:
+                host = "[%s]" % socket.inet_ntop(socket.AF_INET6,
+                                                  recv_exact(sock, 16))
+            else:
+                sock.sendall(b"\x05\x08\x00\x01" + b"\0" * 6)
+                log("peer=%s error=atyp%d" % (peer, atyp))
+                return
+            port = struct.unpack("!H", recv_exact(sock, 2))[0]
+            target = "%s:%d" % (host, port)
+            if cmd != 1:
+                sock.sendall(b"\x05\x07\x00\x01" + b"\0" * 6)
+                log("peer=%s error=cmd%d target=%s" % (peer, cmd, target))
+                return
+            log("peer=%s target=%s" % (peer, target))
+            sock.sendall(b"\x05\x00\x00\x01" + b"\0" * 6)
+        except (OSError, ConnectionError, ValueError):
+            return
+        read_request(sock, 1.0)
+        finish(sock, ("HTTP/1.0 200 OK\r\n\r\nSOCKS target=%s\n" % target).encode())
+
+
+# ---------------------------------------------------------------------- web
+def make_web_handler(label):
+    class WebHandler(socketserver.BaseRequestHandler):
+        def handle(self):
+            sock = self.request
+            peer = unmap(self.client_address[0])
+            req = read_request(sock, 2.0)
+            if not req:
+                return
+            log("client=%s" % peer)
+            body = ("%s client=%s\n" % (label, peer)).encode()
+            head = ("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
+                    "Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
+            finish(sock, head.encode() + body)
+    return WebHandler
+
+
+# ------------------------------------------------------------------- banner
+def make_banner_handler(reply):
+    class BannerHandler(socketserver.BaseRequestHandler):
+        def handle(self):
+            log("peer=%s" % unmap(self.client_address[0]))
+            finish(self.request, reply)
+    return BannerHandler
+
+
+def unescape(s):
+    return s.encode().decode("unicode_escape").encode("latin-1")
+
+
+def main():
+    global _log_file
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("kind", choices=["transport", "dns", "socks", "web", "banner"])
+    p.add_argument("--listen", action="append", required=True,
+                   help="ADDR:PORT or [ADDR]:PORT; may be repeated")
+    p.add_argument("--log", required=True)
+    p.add_argument("--fixture", choices=sorted(FIXTURES), default="inet")
+    p.add_argument("--log-key", default="peer", help="dns: peer or client")
+    p.add_argument("--label", default="INTERNET", help="web: body label")
+    p.add_argument("--reply", default="250 OK\\r\\n",
+                   help="banner: reply (backslash escapes allowed)")
+    a = p.parse_args()
+
+    _log_file = open(a.log, "a", buffering=1)
+
+    servers = []
+    for spec in a.listen:
+        fam, host, port = parse_addr(spec)
+        if a.kind == "dns":
+            srv = make_udp_server(fam, host, port,
+                                  make_dns_handler(FIXTURES[a.fixture], a.log_key))
+        else:
+            handler = {
+                "transport": lambda: TransportHandler,
+                "socks": lambda: SocksHandler,
+                "web": lambda: make_web_handler(a.label),
+                "banner": lambda: make_banner_handler(unescape(a.reply)),
+            }[a.kind]()
+            srv = make_tcp_server(fam, host, port, handler)
+        servers.append(srv)
+
+    threads = [threading.Thread(target=s.serve_forever, daemon=True)
+               for s in servers]
+    for t in threads:
+        t.start()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+/* The firewall text: the rules that carry the design, and that their number
+ * does not depend on anything per sandbox. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "ruleset.h"
+
+static char *render_defaults(void)
+{
+    struct torgate_config cfg;
+    config_set_defaults(&cfg);
+    char *text = ruleset_render(&cfg);
+    config_clear(&cfg);
+    return text;
+}
+
+static void assert_has(const char *text, const char *needle)
+{
+    if (!strstr(text, needle))
+        fail_msg("ruleset lacks: %s\n---\n%s", needle, text);
+}
+
+static void tor_rules_lead_to_tor_ports(void **state)
+{
+    (void)state;
+    char *t = render_defaults();
+    assert_has(t, "tor_dnat fib daddr . iif type local udp dport 53 dnat ip to 127.0.0.1:5353");
+    assert_has(t, "tor_dnat fib daddr . iif type local tcp dport 9050 dnat ip to 127.0.0.1:9050");
+    assert_has(t, "tor_dnat meta l4proto tcp dnat ip to 127.0.0.1:9040");
+    assert_has(t, "from_sandbox_to_host ct status dnat ip daddr 127.0.0.1 tcp dport 9040 accept");
+    assert_has(t, "from_sandbox_to_host ct status dnat ip daddr 127.0.0.1 udp dport 5353 accept");
+    assert_has(t, "from_sandbox_to_host ct status dnat ip daddr 127.0.0.1 tcp dport 9050 accept");
+    assert_has(t, "iifname \"tg*\" meta nfproto ipv6 drop");
+    assert_has(t, "iifname \"tg*\" fib saddr . iif oif missing drop");
+    free(t);
+}
+
+static void ports_follow_config(void **state)
+{
+    (void)state;
+    struct torgate_config cfg;
+    config_set_defaults(&cfg);
+    cfg.trans_port = (struct endpoint4){0x7F000002u, 19040};
+    cfg.dns_port = (struct endpoint4){0x7F000003u, 15353};
+    cfg.socks_port = (struct endpoint4){0x7F000004u, 19050};
+    char *t = ruleset_render(&cfg);
+    assert_has(t, "meta l4proto tcp dnat ip to 127.0.0.2:19040");
+    assert_has(t, "udp dport 53 dnat ip to 127.0.0.3:15353");
+    assert_has(t, "tcp dport 19050 dnat ip to 127.0.0.4:19050");
+    assert_has(t, "ip saddr 10.118.0.0/16 masquerade");
+    free(t);
+    config_clear(&cfg);
+}
+
+static void clearnet_never_reaches_host_or_sandboxes(void **state)
+{
+    (void)state;
+    char *t = render_defaults();
+    char group[64];
+    snprintf(group, sizeof group, "from_sandbox_to_host meta iifgroup 0x%x drop", LINK_GROUP_CLEARNET);
+    assert_has(t, group);
+    assert_has(t, "from_sandbox_outward oifname \"tg*\" drop");
+    assert_has(t, "from_sandbox_outward ip daddr 10.118.0.0/16 drop");
+    snprintf(group, sizeof group, "from_sandbox_outward meta iifgroup != 0x%x drop", LINK_GROUP_CLEARNET);
+    assert_has(t, group);
+    assert_has(t, "sandbox_forward iifname @forward_guard drop");
+    free(t);
+}
+
+static void no_related_except_icmp(void **state)
+{
+    (void)state;
+    char *t = render_defaults();
+    assert_has(t, "from_host_to_sandbox ct state related meta l4proto icmp accept");
+    assert_has(t, "to_sandbox_inward ct state established accept");
+    /* Nothing accepts RELATED for forwarded traffic. */
+    const char *p = strstr(t, "to_sandbox_inward ct state related");
+    assert_null(p);
+    free(t);
+}
+
+static size_t count(const char *text, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, needle)); p++)
+        n++;
+    return n;
+}
+
+static void rules_do_not_depend_on_sandboxes(void **state)
+{
+    (void)state;
+    /* The rules are rendered from the configuration alone; a pool with room
+     * for 4 million sandboxes gets as many rules as one with room for one. */
+    struct torgate_config small, large;
+    config_set_defaults(&small);
+    config_set_defaults(&large);
+    small.pool = (struct prefix4){0xC0A80A00u, 30};
+    large.pool = (struct prefix4){0x0A000000u, 10};
+    char *a = ruleset_render(&small);
+    char *b = ruleset_render(&large);
+    assert_int_equal(count(a, "add rule"), count(b, "add rule"));
+    assert_true(count(a, "add rule") < 40);
+    free(a);
+    free(b);
+    config_clear(&small);
+    config_clear(&large);
+}
+
+static void guard_element(void **state)
+{
+    (void)state;
+    char *t = ruleset_render_guard("wlan0");
+    assert_string_equal(t, "add element inet torgate forward_guard { \"wlan0\" }\n");
+    free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tor_rules_lead_to_tor_ports),
+        cmocka_unit_test(ports_follow_config),
+        cmocka_unit_test(clearnet_never_reaches_host_or_sandboxes),
+        cmocka_unit_test(no_related_except_icmp),
+        cmocka_unit_test(rules_do_not_depend_on_sandboxes),
+        cmocka_unit_test(guard_element),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
