@@ -214,8 +214,11 @@ topo_up() {
     _topo_run ip netns exec "$HOST_NS" sysctl -qw \
         net.ipv4.ip_forward=$fwd net.ipv6.conf.all.forwarding=$fwd || return 1
     for ns in "$INET_NS" "$LAN_NS"; do
+        # rp_filter off: INET_NS must see (and count) packets it can't
+        # route back, whatever the init namespace's setting is
         _topo_run ip netns exec "$ns" sysctl -qw \
-            net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0 || return 1
+            net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0 \
+            net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || return 1
     done
 
     # links are created directly inside the namespaces: nothing ever

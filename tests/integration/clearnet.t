@@ -1,0 +1,63 @@
+#!/bin/bash
+# The Unsafe Browser profile: the outside directly (source-NATed), DNS to the
+# clearnet resolvers, nothing of the host, never Tor; forwarding turned on
+# only where it is needed and guarded.
+. "$(dirname "$0")/common.sh"
+tg_setup
+
+is "$(in_host cat /proc/sys/net/ipv4/conf/up0/forwarding)" 0 "before: the uplink does not forward"
+out=$(tg --profile unsafe-browser -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
+is "$out" "INTERNET client=192.0.2.2" "curl reaches the internet web server directly, with the uplink's address"
+is "$(log_lines transport)$(log_lines socks)" "00" "nothing went to Tor"
+[ "$(far_count "$INET_NS" tcp4)" -gt 0 ]; ok $? "the internet side counted the TCP packets"
+
+out=$(tg --profile unsafe-browser -- cat /etc/resolv.conf)
+like "$out" $'\nnameserver 203\\.0\\.113\\.53$' "resolv.conf names the clearnet resolver"
+out=$(tg --profile unsafe-browser -- getent hosts www.example.test 2>&1)
+like "$out" '^203\.0\.113\.10 +www\.example\.test' "getent resolves through the clearnet resolver"
+like "$(topo_log inet-dns)" 'client=192\.0\.2\.2 qname=www\.example\.test' "the clearnet resolver saw the query from the uplink's address"
+is "$(log_lines dnsport)" 0 "the DNSPort saw nothing"
+
+# Only the uplinks (the links of default routes) forward for clearnet
+# sandboxes; this LAN sits on another link of the host, so it stays closed.
+out=$(tg --profile unsafe-browser -- "$PROBE" tcp 192.168.77.2 80 2>&1)
+like "$out" '^FAIL' "a LAN on a link other than the uplink is not reached ($out)"
+is "$(log_lines lan-web)" 0 "the LAN web server saw nothing"
+
+# Nothing of the host: its Tor ports, its loopback services, its addresses.
+for target in "GW 9050" "GW 9040" "GW 9051" "192.0.2.2 8080" "192.168.77.1 631"; do
+    set -- $target
+    addr=$1
+    [ "$addr" != GW ] || addr=10.118.0.1
+    out=$(tg --profile unsafe-browser -- "$PROBE" tcp "$addr" "$2" 2>&1)
+    like "$out" '^FAIL' "no access to the host at $addr:$2 ($out)"
+done
+out=$(tg --profile unsafe-browser -- "$PROBE" dns 10.118.0.1 www.example.test 2>&1)
+like "$out" '^FAIL' "no DNS at the gateway ($out)"
+is "$(log_lines transport)$(log_lines socks)$(log_lines controlport)$(log_lines cups)$(log_lines hostsvc)" "00000" \
+    "no Tor port and no host service saw a connection"
+out=$(tg --profile unsafe-browser -- "$PROBE" ipv6 2001:db8:ff::10 80 2>&1)
+like "$out" '^FAIL' "no IPv6 ($out)"
+is "$(far_count "$INET_NS" ip6)" 0 "no IPv6 arrived on the internet side"
+
+# A clearnet sandbox cannot reach a tor sandbox.
+in_host "$TORGATE" --config "$CONF" -- sh -c "echo up >$TOPO_DIR/tor-up; exec sleep 30" &
+torpid=$!
+wait_for test -s "$TOPO_DIR/tor-up"
+out=$(tg --profile unsafe-browser -- "$PROBE" tcp 10.118.0.2 22 2>&1)
+like "$out" '^FAIL' "no access to another sandbox ($out)"
+kill -TERM $torpid; wait $torpid 2>/dev/null
+
+# Forwarding: on for the uplink only, guarded, never for the whole host.
+is "$(in_host cat /proc/sys/net/ipv4/conf/up0/forwarding)" 1 "the uplink forwards now"
+is "$(in_host cat /proc/sys/net/ipv4/conf/all/forwarding)" 0 "the host as a whole still does not forward"
+is "$(in_host cat /proc/sys/net/ipv4/conf/lan0/forwarding)" 0 "the LAN link does not forward"
+like "$(in_host nft list set inet torgate forward_guard)" 'elements = \{ "up0" \}' "the uplink is in forward_guard"
+# Without the guard, the uplink's forwarding would carry this to the LAN.
+in_inet ip route add 192.168.77.0/24 via 192.0.2.2
+far_reset
+out=$(in_inet "$PROBE" tcp 192.168.77.2 80 2>&1)
+like "$out" '^FAIL' "the internet side cannot use the uplink's forwarding to reach the LAN ($out)"
+is "$(far_count "$LAN_NS" all4)" 0 "nothing from the internet arrived on the LAN side"
+
+done_testing
