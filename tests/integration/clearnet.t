@@ -41,7 +41,7 @@ like "$out" '^FAIL' "no IPv6 ($out)"
 is "$(far_count "$INET_NS" ip6)" 0 "no IPv6 arrived on the internet side"
 
 # A clearnet sandbox cannot reach a tor sandbox.
-in_host "$TORGATE" --config "$CONF" -- sh -c "echo up >$TOPO_DIR/tor-up; exec sleep 30" &
+tg_bg -- sh -c "echo up >$TOPO_DIR/tor-up; exec sleep 30"
 torpid=$!
 wait_for test -s "$TOPO_DIR/tor-up"
 out=$(tg --profile unsafe-browser -- "$PROBE" tcp 10.118.0.2 22 2>&1)

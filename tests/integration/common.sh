@@ -21,6 +21,9 @@ CONF
 }
 
 tg() { in_host "$TORGATE" --config "$CONF" "$@"; }
+# torgate in the background: $! is torgate itself (with SIGINT not ignored,
+# as it would be for a plain background job), for tests that signal it.
+tg_bg() { ip netns exec "$HOST_NS" env --default-signal=INT "$TORGATE" --config "$CONF" "$@" & }
 
 # The gateway, as a sandbox sees it: its resolv.conf's nameserver.
 GATEWAY_OF_SANDBOX='$(sed -n "s/^nameserver //p" /etc/resolv.conf)'
