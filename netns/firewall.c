@@ -25,7 +25,8 @@ static void run_nft(const char *commands, const char *what)
     if (nft_run_cmd_from_buffer(nft, commands) != 0) {
         const char *err = nft_ctx_get_error_buffer(nft);
         size_t len = err ? strcspn(err, "\n") : 0;
-        die("cannot %s: %.*s (is the nf_tables module available?)", what, (int)len, len ? err : "nftables error");
+        die("cannot %s: %.*s (nft list table inet " FIREWALL_TABLE " shows what is there)", what, (int)len,
+            len ? err : "nftables error");
     }
 }
 

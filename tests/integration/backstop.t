@@ -1,0 +1,70 @@
+#!/bin/bash
+# The host's rules on their own, on a host that forwards (a router): root
+# inside a tor sandbox's network namespace, with every capability, still
+# cannot get a packet to the internet or the LAN. Then, as a control, the
+# same attempts without torgate's table do arrive: the counters can see them.
+TOPO_HOST_FORWARDING=1
+. "$(dirname "$0")/common.sh"
+tg_setup
+
+# Two sandboxes at once: each its own source address, so Tor's
+# IsolateClientAddr gives each its own circuits.
+rm -f "$TOPO_DIR/a" "$TOPO_DIR/b"
+tg_bg -- sh -c "echo >$TOPO_DIR/a; exec sleep 60"
+first=$!
+tg_bg -- sh -c "echo >$TOPO_DIR/b; exec sleep 60"
+second=$!
+wait_for test -e "$TOPO_DIR/a" && wait_for test -e "$TOPO_DIR/b"
+out=$(tg -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
+like "$out" 'peer=10\.118\.0\.10$' "a third concurrent sandbox gets the third slot's address"
+is "$(host_sandbox_links | sort | tr '\n' ' ')" "tg0 tg1 " "the two running sandboxes hold tg0 and tg1"
+
+# The sandbox's network namespace, entered from outside with full root.
+sandbox_pid=$(pgrep -f "^sleep 60" | head -n1)
+in_sandbox() { nsenter -t "$sandbox_pid" -n "$@"; }
+ok_cmd "entered a running sandbox's network namespace" in_sandbox ip -4 addr show eth0
+
+# torgate turns forwarding off on a tor sandbox's link; turn it on, so that
+# what is tested below is the table alone.
+for link in tg0 tg1; do in_host sysctl -qw "net.ipv4.conf.$link.forwarding=1"; done
+
+attempts() {
+    in_sandbox "$PROBE" udp 203.0.113.53 53 >/dev/null 2>&1
+    in_sandbox "$PROBE" dns 203.0.113.53 www.example.test >/dev/null 2>&1
+    in_sandbox "$PROBE" dns 192.168.77.2 www.example.test >/dev/null 2>&1
+    in_sandbox "$PROBE" udp 192.168.77.2 9999 >/dev/null 2>&1
+    in_sandbox "$PROBE" icmp 203.0.113.10 >/dev/null 2>&1
+    in_sandbox "$PROBE" icmp 192.168.77.2 >/dev/null 2>&1
+}
+far_reset
+attempts
+is "$(far_count "$INET_NS" udp4)" 0 "root in the sandbox: no UDP reached the internet side"
+is "$(far_count "$INET_NS" icmp4)" 0 "root in the sandbox: no ICMP reached the internet side"
+is "$(far_count "$LAN_NS" all4)" 0 "root in the sandbox: nothing reached the LAN side"
+is "$(log_lines inet-dns)$(log_lines lan-dns)" "00" "no resolver saw a query"
+
+# IPv6, turned back on by root inside: the host drops it.
+in_sandbox sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.eth0.disable_ipv6=0
+in_sandbox ip -6 addr add 2001:db8:1::99/64 dev eth0 nodad
+in_sandbox ip -6 route add default dev eth0
+in_sandbox "$PROBE" ipv6 2001:db8:ff::10 80 >/dev/null 2>&1
+in_sandbox "$PROBE" udp 2001:db8:ff::10 53 >/dev/null 2>&1
+is "$(far_count "$INET_NS" ip6)" 0 "root in the sandbox: no IPv6 reached the internet side"
+
+# A forged source address (another sandbox's): dropped by the reverse-path rule.
+in_sandbox ip addr add 10.118.0.6/32 dev eth0
+before=$(log_lines transport)
+in_sandbox sh -c "ip route replace 203.0.113.10 via 10.118.0.1 src 10.118.0.6 && $PROBE tcp 203.0.113.10 80" >/dev/null 2>&1
+is "$(log_lines transport)" "$before" "a forged source address gets nowhere, not even to the TransPort"
+in_sandbox ip route del 203.0.113.10 2>/dev/null
+
+# Control: the same attempts without torgate's table arrive, so the counters
+# above could see a leak.
+in_host nft delete table inet torgate
+far_reset
+attempts
+[ "$(far_count "$INET_NS" udp4)" -gt 0 ]; ok $? "control: without torgate's table, UDP does reach the internet side"
+[ "$(far_count "$LAN_NS" all4)" -gt 0 ]; ok $? "control: without torgate's table, packets do reach the LAN side"
+
+kill -TERM "$first" "$second"; wait "$first" "$second" 2>/dev/null
+done_testing
