@@ -38,7 +38,7 @@ STAGE       := $(CURDIR)/build/stage
 ASAN_STAGE  := $(CURDIR)/build/stage-asan
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps check unit integration install uninstall demo bench clean valgrind
+.PHONY: all deps check unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind
 all: $(BUILDDIR)/torgate
 
 $(BUILDDIR)/%.o: %.c $(wildcard include/*.h)
@@ -101,14 +101,18 @@ integration: stage
 	TORGATE=$(STAGE)/bin/torgate STAGE=$(STAGE) PROBE=$(CURDIR)/build/check/tests/probe \
 	    prove -f tests/integration/*.t
 
+# LeakSanitizer stops threads with ptrace, which a non-dumpable process (as
+# torgate makes itself) refuses: leaks are checked by the unit tests under
+# LSan and by valgrind; this run catches memory and undefined-behaviour errors.
 integration-asan: stage-asan
 	$(MAKE) BUILDDIR=build/check build/check/tests/probe
 	TORGATE=$(ASAN_STAGE)/bin/torgate STAGE=$(ASAN_STAGE) PROBE=$(CURDIR)/build/check/tests/probe \
-	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    ASAN_OPTIONS=detect_leaks=0:exitcode=99 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    prove -f tests/integration/*.t
 
 valgrind: stage
-	TORGATE=$(STAGE)/bin/torgate STAGE=$(STAGE) bash tests/valgrind.sh
+	@# valgrind will not run a binary with file capabilities: the same build, before setcap
+	TORGATE=$(CURDIR)/build/check/torgate bash tests/valgrind.sh
 
 check: deps
 	$(MAKE) unit

@@ -46,8 +46,9 @@ void sandbox_main(const struct sandbox_plan *plan, struct sandbox_channel ch)
 
     network_sysctls();
     sandbox_link_configure(&slot);
-    autofree char *resolv = resolv_conf_render(plan, &slot);
+    char *resolv = resolv_conf_render(plan, &slot);
     sandbox_mounts(resolv);
+    free(resolv); /* init_run() does not return: cleanup attributes would not run */
     caps_lower();
     init_run(plan->argv, ch.error_fd);
 }

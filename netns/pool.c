@@ -17,6 +17,7 @@ bool pool_slot(const struct prefix4 *pool, uint32_t index, struct slot *slot)
     if (index >= pool_slot_count(pool))
         return false;
     uint32_t base = pool->addr + (index << (32 - SLOT_PREFIX_LEN));
+    memset(slot, 0, sizeof *slot); /* the whole struct crosses a pipe */
     slot->index = index;
     slot->gateway = base + 1;
     slot->address = base + 2;

@@ -1,0 +1,34 @@
+#!/bin/bash
+# torgate under valgrind (memcheck): a tor and a clearnet sandbox, and a
+# failure path, in a throwaway host namespace. Any error or definite leak
+# fails. Prints TAP.
+set -u
+TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
+. "$TESTS_DIR/lib/tap.sh"
+. "$TESTS_DIR/lib/topology.sh"
+: "${TORGATE:?set TORGATE}"
+topo_up || bail_out "cannot build the test topology"
+printf 'nameserver 203.0.113.53\n' >"$TOPO_DIR/resolv"
+printf '[clearnet]\nresolv-conf = %s/resolv\n' "$TOPO_DIR" >"$TOPO_DIR/torgate.conf"
+
+vg() { # NAME ARGS... : runs torgate under memcheck, log in $TOPO_DIR/NAME.vg
+    local name=$1
+    shift
+    in_host valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+        --child-silent-after-fork=yes \
+        --suppressions="$TESTS_DIR/valgrind.supp" --log-file="$TOPO_DIR/$name.vg" "$TORGATE" --config "$TOPO_DIR/torgate.conf" "$@" \
+        >/dev/null 2>&1
+}
+
+vg tor -- true; st=$?
+is "$st" 0 "tor sandbox: valgrind finds no error and no definite leak"
+[ "$st" = 0 ] || diag "$(cat "$TOPO_DIR/tor.vg")"
+vg clearnet --profile unsafe-browser -- true; st=$?
+is "$st" 0 "clearnet sandbox: valgrind clean"
+[ "$st" = 0 ] || diag "$(cat "$TOPO_DIR/clearnet.vg")"
+vg status -- sh -c 'exit 3'; st=$?
+is "$st" 3 "COMMAND's status comes through under valgrind (no error: 99 otherwise)"
+vg failure --profile no-such-profile -- true; st=$?
+is "$st" 125 "a refusal is valgrind clean too"
+[ "$st" = 125 ] || diag "$(cat "$TOPO_DIR/failure.vg")"
+done_testing
