@@ -14,9 +14,6 @@ void caps_raise(void);
 void caps_lower(void);
 /* caps_raise() for cleanup paths, which must not die: false on failure. */
 bool caps_try_raise(void);
-/* The launcher, once the sandbox runs, keeps only CAP_NET_ADMIN (permitted),
- * to delete the sandbox's veth when COMMAND exits. */
-void caps_keep_net_admin_only(void);
 /* Empties every set (effective, permitted, inheritable, ambient, bounding),
  * locks the securebits so that uid 0 gains nothing on exec, and checks the
  * result; dies if any capability is left. */

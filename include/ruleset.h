@@ -18,6 +18,12 @@
  * replaces every chain's rules, keeping the forward_guard set's elements. */
 char *ruleset_render(const struct torgate_config *cfg);
 
+/* Committing to nf_tables costs a kernel-wide synchronisation (~15 ms), so
+ * the table carries an empty chain named after a fingerprint of its rules,
+ * and a launcher rewrites the table only when that chain is missing. */
+#define MARKER_PREFIX "ruleset_"
+char *ruleset_marker(const struct torgate_config *cfg);
+
 /* Adds an uplink to forward_guard: forwarding that torgate turned on there
  * carries clearnet sandboxes' traffic and nothing else. */
 char *ruleset_render_guard(const char *ifname);

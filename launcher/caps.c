@@ -54,13 +54,6 @@ void caps_lower(void)
     apply_or_die(CAPNG_SELECT_CAPS, "lower capabilities");
 }
 
-void caps_keep_net_admin_only(void)
-{
-    capng_clear(CAPNG_SELECT_CAPS);
-    capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_NET_ADMIN);
-    apply_or_die(CAPNG_SELECT_CAPS, "drop capabilities");
-}
-
 static void check_no_capabilities(void)
 {
     if (capng_get_caps_process() != 0)

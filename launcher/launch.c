@@ -110,6 +110,7 @@ int launch(const struct sandbox_plan *plan)
     caps_raise();
     /* The table goes in before any link it governs exists. */
     firewall_install(plan->cfg);
+    debug("firewall table installed");
     made.sk = netlink_open();
     if (plan->profile->mode == MODE_CLEARNET)
         uplinks_enable_forwarding(made.sk);
@@ -119,6 +120,7 @@ int launch(const struct sandbox_plan *plan)
     char ready;
     if (!read_all(ch.ready_fd, &ready, 1))
         sandbox_failed(ch.error_fd);
+    debug("sandbox namespaces created");
 
     struct slot slot;
     host_link_create(made.sk, &plan->cfg->pool, made.child, plan->profile->mode, &slot);
@@ -131,12 +133,19 @@ int launch(const struct sandbox_plan *plan)
     int status;
     if (!command_started(ch.error_fd, &status))
         exit(status);
+    debug("command started");
     close(ch.error_fd);
     close(ch.ready_fd);
 
-    caps_keep_net_admin_only();
+    /* From here on the launcher only waits: it holds no capability. The
+     * veth goes with the sandbox's network namespace when the kernel tears
+     * it down, moments after COMMAND exits; deleting it here would cost a
+     * kernel-wide synchronisation for nothing. */
+    made.ifname[0] = '\0';
+    netlink_close(&made.sk);
+    caps_drop_all();
     relay_signals_to(made.child);
     status = wait_status(made.child);
-    undo_made();
+    debug("command exited");
     return status;
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 bool verbose;
 static int error_fd = -1;
@@ -60,9 +61,11 @@ void debug(const char *fmt, ...)
 {
     if (!verbose)
         return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
     va_list ap;
     va_start(ap, fmt);
-    fputs("torgate: ", stderr);
+    fprintf(stderr, "torgate: [%ld.%06ld] ", (long)now.tv_sec, now.tv_nsec / 1000);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);

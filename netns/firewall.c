@@ -15,25 +15,87 @@ static void nft_ctx_freep(struct nft_ctx **ctx)
 }
 #define autonft __attribute__((cleanup(nft_ctx_freep)))
 
-static void run_nft(const char *commands, const char *what)
+static struct nft_ctx *nft_open(const char *what)
 {
-    autonft struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+    struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
     if (!nft)
         die("cannot %s: libnftables failed to start", what);
     nft_ctx_buffer_output(nft);
     nft_ctx_buffer_error(nft);
-    if (nft_run_cmd_from_buffer(nft, commands) != 0) {
-        const char *err = nft_ctx_get_error_buffer(nft);
-        size_t len = err ? strcspn(err, "\n") : 0;
-        die("cannot %s: %.*s (nft list table inet " FIREWALL_TABLE " shows what is there)", what, (int)len,
-            len ? err : "nftables error");
+    return nft;
+}
+
+/* Runs commands; on failure, *err gets nft's first error line. */
+static bool try_nft(const char *commands, const char *what, char **err)
+{
+    autonft struct nft_ctx *nft = nft_open(what);
+    if (nft_run_cmd_from_buffer(nft, commands) == 0)
+        return true;
+    const char *text = nft_ctx_get_error_buffer(nft);
+    size_t len = text ? strcspn(text, "\n") : 0;
+    *err = xasprintf("%.*s", (int)len, len ? text : "nftables error");
+    return false;
+}
+
+static void run_nft(const char *commands, const char *what)
+{
+    autofree char *err = NULL;
+    if (!try_nft(commands, what, &err))
+        die("cannot %s: %s (nft list table inet " FIREWALL_TABLE " shows what is there)", what, err);
+}
+
+/* The current listing of the table, or "" if there is none. */
+static char *list_table(void)
+{
+    autonft struct nft_ctx *nft = nft_open("read the firewall table");
+    if (nft_run_cmd_from_buffer(nft, "list table inet " FIREWALL_TABLE) != 0)
+        return xstrdup("");
+    return xstrdup(nft_ctx_get_output_buffer(nft));
+}
+
+/* Commands that delete the marker chains of earlier rule sets. */
+static char *stale_markers(const char *listing, const char *keep)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    if (!f)
+        die("out of memory");
+    for (const char *p = listing; (p = strstr(p, "chain " MARKER_PREFIX)); p++) {
+        char name[64];
+        if (sscanf(p, "chain %63[a-z0-9_]", name) == 1 && strcmp(name, keep) != 0)
+            fprintf(f, "delete chain inet " FIREWALL_TABLE " %s\n", name);
     }
+    fclose(f);
+    return out;
+}
+
+static bool marker_present(const char *listing, const char *marker)
+{
+    autofree char *needle = xasprintf("chain %s {", marker);
+    return strstr(listing, needle) != NULL;
 }
 
 void firewall_install(const struct torgate_config *cfg)
 {
-    autofree char *rules = ruleset_render(cfg);
-    run_nft(rules, "install the firewall table inet " FIREWALL_TABLE);
+    autofree char *marker = ruleset_marker(cfg);
+    /* Two launchers may race to replace an old rule set: the loser's
+     * transaction fails (the old marker is gone) and it looks again. */
+    for (int attempt = 0;; attempt++) {
+        autofree char *listing = list_table();
+        if (marker_present(listing, marker))
+            return;
+        autofree char *rules = ruleset_render(cfg);
+        autofree char *stale = stale_markers(listing, marker);
+        autofree char *commands = xasprintf("%s%sadd chain inet " FIREWALL_TABLE " %s\n", rules, stale, marker);
+        autofree char *err = NULL;
+        if (try_nft(commands, "install the firewall table", &err))
+            return;
+        if (attempt == 1)
+            die("cannot install the firewall table inet " FIREWALL_TABLE ": %s (nft list table inet " FIREWALL_TABLE
+                " shows what is there)",
+                err);
+    }
 }
 
 static bool ifname_plain(const char *name)

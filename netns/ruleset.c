@@ -1,6 +1,7 @@
 /* The text of torgate's nftables table. Pure: unit-tested without a kernel. */
 #include "ruleset.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -111,6 +112,21 @@ static void render_rules(FILE *out, const struct torgate_config *cfg)
     /* Clearnet sandboxes leave with the uplink's address. */
     rule(out, "sandbox_snat", "ip saddr %s/%u " TO_SANDBOX " return", pool, cfg->pool.len);
     rule(out, "sandbox_snat", "ip saddr %s/%u masquerade", pool, cfg->pool.len);
+}
+
+/* FNV-1a: a fingerprint of the rules, not a security measure. */
+static uint64_t fingerprint(const char *text)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        h = (h ^ *p) * 0x100000001b3ull;
+    return h;
+}
+
+char *ruleset_marker(const struct torgate_config *cfg)
+{
+    autofree char *text = ruleset_render(cfg);
+    return xasprintf(MARKER_PREFIX "%016llx", (unsigned long long)fingerprint(text));
 }
 
 char *ruleset_render(const struct torgate_config *cfg)

@@ -60,7 +60,8 @@ like "$status" 'NoNewPrivs:[[:space:]]+1' "COMMAND runs with no_new_privs"
 out=$(tg -- sh -c 'cat /proc/1/status' | grep -E '^Cap(Prm|Eff|Bnd)')
 unlike "$out" ':[[:space:]]*0*[1-9a-f]' "the sandbox's init holds no capabilities either"
 
-# Nothing left behind.
+# Nothing left behind, once the kernel has torn the namespaces down.
+wait_for sh -c "! ip netns exec $HOST_NS ip -o link show | grep -q ': tg[0-9]'"
 is "$(host_sandbox_links)" "" "no sandbox link remains on the host"
 out=$(in_host ip -4 addr show | grep -c '10\.118\.' || true)
 is "$out" 0 "no pool address remains on the host"
