@@ -51,10 +51,12 @@ in_sandbox "$PROBE" ipv6 2001:db8:ff::10 80 >/dev/null 2>&1
 in_sandbox "$PROBE" udp 2001:db8:ff::10 53 >/dev/null 2>&1
 is "$(far_count "$INET_NS" ip6)" 0 "root in the sandbox: no IPv6 reached the internet side"
 
-# A forged source address (another sandbox's): dropped by the reverse-path rule.
-in_sandbox ip addr add 10.118.0.6/32 dev eth0
+# A forged source address (another slot's): dropped by the reverse-path rule.
+gateway=$(in_sandbox ip route show default | cut -d' ' -f3)
+like "$gateway" '^10\.118\.' "the sandbox's gateway is $gateway"
+in_sandbox ip addr add 10.118.3.2/32 dev eth0
 before=$(log_lines transport)
-in_sandbox sh -c "ip route replace 203.0.113.10 via 10.118.0.1 src 10.118.0.6 && $PROBE tcp 203.0.113.10 80" >/dev/null 2>&1
+in_sandbox sh -c "ip route replace 203.0.113.10 via $gateway src 10.118.3.2 && $PROBE tcp 203.0.113.10 80" >/dev/null 2>&1
 is "$(log_lines transport)" "$before" "a forged source address gets nowhere, not even to the TransPort"
 in_sandbox ip route del 203.0.113.10 2>/dev/null
 

@@ -28,11 +28,11 @@ is "$(log_lines lan-web)" 0 "the LAN web server saw nothing"
 for target in "GW 9050" "GW 9040" "GW 9051" "192.0.2.2 8080" "192.168.77.1 631"; do
     set -- $target
     addr=$1
-    [ "$addr" != GW ] || addr=10.118.0.1
-    out=$(tg --profile unsafe-browser -- "$PROBE" tcp "$addr" "$2" 2>&1)
+    [ "$addr" != GW ] || addr='$(ip route show default | cut -d" " -f3)'
+    out=$(tg --profile unsafe-browser -- sh -c "$PROBE tcp $addr $2" 2>&1)
     like "$out" '^FAIL' "no access to the host at $addr:$2 ($out)"
 done
-out=$(tg --profile unsafe-browser -- "$PROBE" dns 10.118.0.1 www.example.test 2>&1)
+out=$(tg --profile unsafe-browser -- sh -c "$PROBE dns \$(ip route show default | cut -d' ' -f3) www.example.test" 2>&1)
 like "$out" '^FAIL' "no DNS at the gateway ($out)"
 is "$(log_lines transport)$(log_lines socks)$(log_lines controlport)$(log_lines cups)$(log_lines hostsvc)" "00000" \
     "no Tor port and no host service saw a connection"
@@ -41,10 +41,12 @@ like "$out" '^FAIL' "no IPv6 ($out)"
 is "$(far_count "$INET_NS" ip6)" 0 "no IPv6 arrived on the internet side"
 
 # A clearnet sandbox cannot reach a tor sandbox.
-tg_bg -- sh -c "echo up >$TOPO_DIR/tor-up; exec sleep 30"
+tg_bg -- sh -c "ip -4 -o addr show dev eth0 | awk '{print \$4}' | cut -d/ -f1 >$TOPO_DIR/tor-up.tmp; mv $TOPO_DIR/tor-up.tmp $TOPO_DIR/tor-up; exec sleep 30"
 torpid=$!
 wait_for test -s "$TOPO_DIR/tor-up"
-out=$(tg --profile unsafe-browser -- "$PROBE" tcp 10.118.0.2 22 2>&1)
+tor_sandbox=$(cat "$TOPO_DIR/tor-up")
+like "$tor_sandbox" '^10\.118\.' "a tor sandbox runs at $tor_sandbox"
+out=$(tg --profile unsafe-browser -- "$PROBE" tcp "$tor_sandbox" 22 2>&1)
 like "$out" '^FAIL' "no access to another sandbox ($out)"
 kill -TERM $torpid; wait $torpid 2>/dev/null
 
