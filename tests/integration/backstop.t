@@ -10,14 +10,19 @@ tg_setup
 # Two sandboxes at once: each its own source address, so Tor's
 # IsolateClientAddr gives each its own circuits.
 rm -f "$TOPO_DIR/a" "$TOPO_DIR/b"
-tg_bg -- sh -c "echo >$TOPO_DIR/a; exec sleep 60"
+tg_bg -- sh -c "curl -sS --max-time 5 http://203.0.113.10/ >$TOPO_DIR/a.tmp; mv $TOPO_DIR/a.tmp $TOPO_DIR/a; exec sleep 60"
 first=$!
-tg_bg -- sh -c "echo >$TOPO_DIR/b; exec sleep 60"
+tg_bg -- sh -c "curl -sS --max-time 5 http://203.0.113.10/ >$TOPO_DIR/b.tmp; mv $TOPO_DIR/b.tmp $TOPO_DIR/b; exec sleep 60"
 second=$!
 wait_for test -e "$TOPO_DIR/a" && wait_for test -e "$TOPO_DIR/b"
+peer_a=$(sed -n 's/.*peer=//p' "$TOPO_DIR/a")
+peer_b=$(sed -n 's/.*peer=//p' "$TOPO_DIR/b")
+like "$peer_a" '^10\.118\.' "the first sandbox reached the TransPort from $peer_a"
+like "$peer_b" '^10\.118\.' "the second sandbox reached the TransPort from $peer_b"
+isnt "$peer_a" "$peer_b" "two concurrent sandboxes have different source addresses (IsolateClientAddr)"
+is "$(host_sandbox_links | sort | tr '\n' ' ')" "tg0 tg1 " "the two running sandboxes hold tg0 and tg1"
 out=$(tg -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
 like "$out" 'peer=10\.118\.0\.10$' "a third concurrent sandbox gets the third slot's address"
-is "$(host_sandbox_links | sort | tr '\n' ' ')" "tg0 tg1 " "the two running sandboxes hold tg0 and tg1"
 
 # The sandbox's network namespace, entered from outside with full root.
 sandbox_pid=$(pgrep -f "^sleep 60" | head -n1)
