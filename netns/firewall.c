@@ -70,10 +70,12 @@ static char *stale_markers(const char *listing, const char *keep)
     return out;
 }
 
-static bool marker_present(const char *listing, const char *marker)
+/* Listing one empty chain is the cheapest question libnftables can ask. */
+static bool marker_present(const char *marker)
 {
-    autofree char *needle = xasprintf("chain %s {", marker);
-    return strstr(listing, needle) != NULL;
+    autonft struct nft_ctx *nft = nft_open("read the firewall table");
+    autofree char *cmd = xasprintf("list chain inet " FIREWALL_TABLE " %s", marker);
+    return nft_run_cmd_from_buffer(nft, cmd) == 0;
 }
 
 void firewall_install(const struct torgate_config *cfg)
@@ -82,9 +84,9 @@ void firewall_install(const struct torgate_config *cfg)
     /* Two launchers may race to replace an old rule set: the loser's
      * transaction fails (the old marker is gone) and it looks again. */
     for (int attempt = 0;; attempt++) {
-        autofree char *listing = list_table();
-        if (marker_present(listing, marker))
+        if (marker_present(marker))
             return;
+        autofree char *listing = list_table();
         autofree char *rules = ruleset_render(cfg);
         autofree char *stale = stale_markers(listing, marker);
         autofree char *commands = xasprintf("%s%sadd chain inet " FIREWALL_TABLE " %s\n", rules, stale, marker);
