@@ -38,7 +38,7 @@ STAGE       := $(CURDIR)/build/stage
 ASAN_STAGE  := $(CURDIR)/build/stage-asan
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps check unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind
+.PHONY: all deps check selftest unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind
 all: $(BUILDDIR)/torgate
 
 $(BUILDDIR)/%.o: %.c $(wildcard include/*.h)
@@ -114,8 +114,12 @@ valgrind: stage
 	@# valgrind will not run a binary with file capabilities: the same build, before setcap
 	TORGATE=$(CURDIR)/build/check/torgate bash tests/valgrind.sh
 
+selftest:
+	prove -f tests/selftest/*.t
+
 check: deps
 	$(MAKE) unit
+	$(MAKE) selftest
 	$(MAKE) integration
 	$(MAKE) integration-asan
 	$(MAKE) valgrind
@@ -124,7 +128,8 @@ bench: deps stage
 	TORGATE=$(STAGE)/bin/torgate bash tests/bench/launch.sh
 
 demo: deps stage
-	TORGATE=$(STAGE)/bin/torgate bash tests/demo.sh
+	$(MAKE) BUILDDIR=build/check build/check/tests/probe
+	TORGATE=$(STAGE)/bin/torgate PROBE=$(CURDIR)/build/check/tests/probe bash tests/demo.sh
 
 clean:
 	rm -rf build
