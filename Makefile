@@ -12,7 +12,7 @@ DESTDIR     ?=
 BUILDDIR    ?= build/release
 SANITIZE    ?=
 
-PKGS        := libnl-3.0 libnl-route-3.0 libnftables inih libcap-ng
+PKGS        := libnl-3.0 libnl-route-3.0 libnftables inih libcap-ng libseccomp
 BUILD_DEPS  := build-essential pkg-config libnl-3-dev libnl-route-3-dev libnftables-dev libinih-dev \
                libcap-ng-dev libseccomp-dev libcmocka-dev
 TEST_DEPS   := iproute2 nftables curl dnsutils python3 libcap2-bin valgrind hyperfine util-linux procps
@@ -27,7 +27,7 @@ LDFLAGS     += -pie -Wl,-z,relro,-z,now $(SANITIZE)
 LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS    := launcher/util.c launcher/settings.c launcher/config.c launcher/profile.c launcher/caps.c \
-               launcher/resolv.c launcher/relay.c launcher/init.c launcher/mounts.c launcher/sandbox.c \
+               launcher/resolv.c launcher/relay.c launcher/init.c launcher/seccomp_filter.c launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
                launcher/launch.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILDDIR)/tests/%,$(wildcard tests/unit/test_*.c))

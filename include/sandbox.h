@@ -39,7 +39,8 @@ void sandbox_mounts(const char *resolv_conf);
 /* PID 1: starts COMMAND (capabilities dropped), reaps every orphan, forwards
  * signals, and exits with COMMAND's status when COMMAND exits, which takes
  * every other process of the sandbox with it. */
-__attribute__((noreturn)) void init_run(char **argv, int error_fd);
+struct seccomp_policy;
+__attribute__((noreturn)) void init_run(char **argv, int error_fd, const struct seccomp_policy *policy);
 
 /* The resolv.conf a sandbox gets: the gateway in tor mode, the clearnet
  * resolvers in clearnet mode. */

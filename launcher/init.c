@@ -1,21 +1,63 @@
-/* PID 1 of the sandbox: COMMAND's parent, reaper and signal relay. */
+/* PID 1 of the sandbox: COMMAND's parent, reaper, signal relay and, in tor
+ * mode, the supervisor of datagram destinations. */
 #include "sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "caps.h"
+#include "seccomp_filter.h"
+#include "supervisor.h"
 #include "util.h"
 
-__attribute__((noreturn)) static void run_command(char **argv)
+/* The pipes over which COMMAND's process hands its seccomp listener to init. */
+struct handoff {
+    int to_init[2];
+    int to_command[2];
+};
+
+/* COMMAND's process: capabilities are already gone (init dropped them before
+ * forking) and no_new_privs is set; the filter goes on last, then exec. */
+__attribute__((noreturn)) static void run_command(char **argv, const struct seccomp_policy *policy,
+                                                  const struct handoff *h)
 {
-    caps_drop_all();
+    int listener = seccomp_filter_load(policy);
+    if (listener >= 0) {
+        /* init, which holds no capability, takes the listener with
+         * pidfd_getfd(), which needs this process to be dumpable. It holds
+         * nothing privileged: its credentials are the user's. */
+        char ack;
+        if (prctl(PR_SET_DUMPABLE, 1) != 0 || !write_all(h->to_init[1], &listener, sizeof listener) ||
+            !read_all(h->to_command[0], &ack, 1))
+            die("cannot hand the seccomp listener to the sandbox's init");
+        close(listener);
+    }
     execvp(argv[0], argv);
     int err = errno;
     die_with_status(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN, "cannot run '%s': %s", argv[0],
                     strerror(err));
+}
+
+static int take_listener(pid_t command, const struct handoff *h)
+{
+    int remote;
+    if (!read_all(h->to_init[0], &remote, sizeof remote))
+        return -1; /* COMMAND's process failed; it said why */
+    autoclose int pidfd = (int)syscall(SYS_pidfd_open, command, 0);
+    int listener = pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, remote, 0);
+    if (listener < 0)
+        die_with_error("cannot take the seccomp listener from the command's process");
+    char ack = 1;
+    if (!write_all(h->to_command[1], &ack, 1))
+        die("the command's process died during setup");
+    return listener;
 }
 
 /* As a shell reports it: the exit code, or 128+N for death by signal N. */
@@ -26,35 +68,72 @@ static int shell_status(int status)
     return WEXITSTATUS(status);
 }
 
-void init_run(char **argv, int error_fd)
+static void reap(pid_t command)
+{
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+        if (pid == command)
+            _exit(shell_status(status)); /* the kernel then kills the rest of the sandbox */
+    if (pid < 0 && errno == ECHILD)
+        _exit(EXIT_TORGATE);
+}
+
+__attribute__((noreturn)) static void serve(pid_t command, int listener, uint32_t gateway)
+{
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    autoclose int sigchld = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sigchld < 0)
+        _exit(EXIT_TORGATE);
+    struct supervisor *sv = listener >= 0 ? supervisor_new(listener, gateway) : NULL;
+    for (;;) {
+        reap(command);
+        struct pollfd fds[2] = {{sigchld, POLLIN, 0}, {listener, POLLIN, 0}};
+        if (poll(fds, sv ? 2 : 1, -1) < 0)
+            continue; /* EINTR: a relayed signal */
+        if (fds[0].revents) {
+            struct signalfd_siginfo si;
+            while (read(sigchld, &si, sizeof si) > 0)
+                ;
+        }
+        if (sv && (fds[1].revents & POLLIN))
+            supervisor_handle(sv);
+        if (sv && (fds[1].revents & (POLLHUP | POLLERR | POLLNVAL))) {
+            supervisor_free(sv); /* no filtered process is left */
+            sv = NULL;
+        }
+    }
+}
+
+void init_run(char **argv, int error_fd, const struct seccomp_policy *policy)
 {
     sigset_t all, old;
     sigfillset(&all);
     /* Signals that arrive before the relay knows COMMAND's PID stay pending. */
     sigprocmask(SIG_BLOCK, &all, &old);
+    caps_drop_all(); /* for init and COMMAND alike */
+
+    struct handoff h;
+    if (pipe2(h.to_init, O_CLOEXEC) != 0 || pipe2(h.to_command, O_CLOEXEC) != 0)
+        die_with_error("cannot create pipes");
     pid_t command = fork();
     if (command < 0)
         die_with_error("cannot start the command");
     if (command == 0) {
         sigprocmask(SIG_SETMASK, &old, NULL);
-        run_command(argv);
+        run_command(argv, policy, &h);
     }
+    int listener = policy->mode == MODE_TOR ? take_listener(command, &h) : -1;
 
-    caps_drop_all(); /* init needs no capability from here on */
     /* COMMAND's copy of error_fd closes when its exec succeeds: the launcher's
      * EOF then means "running". */
     close(error_fd);
     report_errors_to(-1);
     relay_signals_to(command);
-    sigprocmask(SIG_SETMASK, &old, NULL);
-
-    for (;;) {
-        int status;
-        pid_t pid = wait(&status);
-        if (pid == command)
-            _exit(shell_status(status)); /* the kernel then kills the rest of the sandbox */
-        if (pid < 0 && errno != EINTR)
-            _exit(EXIT_TORGATE);
-        /* any other PID: an orphan reaped */
-    }
+    sigset_t run = old;
+    sigaddset(&run, SIGCHLD); /* SIGCHLD is read from a signalfd */
+    sigprocmask(SIG_SETMASK, &run, NULL);
+    serve(command, listener, policy->gateway);
 }

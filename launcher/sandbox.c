@@ -7,6 +7,7 @@
 
 #include "caps.h"
 #include "link.h"
+#include "seccomp_filter.h"
 #include "sysctl.h"
 #include "util.h"
 
@@ -50,5 +51,10 @@ void sandbox_main(const struct sandbox_plan *plan, struct sandbox_channel ch)
     sandbox_mounts(resolv);
     free(resolv); /* init_run() does not return: cleanup attributes would not run */
     caps_lower();
-    init_run(plan->argv, ch.error_fd);
+    struct seccomp_policy policy = {
+        .mode = plan->profile->mode,
+        .gateway = slot.gateway,
+        .allow_user_namespaces = false,
+    };
+    init_run(plan->argv, ch.error_fd, &policy);
 }

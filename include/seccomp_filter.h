@@ -1,0 +1,25 @@
+/* The second wall: a seccomp filter (libseccomp) over every process of the
+ * sandbox, so that a hole in the network namespace or the host's rules does
+ * not become a leak on its own. */
+#ifndef TORGATE_SECCOMP_FILTER_H
+#define TORGATE_SECCOMP_FILTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "profile.h"
+
+struct seccomp_policy {
+    enum net_mode mode;
+    uint32_t gateway;        /* host order: where a tor sandbox's DNS goes */
+    bool allow_user_namespaces;
+};
+
+/* Loads the filter into the calling process (no_new_privs must be set) and
+ * its future children. In tor mode it returns the listener of the user
+ * notifications through which every datagram's destination is checked
+ * (supervisor_run() serves it); otherwise -1. Dies if the filter cannot be
+ * built or loaded. */
+int seccomp_filter_load(const struct seccomp_policy *policy);
+
+#endif

@@ -1,0 +1,22 @@
+/* Tor mode's syscall-layer rule for datagrams: a datagram socket of the
+ * sandbox may connect or send only to the gateway's port 53. The sandbox's
+ * init serves the seccomp filter's user notifications for connect, sendto
+ * with an address, sendmsg and sendmmsg: calls on any other kind of socket
+ * continue as they are; calls on an IPv4 datagram socket are carried out by
+ * the supervisor itself, on a duplicate of the socket, from a copy of the
+ * checked address and data, so that no other thread can change them between
+ * the check and the send. */
+#ifndef TORGATE_SUPERVISOR_H
+#define TORGATE_SUPERVISOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct supervisor;
+
+struct supervisor *supervisor_new(int listener, uint32_t gateway);
+/* Receives and answers one notification; false once the listener is gone. */
+bool supervisor_handle(struct supervisor *sv);
+void supervisor_free(struct supervisor *sv);
+
+#endif
