@@ -21,7 +21,7 @@ CFLAGS      ?= -O2 -g
 CFLAGS      += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Iinclude \
                -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE \
                -DTORGATE_VERSION='"$(VERSION)"' -DTORGATE_SYSCONFDIR='"$(SYSCONFDIR)"' \
-               -DTORGATE_DATADIR='"$(DATADIR)"' $(SANITIZE) \
+               -DTORGATE_DATADIR='"$(DATADIR)"' $(SANITIZE) $(EXTRA_CFLAGS) \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS     += -pie -Wl,-z,relro,-z,now $(SANITIZE)
 LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -125,7 +125,13 @@ check: deps
 	$(MAKE) valgrind
 
 bench: deps stage
+	$(MAKE) BUILDDIR=build/bench-no-seccomp PREFIX=$(STAGE) SYSCONFDIR=$(STAGE)/etc \
+	    EXTRA_CFLAGS=-DTORGATE_BENCH_WITHOUT_SECCOMP build/bench-no-seccomp/torgate
+	@mkdir -p build/bench
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -o build/bench/netload tests/bench/netload.c
 	TORGATE=$(STAGE)/bin/torgate bash tests/bench/launch.sh
+	TORGATE=$(STAGE)/bin/torgate TORGATE_NO_SECCOMP=$(CURDIR)/build/bench-no-seccomp/torgate \
+	    NETLOAD=$(CURDIR)/build/bench/netload bash tests/bench/seccomp.sh
 
 demo: deps stage
 	$(MAKE) BUILDDIR=build/check build/check/tests/probe

@@ -29,31 +29,34 @@ __attribute__((noreturn)) static void run_command(char **argv, const struct secc
                                                   const struct handoff *h)
 {
     int listener = seccomp_filter_load(policy);
-    if (listener >= 0) {
-        /* init, which holds no capability, takes the listener with
-         * pidfd_getfd(), which needs this process to be dumpable. It holds
-         * nothing privileged: its credentials are the user's. */
-        char ack;
-        if (prctl(PR_SET_DUMPABLE, 1) != 0 || !write_all(h->to_init[1], &listener, sizeof listener) ||
-            !read_all(h->to_command[0], &ack, 1))
-            die("cannot hand the seccomp listener to the sandbox's init");
+    /* init, which holds no capability, takes the listener (if there is one)
+     * with pidfd_getfd(), which needs this process to be dumpable. It holds
+     * nothing privileged: its credentials are the user's. */
+    char ack;
+    if ((listener >= 0 && prctl(PR_SET_DUMPABLE, 1) != 0) ||
+        !write_all(h->to_init[1], &listener, sizeof listener) || !read_all(h->to_command[0], &ack, 1))
+        die("cannot hand the seccomp listener to the sandbox's init");
+    if (listener >= 0)
         close(listener);
-    }
     execvp(argv[0], argv);
     int err = errno;
     die_with_status(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN, "cannot run '%s': %s", argv[0],
                     strerror(err));
 }
 
+/* Waits until COMMAND's process has loaded its filter; returns init's copy
+ * of the listener, or -1 when the mode has none. */
 static int take_listener(pid_t command, const struct handoff *h)
 {
-    int remote;
+    int remote, listener = -1;
     if (!read_all(h->to_init[0], &remote, sizeof remote))
         return -1; /* COMMAND's process failed; it said why */
-    autoclose int pidfd = (int)syscall(SYS_pidfd_open, command, 0);
-    int listener = pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, remote, 0);
-    if (listener < 0)
-        die_with_error("cannot take the seccomp listener from the command's process");
+    if (remote >= 0) {
+        autoclose int pidfd = (int)syscall(SYS_pidfd_open, command, 0);
+        listener = pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, remote, 0);
+        if (listener < 0)
+            die_with_error("cannot take the seccomp listener from the command's process");
+    }
     char ack = 1;
     if (!write_all(h->to_command[1], &ack, 1))
         die("the command's process died during setup");
@@ -125,7 +128,7 @@ void init_run(char **argv, int error_fd, const struct seccomp_policy *policy)
         sigprocmask(SIG_SETMASK, &old, NULL);
         run_command(argv, policy, &h);
     }
-    int listener = policy->mode == MODE_TOR ? take_listener(command, &h) : -1;
+    int listener = take_listener(command, &h);
 
     /* COMMAND's copy of error_fd closes when its exec succeeds: the launcher's
      * EOF then means "running". */

@@ -1,0 +1,254 @@
+#!/bin/bash
+# The adversarial leak suite (issue 4): every way out of a sandbox we could
+# think of, each tried by tests/leak/leak.c (one attempt per run, one line
+# "ATTEMPT ok|blocked:ERR@step") inside torgate, in tor mode (the default
+# profile) and in clearnet mode (unsafe-browser), against realistic targets of
+# the test topology; then what arrived: on the internet and LAN sides
+# (tgcount), and on the host itself (a counter table of our own, leakhost,
+# after torgate's input filter).
+#
+# Expected: tor mode blocks everything but TCP (which lands on the TransPort)
+# and UDP/DNS to the gateway's port 53; clearnet mode lets IPv4 UDP and TCP
+# out to the internet, nothing to the host, the LAN or IPv6. Both: the socket
+# families, types and options of the seccomp filter, with its errnos; the
+# i386 ABI (leak32, int 0x80 from the 64-bit leak) dies of SIGSYS.
+#
+# Env: TORGATE, PROBE (common.sh), LEAK (leak), LEAK32 (leak32).
+. "$(dirname "$0")/../integration/common.sh"
+: "${LEAK:?set LEAK to the leak binary (tests/leak/leak.c)}"
+: "${LEAK32:?set LEAK32 to the leak32 binary (tests/leak/leak32.c)}"
+[ -x "$LEAK" ] || bail_out "LEAK=$LEAK is not executable"
+[ -x "$LEAK32" ] || bail_out "LEAK32=$LEAK32 is not executable"
+
+tg_setup
+
+# --- the host: an abstract UNIX listener, and counters after the firewall
+ABSTRACT=torgate-leak-$$
+: >"$TOPO_DIR/abstract.log"
+in_host python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind("\0" + sys.argv[1])
+s.listen(16)
+while True:
+    c, _ = s.accept()
+    with open(sys.argv[2], "a") as f:
+        f.write("connection\n")
+    c.close()
+' "$ABSTRACT" "$TOPO_DIR/abstract.log" </dev/null >/dev/null 2>&1 &
+abstract_pid=$!
+cleanup() {
+    kill "$abstract_pid" 2>/dev/null || true
+    wait "$abstract_pid" 2>/dev/null || true
+    topo_down
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
+in_host nft -f - <<'EOF' || bail_out "cannot add the host's counters"
+table inet leakhost {
+    counter from_sandbox { }
+    counter from_sandbox_not_tor { }
+    chain input {
+        type filter hook input priority 100; policy accept;
+        iifname "tg*" counter name from_sandbox
+        iifname "tg*" ct status & dnat == 0 counter name from_sandbox_not_tor
+    }
+}
+EOF
+host_count() { # COUNTER
+    in_host nft list counter inet leakhost "$1" | sed -n 's/.*packets \([0-9][0-9]*\).*/\1/p' | head -n1
+}
+
+# control: the listener is there, and reachable from its own namespace
+wait_for in_host "$LEAK" abstract "$ABSTRACT"
+is "$(in_host "$LEAK" abstract "$ABSTRACT")" "abstract ok" "control: the host's abstract socket @$ABSTRACT accepts from the host"
+abstract_before=$(log_lines abstract)
+
+# --- running attempts
+# In a sandbox's shell, GW expands to the gateway (the host end of its veth):
+# the default route's next hop, the same address tor mode's resolv.conf names.
+GW='$(ip route show default | cut -d" " -f3)'
+SUMMARY=
+MODE=
+
+# leak_run ARGS... : run `leak ARGS` (or leak32 for socketcall32) in a sandbox
+# of $MODE; sets RES (its line) and ST (torgate's exit status).
+leak_run() {
+    local bin=$LEAK profile=()
+    [ "$1" != socketcall32 ] || bin=$LEAK32
+    [ "$MODE" != clearnet ] || profile=(--profile unsafe-browser)
+    ST=0
+    RES=$(tg "${profile[@]}" -- sh -c "exec $bin $*" 2>&1) || ST=$?
+    SUMMARY+="$(printf '%-8s %-40s %s' "$MODE" "$(shown "$@")" "$RES [exit $ST]")"$'\n'
+}
+
+# the arguments as shown in descriptions: the gateway as GW
+shown() { local s="$*"; echo "${s//"$GW"/GW}"; }
+
+# expect ARGS... -- REGEX : the line must be "ATTEMPT RESULT" with RESULT
+# matching REGEX (anchored); exit 0 for ok, 1 for blocked.
+expect() {
+    local args=() re
+    while [ "$1" != -- ]; do args+=("$1"); shift; done
+    re=$2
+    leak_run "${args[@]}"
+    local want_st=1
+    [[ $RES != "${args[0]} ok"* ]] || want_st=0
+    like "$RES [exit $ST]" "^${args[0]} ($re) \\[exit $want_st\\]\$" "$MODE: $(shown "${args[@]}") -> $RES"
+}
+
+# expect_sigsys ARGS... : the process dies of SIGSYS (torgate exits 128+31)
+expect_sigsys() {
+    leak_run "$@"
+    is "$ST" 159 "$MODE: $(shown "$@") is killed by SIGSYS (got: '$RES', exit $ST)"
+}
+
+# expect_refused ARGS... : blocked, however, or killed by SIGSYS
+expect_refused() {
+    leak_run "$@"
+    [[ $RES == "$1 blocked:"* && $ST = 1 ]] || [ "$ST" = 159 ]
+    ok $? "$MODE: $(shown "$@") is refused or killed (got: '$RES', exit $ST)"
+}
+
+# Both modes: the seccomp filter's families, types, options and syscalls.
+common_attempts() {
+    expect icmp 203.0.113.10 -- 'blocked:EPERM@socket'
+    expect icmp "$GW" -- 'blocked:EPERM@socket'
+    expect raw -- 'blocked:EPERM@socket'
+    expect raw6 -- 'blocked:EAFNOSUPPORT@socket'
+    expect packet -- 'blocked:EAFNOSUPPORT@socket'
+    expect ipv6 2001:db8:ff::10 80 -- 'blocked:EAFNOSUPPORT@socket'
+    expect ipv6 'fe80::1%eth0' 80 -- 'blocked:EAFNOSUPPORT@socket'
+    expect tcp 127.0.0.1 9051 -- 'blocked:ECONNREFUSED@connect'
+    expect abstract "$ABSTRACT" -- 'blocked:ECONNREFUSED@connect'
+    expect netlink-route -- 'blocked:EPERM@RTM_NEWADDR'
+    expect netlink-other -- 'blocked:EAFNOSUPPORT@socket'
+    expect bindtodevice eth0 -- 'blocked:EPERM@setsockopt'
+    expect bindtodevice lo -- 'blocked:EPERM@setsockopt'
+    expect transparent -- 'blocked:EPERM@setsockopt'
+    expect io-uring-connect 203.0.113.10 80 -- 'blocked:ENOSYS@io_uring_setup'
+    expect setns-proc -- 'blocked:EPERM@setns'
+    expect unshare-net -- 'blocked:EPERM@unshare'
+    expect vsock -- 'blocked:EAFNOSUPPORT@socket'
+    expect bluetooth -- 'blocked:EAFNOSUPPORT@socket'
+    expect key -- 'blocked:EAFNOSUPPORT@socket'
+    expect_refused x32
+    expect_sigsys int80 203.0.113.10 9999
+    expect_sigsys socketcall32 203.0.113.10 9999
+}
+
+# ============================================================== tor mode
+MODE=tor
+far_reset
+in_host nft reset counters table inet leakhost >/dev/null
+t0_transport=$(log_lines transport)
+
+# UDP: only the gateway's port 53
+expect udp 203.0.113.10 9999 -- 'blocked:EPERM@sendto'
+expect udp-connect 203.0.113.10 9999 -- 'blocked:EPERM@connect'
+expect udp-sendmsg 203.0.113.10 9999 -- 'blocked:EPERM@sendmsg'
+expect udp-sendmmsg 203.0.113.10 9999 -- 'blocked:EPERM@sendmmsg'
+expect udp 203.0.113.53 53 -- 'blocked:EPERM@sendto'
+expect udp 192.168.77.2 53 -- 'blocked:EPERM@sendto'
+expect udp-connect 192.168.77.2 53 -- 'blocked:EPERM@connect'
+expect udp 127.0.0.1 5353 -- 'blocked:EPERM@sendto'
+expect udp "$GW" 9999 -- 'blocked:EPERM@sendto'
+expect udp "$GW" 53 -- 'ok'
+expect udp-connect "$GW" 53 -- 'ok'
+expect udp-sendmsg "$GW" 53 -- 'ok'
+expect udp-sendmmsg "$GW" 53 -- 'blocked:EPERM@sendmmsg'
+expect broadcast 9999 -- 'blocked:EPERM@sendto'
+expect multicast 224.0.0.251 5353 -- 'blocked:EPERM@sendto'
+expect multicast 239.255.255.250 1900 -- 'blocked:EPERM@sendto'
+# DNS: the gateway answers (the DNSPort), no other resolver is reached
+expect dns "$GW" www.example.test -- 'ok rcode=NOERROR'
+expect dns 203.0.113.53 www.example.test -- 'blocked:EPERM@sendto'
+expect dns 192.168.77.2 www.example.test -- 'blocked:EPERM@sendto'
+# TCP: any address lands on the TransPort
+expect tcp 203.0.113.10 80 -- 'ok HTTP/1\.0 200 OK'
+like "$(topo_log transport)" 'orig=203\.0\.113\.10:80' "tor: the TransPort got the internet web server's connection"
+expect tcp 192.168.77.2 80 -- 'ok HTTP/1\.0 200 OK'
+like "$(topo_log transport)" 'orig=192\.168\.77\.2:80' "tor: the TransPort got the LAN web server's connection"
+expect tcp "$GW" 9051 -- 'ok HTTP/1\.0 200 OK'
+like "$(topo_log transport)" 'orig=10\.118\.[0-9]+\.[0-9]+:9051' "tor: the TransPort got the gateway:9051 (ControlPort) connection"
+expect tcp 192.0.2.2 8080 -- 'ok HTTP/1\.0 200 OK'
+like "$(topo_log transport)" 'orig=192\.0\.2\.2:8080' "tor: the TransPort got the host's 192.0.2.2:8080 connection"
+common_attempts
+
+# What arrived: nothing on the far sides, nothing on the host but Tor's ports.
+for ns in INET LAN; do
+    nsname=${ns}_NS
+    is "$(far_count "${!nsname}" all4)" 0 "tor: $ns side: no IPv4 packet arrived"
+    is "$(far_count "${!nsname}" ip6)" 0 "tor: $ns side: no IPv6 packet arrived"
+done
+is "$(log_lines web)$(log_lines lan-web)$(log_lines inet-dns)$(log_lines lan-dns)" 0000 \
+    "tor: no internet or LAN server saw anything"
+is "$(log_lines controlport)$(log_lines cups)$(log_lines hostsvc)" 000 \
+    "tor: no host service but Tor's saw anything"
+is "$(host_count from_sandbox_not_tor)" 0 "tor: the host accepted nothing from the sandbox but what it redirected to Tor"
+is "$(log_lines abstract)" "$abstract_before" "tor: the host's abstract socket saw no connection"
+
+# ========================================================= clearnet mode
+MODE=clearnet
+far_reset
+in_host nft reset counters table inet leakhost >/dev/null
+n_transport=$(log_lines transport)
+n_socks=$(log_lines socks)
+n_dnsport=$(log_lines dnsport)
+
+# expect_arrives ARGS... -- REGEX : expect, and the internet side counted a
+# UDP packet more
+expect_arrives() {
+    local before after
+    before=$(far_count "$INET_NS" udp4)
+    expect "$@"
+    after=$(far_count "$INET_NS" udp4)
+    [ "$after" -gt "$before" ]; ok $? "$MODE: ... and it arrived on the internet side (udp4 $before -> $after)"
+}
+
+# UDP: out to the internet; to the host, the LAN or a broadcast/multicast
+# group nothing arrives (the process may or may not be told)
+expect_arrives udp 203.0.113.10 9999 -- 'ok'
+expect_arrives udp-connect 203.0.113.10 9999 -- 'ok'
+expect_arrives udp-sendmsg 203.0.113.10 9999 -- 'ok'
+expect_arrives udp-sendmmsg 203.0.113.10 9999 -- 'ok'
+expect_arrives udp 203.0.113.53 53 -- 'ok'
+expect udp 192.168.77.2 53 -- 'ok|blocked:EPERM@sendto'
+expect udp "$GW" 53 -- 'ok|blocked:EPERM@sendto'
+expect udp-connect "$GW" 53 -- 'ok|blocked:EPERM@connect'
+expect udp-sendmsg "$GW" 53 -- 'ok|blocked:EPERM@sendmsg'
+expect udp-sendmmsg "$GW" 53 -- 'ok|blocked:EPERM@sendmmsg'
+expect udp 192.0.2.2 8080 -- 'ok|blocked:EPERM@sendto'
+expect broadcast 9999 -- 'ok|blocked:EPERM@sendto'
+expect multicast 224.0.0.251 5353 -- 'ok|blocked:EPERM@sendto'
+expect multicast 239.255.255.250 1900 -- 'ok|blocked:EPERM@sendto'
+# DNS: the clearnet resolver answers; the gateway and the LAN's do not
+expect dns 203.0.113.53 www.example.test -- 'ok rcode=NOERROR'
+like "$(topo_log inet-dns)" 'client=192\.0\.2\.2 qname=www\.example\.test' "clearnet: the internet resolver saw the query from the uplink's address"
+expect dns "$GW" www.example.test -- 'blocked:(TIMEOUT@recv|EPERM@sendto)'
+expect dns 192.168.77.2 www.example.test -- 'blocked:(TIMEOUT@recv|EPERM@sendto)'
+# TCP: the internet directly; not the host, not the LAN
+expect tcp 203.0.113.10 80 -- 'ok HTTP/1\.0 200 OK'
+like "$(topo_log web)" 'client=192\.0\.2\.2' "clearnet: the web server saw the host's uplink address"
+expect tcp "$GW" 9051 -- 'blocked:[A-Z]+@connect'
+expect tcp "$GW" 9040 -- 'blocked:[A-Z]+@connect'
+expect tcp 192.0.2.2 8080 -- 'blocked:[A-Z]+@connect'
+expect tcp 192.168.77.2 80 -- 'blocked:[A-Z]+@connect'
+common_attempts
+
+is "$(far_count "$INET_NS" ip6)" 0 "clearnet: INET side: no IPv6 packet arrived"
+for c in all4 ip6; do
+    is "$(far_count "$LAN_NS" $c)" 0 "clearnet: LAN side: no $c packet arrived"
+done
+is "$(log_lines lan-dns)$(log_lines lan-web)" 00 "clearnet: the LAN's resolver and web server saw nothing"
+is "$(log_lines transport) $(log_lines socks) $(log_lines dnsport)" "$n_transport $n_socks $n_dnsport" \
+    "clearnet: nothing went to Tor"
+is "$(log_lines controlport)$(log_lines cups)$(log_lines hostsvc)" 000 "clearnet: no host service saw anything"
+is "$(host_count from_sandbox)" 0 "clearnet: the host accepted nothing at all from the sandbox"
+is "$(log_lines abstract)" "$abstract_before" "clearnet: the host's abstract socket saw no connection"
+
+note "results (mode, attempt, what leak printed, torgate's exit status):"
+note "${SUMMARY%$'\n'}"
+done_testing
