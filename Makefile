@@ -14,7 +14,7 @@ SANITIZE    ?=
 
 PKGS        := libnl-3.0 libnl-route-3.0 libnftables inih libcap-ng libseccomp
 BUILD_DEPS  := build-essential pkg-config libnl-3-dev libnl-route-3-dev libnftables-dev libinih-dev \
-               libcap-ng-dev libseccomp-dev libcmocka-dev
+               libcap-ng-dev libseccomp-dev libcmocka-dev gcc-multilib
 TEST_DEPS   := iproute2 nftables curl dnsutils python3 libcap2-bin valgrind hyperfine util-linux procps
 CC          ?= cc
 CFLAGS      ?= -O2 -g
@@ -32,13 +32,15 @@ LIB_SRCS    := launcher/util.c launcher/settings.c launcher/config.c launcher/pr
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILDDIR)/tests/%,$(wildcard tests/unit/test_*.c))
 PROBE       := $(BUILDDIR)/tests/probe
+LEAK        := $(BUILDDIR)/tests/leak
+LEAK32      := $(BUILDDIR)/tests/leak32
 
 # The tree the tests install into and run from, as a person's system would.
 STAGE       := $(CURDIR)/build/stage
 ASAN_STAGE  := $(CURDIR)/build/stage-asan
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps check selftest unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind
+.PHONY: all deps check selftest leak unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind
 all: $(BUILDDIR)/torgate
 
 $(BUILDDIR)/%.o: %.c $(wildcard include/*.h)
@@ -55,6 +57,16 @@ $(BUILDDIR)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 $(PROBE): tests/probe/probe.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -o $@ $<
+
+$(LEAK): tests/leak/leak.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -o $@ $<
+
+# A freestanding i386 program (no libc): the 32-bit system call ABI.
+$(LEAK32): tests/leak/leak32.c
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -ffreestanding -fno-pie -no-pie \
+	    -static -nostdlib -fno-stack-protector -o $@ $<
 
 deps:
 	@missing=""; for p in $(BUILD_DEPS) $(TEST_DEPS); do \
@@ -110,6 +122,13 @@ integration-asan: stage-asan
 	    ASAN_OPTIONS=detect_leaks=0:exitcode=99 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    prove -f tests/integration/*.t
 
+# The adversarial leak suite: every way out, in tor and clearnet mode.
+leak: stage
+	$(MAKE) BUILDDIR=build/check build/check/tests/probe build/check/tests/leak build/check/tests/leak32
+	TORGATE=$(STAGE)/bin/torgate STAGE=$(STAGE) PROBE=$(CURDIR)/build/check/tests/probe \
+	    LEAK=$(CURDIR)/build/check/tests/leak LEAK32=$(CURDIR)/build/check/tests/leak32 \
+	    prove -f tests/leak/leak.t
+
 valgrind: stage
 	@# valgrind will not run a binary with file capabilities: the same build, before setcap
 	TORGATE=$(CURDIR)/build/check/torgate bash tests/valgrind.sh
@@ -121,6 +140,7 @@ check: deps
 	$(MAKE) unit
 	$(MAKE) selftest
 	$(MAKE) integration
+	$(MAKE) leak
 	$(MAKE) integration-asan
 	$(MAKE) valgrind
 

@@ -2,13 +2,16 @@
 #ifndef TORGATE_FIREWALL_H
 #define TORGATE_FIREWALL_H
 
+#include <stdbool.h>
+
 #include "config.h"
 
 /* Creates or refreshes table inet torgate in one transaction. Needs
  * CAP_NET_ADMIN effective. Dies with nft's first error line on failure. */
 void firewall_install(const struct torgate_config *cfg);
 
-/* Adds ifname to forward_guard; see ruleset.h. */
-void firewall_guard_forwarding(const char *ifname);
+/* Adds ifname to clearnet_uplinks and, with guard, to forward_guard; see
+ * ruleset.h. */
+void firewall_add_uplink(const char *ifname, bool guard);
 
 #endif

@@ -8,6 +8,8 @@
 #ifndef TORGATE_RULESET_H
 #define TORGATE_RULESET_H
 
+#include <stdbool.h>
+
 #include "config.h"
 
 #define FIREWALL_TABLE "torgate"
@@ -24,8 +26,10 @@ char *ruleset_render(const struct torgate_config *cfg);
 #define MARKER_PREFIX "ruleset_"
 char *ruleset_marker(const struct torgate_config *cfg);
 
-/* Adds an uplink to forward_guard: forwarding that torgate turned on there
- * carries clearnet sandboxes' traffic and nothing else. */
-char *ruleset_render_guard(const char *ifname);
+/* Adds an uplink to clearnet_uplinks, the only links clearnet sandboxes'
+ * traffic may leave by, and with guard also to forward_guard: forwarding
+ * that torgate turned on there carries clearnet sandboxes' traffic and
+ * nothing else. */
+char *ruleset_render_uplink(const char *ifname, bool guard);
 
 #endif

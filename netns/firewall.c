@@ -109,10 +109,10 @@ static bool ifname_plain(const char *name)
     return *name != '\0';
 }
 
-void firewall_guard_forwarding(const char *ifname)
+void firewall_add_uplink(const char *ifname, bool guard)
 {
     if (!ifname_plain(ifname))
         die("uplink name '%s' has characters torgate does not put in a firewall rule; rename the link", ifname);
-    autofree char *cmd = ruleset_render_guard(ifname);
-    run_nft(cmd, "guard forwarding on the uplink");
+    autofree char *cmd = ruleset_render_uplink(ifname, guard);
+    run_nft(cmd, "add the uplink to the firewall's sets");
 }

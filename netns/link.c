@@ -206,11 +206,12 @@ static void enable_forwarding(struct nl_sock *sk, int ifindex)
     if (err < 0)
         die("cannot read uplink %d: %s", ifindex, nl_geterror(err));
     uint32_t forwarding = 0;
-    if (rtnl_link_inet_get_conf(link, IPV4_DEVCONF_FORWARDING, &forwarding) == 0 && forwarding)
-        return;
+    bool already = rtnl_link_inet_get_conf(link, IPV4_DEVCONF_FORWARDING, &forwarding) == 0 && forwarding;
     /* Guard first: if torgate dies in between, the guard stays and nothing but
      * clearnet sandboxes is ever forwarded from this link. */
-    firewall_guard_forwarding(rtnl_link_get_name(link));
+    firewall_add_uplink(rtnl_link_get_name(link), !already);
+    if (already)
+        return;
     autolink struct rtnl_link *changes = rtnl_link_alloc();
     if (!changes)
         die("out of memory");

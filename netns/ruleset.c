@@ -36,6 +36,7 @@ static void render_skeleton(FILE *out)
 {
     emit(out, "table inet " FIREWALL_TABLE " {\n");
     emit(out, "\tset forward_guard { type ifname; }\n");
+    emit(out, "\tset clearnet_uplinks { type ifname; }\n");
     for (size_t i = 0; i < N_ELEMENTS(chains); i++)
         emit(out, "\tchain %s { %s }\n", chains[i][0], chains[i][1] ? chains[i][1] : "");
     emit(out, "}\n");
@@ -103,6 +104,7 @@ static void render_rules(FILE *out, const struct torgate_config *cfg)
     rule(out, "sandbox_forward", "iifname @forward_guard drop");
     rule(out, "from_sandbox_outward", "meta iifgroup != 0x%x drop", LINK_GROUP_CLEARNET);
     rule(out, "from_sandbox_outward", TO_SANDBOX " drop");
+    rule(out, "from_sandbox_outward", "oifname != @clearnet_uplinks drop");
     rule(out, "from_sandbox_outward", "ip daddr %s/%u drop", pool, cfg->pool.len);
     rule(out, "from_sandbox_outward", "ct state invalid drop");
     rule(out, "to_sandbox_inward", "meta oifgroup != 0x%x drop", LINK_GROUP_CLEARNET);
@@ -143,7 +145,9 @@ char *ruleset_render(const struct torgate_config *cfg)
     return text;
 }
 
-char *ruleset_render_guard(const char *ifname)
+char *ruleset_render_uplink(const char *ifname, bool guard)
 {
-    return xasprintf("add element inet " FIREWALL_TABLE " forward_guard { \"%s\" }\n", ifname);
+    return xasprintf("add element inet " FIREWALL_TABLE " clearnet_uplinks { \"%s\" }\n%s%s%s", ifname,
+                     guard ? "add element inet " FIREWALL_TABLE " forward_guard { \"" : "", guard ? ifname : "",
+                     guard ? "\" }\n" : "");
 }

@@ -23,6 +23,9 @@ is "$(log_lines dnsport)" 0 "the DNSPort saw nothing"
 out=$(tg --profile unsafe-browser -- "$PROBE" tcp 192.168.77.2 80 2>&1)
 like "$out" '^FAIL' "a LAN on a link other than the uplink is not reached ($out)"
 is "$(log_lines lan-web)" 0 "the LAN web server saw nothing"
+tg --profile unsafe-browser -- "$PROBE" dns 192.168.77.2 www.example.test >/dev/null 2>&1
+is "$(log_lines lan-dns)" 0 "the LAN resolver saw nothing"
+is "$(far_count "$LAN_NS" all4)" 0 "nothing arrived on the LAN side"
 
 # Nothing of the host: its Tor ports, its loopback services, its addresses.
 for target in "GW 9050" "GW 9040" "GW 9051" "192.0.2.2 8080" "192.168.77.1 631"; do

@@ -71,6 +71,7 @@ static void clearnet_never_reaches_host_or_sandboxes(void **state)
     snprintf(group, sizeof group, "from_sandbox_outward meta iifgroup != 0x%x drop", LINK_GROUP_CLEARNET);
     assert_has(t, group);
     assert_has(t, "sandbox_forward iifname @forward_guard drop");
+    assert_has(t, "from_sandbox_outward oifname != @clearnet_uplinks drop");
     free(t);
 }
 
@@ -114,11 +115,15 @@ static void rules_do_not_depend_on_sandboxes(void **state)
     config_clear(&large);
 }
 
-static void guard_element(void **state)
+static void uplink_elements(void **state)
 {
     (void)state;
-    char *t = ruleset_render_guard("wlan0");
-    assert_string_equal(t, "add element inet torgate forward_guard { \"wlan0\" }\n");
+    char *t = ruleset_render_uplink("wlan0", true);
+    assert_string_equal(t, "add element inet torgate clearnet_uplinks { \"wlan0\" }\n"
+                           "add element inet torgate forward_guard { \"wlan0\" }\n");
+    free(t);
+    t = ruleset_render_uplink("wlan0", false);
+    assert_string_equal(t, "add element inet torgate clearnet_uplinks { \"wlan0\" }\n");
     free(t);
 }
 
@@ -130,7 +135,7 @@ int main(void)
         cmocka_unit_test(clearnet_never_reaches_host_or_sandboxes),
         cmocka_unit_test(no_related_except_icmp),
         cmocka_unit_test(rules_do_not_depend_on_sandboxes),
-        cmocka_unit_test(guard_element),
+        cmocka_unit_test(uplink_elements),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
