@@ -26,8 +26,8 @@ CFLAGS      += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 
 LDFLAGS     += -pie -Wl,-z,relro,-z,now $(SANITIZE)
 LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-LIB_SRCS    := launcher/util.c launcher/settings.c launcher/config.c launcher/profile.c launcher/caps.c \
-               launcher/resolv.c launcher/relay.c launcher/init.c launcher/seccomp_filter.c launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
+LIB_SRCS    := launcher/util.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/caps.c \
+               launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c launcher/seccomp_filter.c launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
                launcher/launch.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILDDIR)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -104,8 +104,7 @@ stage-asan:
 
 unit:
 	$(MAKE) BUILDDIR=build/check-asan SANITIZE="$(SAN_FLAGS)" PREFIX=$(ASAN_STAGE) SYSCONFDIR=$(ASAN_STAGE)/etc \
-	    build/check-asan/tests/test_config build/check-asan/tests/test_pool build/check-asan/tests/test_ruleset \
-	    build/check-asan/tests/test_resolv
+	    $(patsubst tests/unit/%.c,build/check-asan/tests/%,$(wildcard tests/unit/test_*.c))
 	@set -e; for t in build/check-asan/tests/test_*; do echo "== $$t"; $$t; done
 
 integration: stage

@@ -21,8 +21,13 @@ struct torgate_config {
     struct endpoint4 trans_port;
     struct endpoint4 dns_port;
     struct endpoint4 socks_port;
+    struct endpoint4 http_tunnel_port; /* port 0: not configured */
+    struct endpoint4 i2p_http_proxy;
+    struct endpoint4 i2p_https_proxy;
+    struct endpoint4 i2p_sam;
     struct prefix4 pool;
     char *clearnet_resolv_conf;
+    char *clearnet_group; /* NULL: clearnet for root only */
 };
 
 /* Tails' defaults (TransPort 9040, DNSPort 5353, SocksPort 9050). */
@@ -38,8 +43,9 @@ void config_clear(struct torgate_config *cfg);
 bool parse_endpoint4(const char *value, void *target, char **why);
 bool parse_prefix4(const char *value, void *target, char **why);
 bool parse_path(const char *value, void *target, char **why);
+bool parse_group_name(const char *value, void *target, char **why);
 
-/* "a.b.c.d" of a host-order address, in a static buffer per call site. */
+/* "a.b.c.d" of a host-order address, written into buf. */
 const char *format_addr4(uint32_t addr, char buf[16]);
 
 #endif

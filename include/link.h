@@ -3,6 +3,7 @@
 #define TORGATE_LINK_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "config.h"
@@ -20,16 +21,20 @@ void netlink_close(struct nl_sock **sk);
  * NLM_F_EXCL, so two launchers never share one), the peer born as eth0 inside
  * the network namespace of sandbox_pid; then gives the host end its gateway
  * address, its per-link settings and brings it up. Dies if the pool is full. */
-void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sandbox_pid, enum net_mode mode,
+void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sandbox_pid, uint32_t group,
                       struct slot *slot);
+/* The host end's interface index (for per-sandbox firewall elements). */
+int host_link_index(struct nl_sock *sk, const struct slot *slot);
 /* Deletes the veth (both ends); a link already gone is fine. */
 void host_link_delete(struct nl_sock *sk, const char *ifname);
-/* Clearnet: turns IPv4 forwarding on for the uplinks (the links of the default
+/* Clearnet and lan = allow: turns IPv4 forwarding on for the uplinks (the links of the default
  * routes) that have it off, each first put in the firewall's forward_guard. */
 void uplinks_enable_forwarding(struct nl_sock *sk);
 
 /* Sandbox side, inside its network namespace: lo and eth0 up, eth0's
  * address, and the default route via the gateway. */
 void sandbox_link_configure(const struct slot *slot);
+/* An offline sandbox: lo up, nothing else. */
+void sandbox_loopback_only(void);
 
 #endif

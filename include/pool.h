@@ -15,6 +15,8 @@
 #define HOST_IFNAME_PREFIX "tg" /* the firewall matches "tg*" */
 #define SANDBOX_IFNAME "eth0"
 
+#define NO_SLOT UINT32_MAX /* an offline sandbox: no link */
+
 struct slot {
     uint32_t index;
     uint32_t gateway; /* host order */

@@ -3,34 +3,71 @@
 #define TORGATE_PROFILE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum net_mode {
     MODE_TOR,      /* everything through Tor: TransPort, DNSPort, SocksPort */
     MODE_CLEARNET, /* the Unsafe Browser: the outside directly, nothing of the host */
+    MODE_I2P,      /* the host's I2P router's proxies and SAM, nothing else */
+    MODE_OFFLINE,  /* loopback only */
+};
+
+enum dns_mode {
+    DNS_UNSET, /* the mode's own: tor for tor, clearnet for clearnet, none otherwise */
+    DNS_TOR,
+    DNS_CLEARNET,
+    DNS_NONE,
+};
+
+struct host_service {
+    uint8_t proto; /* IPPROTO_TCP or IPPROTO_UDP */
+    uint16_t port;
+};
+
+#define MAX_HOST_SERVICES 16
+
+struct host_services {
+    size_t count;
+    struct host_service list[MAX_HOST_SERVICES];
 };
 
 struct profile {
     char *name;
     char *path;
     enum net_mode mode;
+    enum dns_mode dns;
+    bool lan;             /* RFC 1918 destinations directly (never their DNS) */
+    bool proxy_env;       /* proxy variables pointing at the gateway */
+    bool user_namespaces; /* may create user and network namespaces */
+    struct host_services services;
 };
 
 const char *net_mode_name(enum net_mode mode);
+const char *dns_mode_name(enum dns_mode dns);
 
 /* A profile name is [A-Za-z0-9_-][A-Za-z0-9._-]*, at most 64 characters: it
  * becomes a file name, so nothing else is accepted. */
 bool profile_name_valid(const char *name);
 
-/* Parses one profile file (defaults: mode tor); false with *err = file:line. */
+/* Parses one profile file and checks its keys against each other; false
+ * with *err = "file:line: what". */
 bool profile_load(struct profile *p, FILE *file, const char *name, char **err);
 bool profile_load_string(struct profile *p, const char *text, const char *name, char **err);
 
-/* Finds NAME.profile in the system directories (/etc first, then the shipped
- * ones) and loads it; dies with a clear line if it is missing or bad. */
-void profile_find(struct profile *p, const char *name);
-/* Like profile_find, but returns false when no file of that name exists. */
-bool profile_find_optional(struct profile *p, const char *name);
+/* Whether user may stand in for system: it may only narrow. False with *why
+ * naming the first key that widens. */
+bool profile_narrows(const struct profile *system, const struct profile *user, char **why, const char **key);
+
+/* Finds the profile to use: NAME.profile among the system profiles (/etc
+ * first, then the shipped ones), then the user's own of that name, which
+ * may only narrow it (checked against the system profile of that name, or
+ * default). With name NULL, COMMAND's basename is tried, then "default".
+ * Dies with a clear line if nothing fits or a file is bad or untrusted. */
+void profile_resolve(struct profile *p, const char *name, const char *command);
+/* The system profiles' names and modes, for --list-profiles. */
+void profile_list(FILE *out);
 void profile_clear(struct profile *p);
 
 #endif

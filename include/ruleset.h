@@ -13,8 +13,14 @@
 #include "config.h"
 
 #define FIREWALL_TABLE "torgate"
+/* A sandbox link's group: torgate's mark, its mode, and flags. A link whose
+ * group is none of the kinds below gets nothing at all. */
+#define LINK_GROUP_KIND_MASK 0xffff000fu
 #define LINK_GROUP_TOR 0x74670001u
 #define LINK_GROUP_CLEARNET 0x74670002u
+#define LINK_GROUP_I2P 0x74670003u
+#define LINK_GROUP_LAN 0x10u    /* RFC 1918 destinations directly, never their DNS */
+#define LINK_GROUP_NO_DNS 0x20u /* no DNS at all */
 
 /* The whole table as one atomic transaction: creates what is missing and
  * replaces every chain's rules, keeping the forward_guard set's elements. */
@@ -26,7 +32,13 @@ char *ruleset_render(const struct torgate_config *cfg);
 #define MARKER_PREFIX "ruleset_"
 char *ruleset_marker(const struct torgate_config *cfg);
 
-/* Adds an uplink to clearnet_uplinks, the only links clearnet sandboxes'
+/* Elements of the host_services set for one sandbox link (keyed by its
+ * index, which the kernel never hands out again soon, so an element left by
+ * a crash never matches another sandbox). */
+struct host_services;
+char *ruleset_render_services(int ifindex, const struct host_services *services);
+
+/* Adds an uplink to uplinks, the only links clearnet sandboxes'
  * traffic may leave by, and with guard also to forward_guard: forwarding
  * that torgate turned on there carries clearnet sandboxes' traffic and
  * nothing else. */

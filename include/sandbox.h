@@ -12,7 +12,8 @@
 struct sandbox_plan {
     const struct torgate_config *cfg;
     const struct profile *profile;
-    char *clearnet_resolvers; /* "nameserver ..." lines, clearnet mode only */
+    char *clearnet_resolvers; /* "nameserver ..." lines, dns = clearnet only */
+    char *user_config_dir;    /* ~/.config/torgate, made read-only inside; NULL if none */
     char **argv;              /* COMMAND and its arguments */
 };
 
@@ -32,9 +33,15 @@ struct sandbox_channel {
  * under init_run(). Never returns. */
 __attribute__((noreturn)) void sandbox_main(const struct sandbox_plan *plan, struct sandbox_channel ch);
 
-/* Sandbox side: /proc for the new PID namespace and the sandbox's own
- * /etc/resolv.conf (content given), read-only. */
-void sandbox_mounts(const char *resolv_conf);
+/* Sandbox side: /proc for the new PID namespace; the sandbox's own
+ * /etc/resolv.conf and /etc/nsswitch.conf (hosts: files dns), read-only; the
+ * host's resolver side doors (nscd, systemd-resolved's varlink, avahi) out of
+ * sight; the user's torgate profiles read-only, so that nothing an app
+ * writes changes what a later sandbox may do. */
+void sandbox_mounts(const char *resolv_conf, const char *user_config_dir);
+
+/* Proxy variables (proxy-env = yes) for COMMAND's environment. */
+void proxy_env_apply(const struct sandbox_plan *plan, const struct slot *slot);
 
 /* PID 1: starts COMMAND (capabilities dropped), reaps every orphan, forwards
  * signals, and exits with COMMAND's status when COMMAND exits, which takes

@@ -11,7 +11,9 @@
 
 struct seccomp_policy {
     enum net_mode mode;
-    uint32_t gateway;        /* host order: where a tor sandbox's DNS goes */
+    uint32_t gateway; /* host order: where a tor sandbox's DNS goes */
+    bool allow_dns;   /* datagrams to the gateway's port 53 */
+    bool allow_lan;   /* datagrams to RFC 1918 addresses, but not to their port 53 */
     bool allow_user_namespaces;
 };
 

@@ -19,12 +19,14 @@ struct setting {
 };
 
 /* Reads an INI stream against a schema. Unknown sections or keys, duplicates
- * and bad values are errors: returns false with *err = "NAME:LINE: what". */
+ * and bad values are errors: returns false with *err = "NAME:LINE: what".
+ * lines[i] gets the line schema[i] was set on (0: not set), so that checks
+ * across keys can name a line too. */
 bool settings_load(FILE *file, const char *name, const struct setting *schema, size_t n_settings,
-                   void *target, char **err);
+                   void *target, int *lines, char **err);
 
 /* Same, from a string (unit tests, fuzzing). */
 bool settings_load_string(const char *text, const char *name, const struct setting *schema,
-                          size_t n_settings, void *target, char **err);
+                          size_t n_settings, void *target, int *lines, char **err);
 
 #endif

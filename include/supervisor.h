@@ -14,7 +14,8 @@
 
 struct supervisor;
 
-struct supervisor *supervisor_new(int listener, uint32_t gateway);
+struct seccomp_policy;
+struct supervisor *supervisor_new(int listener, const struct seccomp_policy *policy);
 /* Receives and answers one notification; false once the listener is gone. */
 bool supervisor_handle(struct supervisor *sv);
 void supervisor_free(struct supervisor *sv);

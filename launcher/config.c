@@ -19,8 +19,13 @@ static const struct setting config_schema[] = {
     {"tor", "trans-port", parse_endpoint4, offsetof(struct torgate_config, trans_port)},
     {"tor", "dns-port", parse_endpoint4, offsetof(struct torgate_config, dns_port)},
     {"tor", "socks-port", parse_endpoint4, offsetof(struct torgate_config, socks_port)},
+    {"tor", "http-tunnel-port", parse_endpoint4, offsetof(struct torgate_config, http_tunnel_port)},
+    {"i2p", "http-proxy", parse_endpoint4, offsetof(struct torgate_config, i2p_http_proxy)},
+    {"i2p", "https-proxy", parse_endpoint4, offsetof(struct torgate_config, i2p_https_proxy)},
+    {"i2p", "sam", parse_endpoint4, offsetof(struct torgate_config, i2p_sam)},
     {"network", "pool", parse_prefix4, offsetof(struct torgate_config, pool)},
     {"clearnet", "resolv-conf", parse_path, offsetof(struct torgate_config, clearnet_resolv_conf)},
+    {"clearnet", "group", parse_group_name, offsetof(struct torgate_config, clearnet_group)},
 };
 
 void config_set_defaults(struct torgate_config *cfg)
@@ -29,6 +34,9 @@ void config_set_defaults(struct torgate_config *cfg)
         .trans_port = {0x7F000001u, 9040},
         .dns_port = {0x7F000001u, 5353},
         .socks_port = {0x7F000001u, 9050},
+        .i2p_http_proxy = {0x7F000001u, 4444},
+        .i2p_https_proxy = {0x7F000001u, 4445},
+        .i2p_sam = {0x7F000001u, 7656},
         .pool = {0x0A760000u, 16}, /* 10.118.0.0/16 */
         .clearnet_resolv_conf = xstrdup(TORGATE_SYSCONFDIR "/torgate/clearnet-resolv.conf"),
     };
@@ -37,17 +45,20 @@ void config_set_defaults(struct torgate_config *cfg)
 void config_clear(struct torgate_config *cfg)
 {
     free(cfg->clearnet_resolv_conf);
-    cfg->clearnet_resolv_conf = NULL;
+    free(cfg->clearnet_group);
+    cfg->clearnet_resolv_conf = cfg->clearnet_group = NULL;
 }
 
 bool config_load(struct torgate_config *cfg, FILE *file, const char *name, char **err)
 {
-    return settings_load(file, name, config_schema, N_ELEMENTS(config_schema), cfg, err);
+    int lines[N_ELEMENTS(config_schema)];
+    return settings_load(file, name, config_schema, N_ELEMENTS(config_schema), cfg, lines, err);
 }
 
 bool config_load_string(struct torgate_config *cfg, const char *text, const char *name, char **err)
 {
-    return settings_load_string(text, name, config_schema, N_ELEMENTS(config_schema), cfg, err);
+    int lines[N_ELEMENTS(config_schema)];
+    return settings_load_string(text, name, config_schema, N_ELEMENTS(config_schema), cfg, lines, err);
 }
 
 static bool overlaps(struct prefix4 a, uint32_t b_addr, unsigned b_len)
@@ -173,5 +184,22 @@ bool parse_path(const char *value, void *target, char **why)
     }
     free(*path);
     *path = xstrdup(value);
+    return true;
+}
+
+bool parse_group_name(const char *value, void *target, char **why)
+{
+    char **group = target;
+    size_t len = strlen(value);
+    bool ok = len > 0 && len <= 32 && !(value[0] >= '0' && value[0] <= '9') && value[0] != '-';
+    for (const char *c = value; ok && *c; c++)
+        ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_' ||
+             *c == '-' || *c == '.';
+    if (!ok) {
+        *why = xstrdup("expected a group name");
+        return false;
+    }
+    free(*group);
+    *group = xstrdup(value);
     return true;
 }

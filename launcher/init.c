@@ -82,7 +82,7 @@ static void reap(pid_t command)
         _exit(EXIT_TORGATE);
 }
 
-__attribute__((noreturn)) static void serve(pid_t command, int listener, uint32_t gateway)
+__attribute__((noreturn)) static void serve(pid_t command, int listener, const struct seccomp_policy *policy)
 {
     sigset_t chld;
     sigemptyset(&chld);
@@ -90,7 +90,7 @@ __attribute__((noreturn)) static void serve(pid_t command, int listener, uint32_
     autoclose int sigchld = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
     if (sigchld < 0)
         _exit(EXIT_TORGATE);
-    struct supervisor *sv = listener >= 0 ? supervisor_new(listener, gateway) : NULL;
+    struct supervisor *sv = listener >= 0 ? supervisor_new(listener, policy) : NULL;
     for (;;) {
         reap(command);
         struct pollfd fds[2] = {{sigchld, POLLIN, 0}, {listener, POLLIN, 0}};
@@ -138,5 +138,5 @@ void init_run(char **argv, int error_fd, const struct seccomp_policy *policy)
     sigset_t run = old;
     sigaddset(&run, SIGCHLD); /* SIGCHLD is read from a signalfd */
     sigprocmask(SIG_SETMASK, &run, NULL);
-    serve(command, listener, policy->gateway);
+    serve(command, listener, policy);
 }

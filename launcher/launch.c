@@ -11,6 +11,7 @@
 #include "caps.h"
 #include "firewall.h"
 #include "link.h"
+#include "policy.h"
 #include "util.h"
 
 /* What exit() must undo if the launcher dies after creating it. */
@@ -107,13 +108,18 @@ int launch(const struct sandbox_plan *plan)
     atexit(undo_made);
     signal(SIGPIPE, SIG_IGN); /* a sandbox that dies makes writes fail, not kill us */
 
+    const struct profile *profile = plan->profile;
+    bool networked = profile->mode != MODE_OFFLINE;
+    uint32_t group = policy_link_group(profile);
     caps_raise();
-    /* The table goes in before any link it governs exists. */
-    firewall_install(plan->cfg);
-    debug("firewall table installed");
-    made.sk = netlink_open();
-    if (plan->profile->mode == MODE_CLEARNET)
-        uplinks_enable_forwarding(made.sk);
+    if (networked) {
+        /* The table goes in before any link it governs exists. */
+        firewall_install(plan->cfg);
+        debug("firewall table installed");
+        made.sk = netlink_open();
+        if (profile->mode == MODE_CLEARNET || profile->lan)
+            uplinks_enable_forwarding(made.sk);
+    }
 
     struct sandbox_channel ch;
     made.child = start_sandbox(plan, &ch);
@@ -122,9 +128,13 @@ int launch(const struct sandbox_plan *plan)
         sandbox_failed(ch.error_fd);
     debug("sandbox namespaces created");
 
-    struct slot slot;
-    host_link_create(made.sk, &plan->cfg->pool, made.child, plan->profile->mode, &slot);
-    memcpy(made.ifname, slot.host_ifname, sizeof made.ifname);
+    struct slot slot = {.index = NO_SLOT};
+    if (networked) {
+        host_link_create(made.sk, &plan->cfg->pool, made.child, group, &slot);
+        memcpy(made.ifname, slot.host_ifname, sizeof made.ifname);
+        if (profile->services.count)
+            firewall_grant_services(host_link_index(made.sk, &slot), &profile->services);
+    }
     caps_lower();
     if (!write_all(ch.slot_fd, &slot, sizeof slot))
         sandbox_failed(ch.error_fd);

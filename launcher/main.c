@@ -3,7 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <linux/close_range.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -11,6 +12,7 @@
 
 #include "caps.h"
 #include "config.h"
+#include "policy.h"
 #include "profile.h"
 #include "sandbox.h"
 #include "util.h"
@@ -20,17 +22,23 @@
 struct options {
     const char *profile;
     const char *config;
+    const char *explain;
+    bool list_profiles;
     char **argv;
 };
 
 static void usage(FILE *out)
 {
     fputs("usage: torgate [--profile NAME] [--config FILE] [-v] [--] COMMAND [ARG...]\n"
+          "       torgate --list-profiles | --explain NAME\n"
           "Runs COMMAND with all its traffic through Tor, or nowhere.\n"
           "  -p, --profile NAME  use NAME.profile (default: COMMAND's name if such a\n"
           "                      profile exists, else 'default')\n"
           "  -c, --config FILE   read FILE instead of " DEFAULT_CONFIG " (root only)\n"
           "  -v, --verbose       say what is being set up\n"
+          "  -l, --list-profiles list the system profiles and their modes\n"
+          "  -e, --explain NAME  print NAME's effective policy and the rules it\n"
+          "                      installs, without running anything\n"
           "  -h, --help          show this help\n"
           "  -V, --version       show the version\n",
           out);
@@ -41,17 +49,20 @@ static struct options parse_options(int argc, char **argv)
     static const struct option longopts[] = {
         {"profile", required_argument, NULL, 'p'}, {"config", required_argument, NULL, 'c'},
         {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+        {"version", no_argument, NULL, 'V'},       {"list-profiles", no_argument, NULL, 'l'},
+        {"explain", required_argument, NULL, 'e'}, {NULL, 0, NULL, 0},
     };
     struct options opts = {0};
     int c;
     opterr = 0;
     /* '+': options end at COMMAND, whose own options are its own. */
-    while ((c = getopt_long(argc, argv, "+p:c:vhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+p:c:vhVle:", longopts, NULL)) != -1) {
         switch (c) {
         case 'p': opts.profile = optarg; break;
         case 'c': opts.config = optarg; break;
         case 'v': verbose = true; break;
+        case 'l': opts.list_profiles = true; break;
+        case 'e': opts.explain = optarg; break;
         case 'h': usage(stdout); exit(0);
         case 'V': puts("torgate " TORGATE_VERSION); exit(0);
         default:
@@ -59,6 +70,8 @@ static struct options parse_options(int argc, char **argv)
                 argv[optind - 1] ? argv[optind - 1] : "?");
         }
     }
+    if (opts.list_profiles || opts.explain)
+        return opts;
     if (optind >= argc)
         die("no COMMAND given: torgate [--profile NAME] [--] COMMAND [ARG...]");
     opts.argv = argv + optind;
@@ -83,17 +96,6 @@ static void load_config(struct torgate_config *cfg, const char *path)
         die("%s", err);
 }
 
-static void choose_profile(struct profile *p, const struct options *opts)
-{
-    if (opts->profile) {
-        profile_find(p, opts->profile);
-        return;
-    }
-    autofree char *copy = xstrdup(opts->argv[0]);
-    if (!profile_find_optional(p, basename(copy)))
-        profile_find(p, "default");
-}
-
 /* What a caller hands a capability-bearing program is not trusted: its file
  * descriptors do not reach COMMAND (one could be a socket outside the
  * sandbox), and no one may ptrace or dump this process. */
@@ -105,6 +107,23 @@ static void distrust_caller(void)
         die_with_error("cannot make torgate non-dumpable");
 }
 
+/* ~/.config/torgate, made read-only inside the sandbox; created here, as the
+ * user (no capability is effective), if missing, so that an app cannot be
+ * the one to create it. */
+static char *user_config_dir(void)
+{
+    struct passwd *pw = getpwuid(getuid());
+    if (!pw || !pw->pw_dir || pw->pw_dir[0] != '/')
+        return NULL;
+    autofree char *config = xasprintf("%s/.config", pw->pw_dir);
+    autofree char *dir = xasprintf("%s/torgate", config);
+    autofree char *profiles = xasprintf("%s/profiles", dir);
+    (void)(mkdir(config, 0700) == 0 || errno == EEXIST);
+    (void)(mkdir(dir, 0755) == 0 || errno == EEXIST);
+    (void)(mkdir(profiles, 0755) == 0 || errno == EEXIST);
+    return steal_pointer(&dir);
+}
+
 int main(int argc, char **argv)
 {
     distrust_caller();
@@ -113,16 +132,28 @@ int main(int argc, char **argv)
 
     struct torgate_config cfg;
     load_config(&cfg, opts.config);
+    if (opts.list_profiles) {
+        profile_list(stdout);
+        return 0;
+    }
     struct profile profile = {0};
-    choose_profile(&profile, &opts);
+    if (opts.explain) {
+        profile_resolve(&profile, opts.explain, NULL);
+        policy_explain(stdout, &cfg, &profile);
+        return 0;
+    }
+    profile_resolve(&profile, opts.profile, opts.argv[0]);
     debug("profile %s (%s), mode %s", profile.name, profile.path, net_mode_name(profile.mode));
+    policy_authorize(&cfg, &profile);
 
-    struct sandbox_plan plan = {.cfg = &cfg, .profile = &profile, .argv = opts.argv};
-    if (profile.mode == MODE_CLEARNET)
+    struct sandbox_plan plan = {
+        .cfg = &cfg, .profile = &profile, .argv = opts.argv, .user_config_dir = user_config_dir()};
+    if (profile.dns == DNS_CLEARNET)
         plan.clearnet_resolvers = clearnet_resolvers_read(cfg.clearnet_resolv_conf);
 
     int status = launch(&plan);
     free(plan.clearnet_resolvers);
+    free(plan.user_config_dir);
     profile_clear(&profile);
     config_clear(&cfg);
     return status;

@@ -1,41 +1,122 @@
-/* The sandbox's mount namespace: its own /proc and /etc/resolv.conf. */
+/* The sandbox's mount namespace: its own /proc, resolver configuration and
+ * a few things of the host's out of sight or out of reach. */
 #include "sandbox.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "caps.h"
 #include "util.h"
 
 #define MOUNT_SAFE (MS_NOSUID | MS_NODEV | MS_NOEXEC)
 /* Where the kernel ignores the source or type, "none" rather than NULL keeps
  * valgrind from flagging the call. */
 
-/* The file behind /etc/resolv.conf needs a home that no one else sees: a small
- * tmpfs laid over /proc just long enough to bind the file out of it, before
- * /proc gets the new PID namespace's procfs anyway. */
-static void bind_resolv_conf(const char *content)
+/* Ways glibc and friends resolve names other than the network: nscd's
+ * socket, systemd-resolved's varlink (nss-resolve), avahi (nss-mdns). An
+ * empty read-only tmpfs over each; their D-Bus APIs need an explicit client
+ * and are not glibc's path. */
+static const char *const side_doors[] = {
+    "/run/nscd", "/var/run/nscd", "/run/systemd/resolve", "/run/avahi-daemon", "/var/run/avahi-daemon",
+};
+
+static void hide_side_doors(void)
 {
-    if (mount("tmpfs", "/proc", "tmpfs", MOUNT_SAFE, "mode=0755,size=16k") != 0)
-        die_with_error("cannot mount a tmpfs for resolv.conf");
-    autoclose int fd = open("/proc/resolv.conf", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0 || fchmod(fd, 0644) != 0 || !write_all(fd, content, strlen(content)))
-        die_with_error("cannot write the sandbox's resolv.conf");
-    if (mount("/proc/resolv.conf", "/etc/resolv.conf", "none", MS_BIND, NULL) != 0)
-        die_with_error("cannot bind the sandbox's resolv.conf over /etc/resolv.conf (does it exist?)");
-    if (mount("none", "/etc/resolv.conf", "none", MS_REMOUNT | MS_BIND | MS_RDONLY | MOUNT_SAFE, NULL) != 0)
-        die_with_error("cannot make the sandbox's resolv.conf read-only");
-    if (umount2("/proc", MNT_DETACH) != 0)
-        die_with_error("cannot unmount the resolv.conf tmpfs");
+    for (size_t i = 0; i < N_ELEMENTS(side_doors); i++) {
+        struct stat st;
+        if (stat(side_doors[i], &st) != 0 || !S_ISDIR(st.st_mode))
+            continue;
+        if (mount("tmpfs", side_doors[i], "tmpfs", MOUNT_SAFE | MS_RDONLY, "size=4k,mode=0755") != 0)
+            die_with_error("cannot hide %s from the sandbox", side_doors[i]);
+    }
 }
 
-void sandbox_mounts(const char *resolv_conf)
+/* The host's nsswitch.conf with its hosts line replaced: files and dns only. */
+static char *nsswitch_render(void)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    if (!mem)
+        die("out of memory");
+    fputs("# torgate: names are resolved from /etc/hosts and DNS only\n", mem);
+    autofclose FILE *host = fopen("/etc/nsswitch.conf", "re");
+    char line[1024];
+    bool hosts_done = false;
+    while (host && fgets(line, sizeof line, host)) {
+        if (strncmp(line, "hosts:", 6) == 0) {
+            if (!hosts_done)
+                fputs("hosts: files dns\n", mem);
+            hosts_done = true;
+            continue;
+        }
+        fputs(line, mem);
+    }
+    if (!hosts_done)
+        fputs("hosts: files dns\n", mem);
+    fclose(mem);
+    return out;
+}
+
+static void place_file(const char *staged, const char *target, const char *content)
+{
+    autoclose int fd = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0 || fchmod(fd, 0644) != 0 || !write_all(fd, content, strlen(content)))
+        die_with_error("cannot write the sandbox's %s", target);
+    if (mount(staged, target, "none", MS_BIND, NULL) != 0)
+        die_with_error("cannot bind the sandbox's %s (does the host have one?)", target);
+    if (mount("none", target, "none", MS_REMOUNT | MS_BIND | MS_RDONLY | MOUNT_SAFE, NULL) != 0)
+        die_with_error("cannot make the sandbox's %s read-only", target);
+}
+
+/* The files behind /etc/resolv.conf and /etc/nsswitch.conf need a home no
+ * one else sees: a small tmpfs laid over /proc just long enough to bind them
+ * out of it, before /proc gets the new PID namespace's procfs anyway. */
+static void place_resolver_files(const char *resolv_conf)
+{
+    if (mount("tmpfs", "/proc", "tmpfs", MOUNT_SAFE, "mode=0755,size=64k") != 0)
+        die_with_error("cannot mount a tmpfs for the resolver files");
+    place_file("/proc/resolv.conf", "/etc/resolv.conf", resolv_conf);
+    struct stat st;
+    if (stat("/etc/nsswitch.conf", &st) == 0) {
+        autofree char *nsswitch = nsswitch_render();
+        place_file("/proc/nsswitch.conf", "/etc/nsswitch.conf", nsswitch);
+    }
+    if (umount2("/proc", MNT_DETACH) != 0)
+        die_with_error("cannot unmount the resolver files' tmpfs");
+}
+
+/* ~/.config/torgate, read-only inside: user profiles decide what later
+ * sandboxes may do, so no app may write them. The user's path is opened
+ * with no capability effective, as the user, then bound over itself through
+ * that handle. */
+static void protect_user_config(const char *dir)
+{
+    if (!dir)
+        return;
+    caps_lower();
+    autoclose int dir_fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    caps_raise();
+    if (dir_fd < 0)
+        return; /* none (an unwritable home): nothing to protect */
+    autoclose int tree = open_tree(dir_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+    struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+    if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH, &ro, sizeof ro) != 0 ||
+        move_mount(tree, "", dir_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
+        die_with_error("cannot make ~/.config/torgate read-only in the sandbox");
+}
+
+void sandbox_mounts(const char *resolv_conf, const char *user_config_dir)
 {
     /* Nothing mounted here propagates back to the host. */
     if (mount("none", "/", "none", MS_REC | MS_SLAVE, NULL) != 0)
         die_with_error("cannot make the sandbox's mounts private");
-    bind_resolv_conf(resolv_conf);
+    protect_user_config(user_config_dir);
+    hide_side_doors();
+    place_resolver_files(resolv_conf);
     /* A procfs of the sandbox's PID namespace: the host's processes, and
      * their /proc/PID/ns links, are out of sight. */
     if (mount("proc", "/proc", "proc", MOUNT_SAFE, NULL) != 0)

@@ -1,40 +1,121 @@
-/* Profile files: schema, and where the system ones live. */
+/* Profile files: schema, cross-key checks, narrowing, and where they live. */
 #include "profile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <netinet/in.h>
+#include <pwd.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "settings.h"
 #include "util.h"
 
-static const char *const profile_dirs[] = {
-    TORGATE_SYSCONFDIR "/torgate/profiles", /* the administrator's overrides */
+static const char *const system_dirs[] = {
+    TORGATE_SYSCONFDIR "/torgate/profiles", /* the administrator's, first */
     TORGATE_DATADIR "/torgate/profiles",    /* shipped with torgate */
 };
 
 static bool parse_mode(const char *value, void *target, char **why)
 {
-    enum net_mode *mode = target;
-    if (strcmp(value, "tor") == 0)
-        *mode = MODE_TOR;
-    else if (strcmp(value, "clearnet") == 0)
-        *mode = MODE_CLEARNET;
+    static const char *const names[] = {"tor", "clearnet", "i2p", "offline"};
+    for (size_t i = 0; i < N_ELEMENTS(names); i++) {
+        if (strcmp(value, names[i]) == 0) {
+            *(enum net_mode *)target = (enum net_mode)i;
+            return true;
+        }
+    }
+    *why = xstrdup("expected tor, clearnet, i2p or offline");
+    return false;
+}
+
+static bool parse_dns(const char *value, void *target, char **why)
+{
+    static const char *const names[] = {NULL, "tor", "clearnet", "none"};
+    for (size_t i = 1; i < N_ELEMENTS(names); i++) {
+        if (strcmp(value, names[i]) == 0) {
+            *(enum dns_mode *)target = (enum dns_mode)i;
+            return true;
+        }
+    }
+    *why = xstrdup("expected tor, clearnet or none");
+    return false;
+}
+
+static bool parse_two(const char *value, bool *out, const char *yes, const char *no, char **why)
+{
+    if (strcmp(value, yes) == 0)
+        *out = true;
+    else if (strcmp(value, no) == 0)
+        *out = false;
     else {
-        *why = xstrdup("expected tor or clearnet");
+        *why = xasprintf("expected %s or %s", yes, no);
         return false;
     }
     return true;
 }
 
-static const struct setting profile_schema[] = {
-    {"profile", "mode", parse_mode, offsetof(struct profile, mode)},
+static bool parse_allow_deny(const char *value, void *target, char **why)
+{
+    return parse_two(value, target, "allow", "deny", why);
+}
+
+static bool parse_yes_no(const char *value, void *target, char **why)
+{
+    return parse_two(value, target, "yes", "no", why);
+}
+
+/* "tcp/631, udp/5353": PROTO/PORT items separated by commas. */
+static bool parse_services(const char *value, void *target, char **why)
+{
+    struct host_services *s = target;
+    autofree char *copy = xstrdup(value);
+    s->count = 0;
+    for (char *save = NULL, *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char proto[8];
+        unsigned port;
+        char end;
+        while (*item == ' ' || *item == '\t')
+            item++;
+        if (sscanf(item, "%7[a-z]/%u %c", proto, &port, &end) != 2 || port == 0 || port > 65535 ||
+            (strcmp(proto, "tcp") != 0 && strcmp(proto, "udp") != 0)) {
+            *why = xasprintf("'%s' is not PROTO/PORT (tcp/631, udp/5353)", item);
+            return false;
+        }
+        if (s->count == MAX_HOST_SERVICES) {
+            *why = xasprintf("at most %d host services", MAX_HOST_SERVICES);
+            return false;
+        }
+        s->list[s->count++] = (struct host_service){strcmp(proto, "tcp") == 0 ? IPPROTO_TCP : IPPROTO_UDP,
+                                                    (uint16_t)port};
+    }
+    return true;
+}
+
+enum { KEY_MODE, KEY_DNS, KEY_LAN, KEY_SERVICES, KEY_PROXY_ENV, KEY_USERNS, N_KEYS };
+
+static const struct setting profile_schema[N_KEYS] = {
+    [KEY_MODE] = {"profile", "mode", parse_mode, offsetof(struct profile, mode)},
+    [KEY_DNS] = {"profile", "dns", parse_dns, offsetof(struct profile, dns)},
+    [KEY_LAN] = {"profile", "lan", parse_allow_deny, offsetof(struct profile, lan)},
+    [KEY_SERVICES] = {"profile", "host-services", parse_services, offsetof(struct profile, services)},
+    [KEY_PROXY_ENV] = {"profile", "proxy-env", parse_yes_no, offsetof(struct profile, proxy_env)},
+    [KEY_USERNS] = {"profile", "user-namespaces", parse_allow_deny, offsetof(struct profile, user_namespaces)},
 };
 
 const char *net_mode_name(enum net_mode mode)
 {
-    return mode == MODE_CLEARNET ? "clearnet" : "tor";
+    static const char *const names[] = {"tor", "clearnet", "i2p", "offline"};
+    return names[mode];
+}
+
+const char *dns_mode_name(enum dns_mode dns)
+{
+    static const char *const names[] = {"unset", "tor", "clearnet", "none"};
+    return names[dns];
 }
 
 bool profile_name_valid(const char *name)
@@ -51,52 +132,273 @@ bool profile_name_valid(const char *name)
     return true;
 }
 
+static enum dns_mode mode_dns(enum net_mode mode)
+{
+    return mode == MODE_TOR ? DNS_TOR : mode == MODE_CLEARNET ? DNS_CLEARNET : DNS_NONE;
+}
+
+/* Checks across keys, naming the line of the key that does not fit. */
+static bool check_keys(struct profile *p, const char *name, const int *lines, char **err)
+{
+    int line = 0;
+    const char *what = NULL;
+    if (p->dns == DNS_UNSET)
+        p->dns = mode_dns(p->mode);
+    if (p->dns == DNS_TOR && p->mode != MODE_TOR)
+        line = lines[KEY_DNS], what = "dns = tor needs mode = tor";
+    else if (p->dns == DNS_CLEARNET && p->mode != MODE_CLEARNET)
+        line = lines[KEY_DNS], what = "dns = clearnet needs mode = clearnet";
+    else if (p->services.count && (p->mode == MODE_CLEARNET || p->mode == MODE_OFFLINE))
+        line = lines[KEY_SERVICES], what = "host-services cannot be given to a clearnet or offline profile";
+    else if (p->lan && (p->mode == MODE_I2P || p->mode == MODE_OFFLINE))
+        line = lines[KEY_LAN], what = "lan = allow needs mode = tor or clearnet";
+    if (!what)
+        return true;
+    *err = line ? xasprintf("%s:%d: %s", name, line, what) : xasprintf("%s: %s", name, what);
+    return false;
+}
+
+static void profile_defaults(struct profile *p)
+{
+    char *keep_name = p->name, *keep_path = p->path;
+    *p = (struct profile){.name = keep_name, .path = keep_path, .mode = MODE_TOR};
+}
+
+static bool load_checked(struct profile *p, const char *name, char **err, int *lines, bool ok)
+{
+    return ok && check_keys(p, name, lines, err);
+}
+
 bool profile_load(struct profile *p, FILE *file, const char *name, char **err)
 {
-    p->mode = MODE_TOR;
-    return settings_load(file, name, profile_schema, N_ELEMENTS(profile_schema), p, err);
+    int lines[N_KEYS];
+    profile_defaults(p);
+    return load_checked(p, name, err, lines, settings_load(file, name, profile_schema, N_KEYS, p, lines, err));
 }
 
 bool profile_load_string(struct profile *p, const char *text, const char *name, char **err)
 {
-    p->mode = MODE_TOR;
-    return settings_load_string(text, name, profile_schema, N_ELEMENTS(profile_schema), p, err);
+    int lines[N_KEYS];
+    profile_defaults(p);
+    return load_checked(p, name, err, lines,
+                        settings_load_string(text, name, profile_schema, N_KEYS, p, lines, err));
 }
 
-bool profile_find_optional(struct profile *p, const char *name)
+static bool has_service(const struct host_services *s, struct host_service want)
 {
-    if (!profile_name_valid(name))
+    for (size_t i = 0; i < s->count; i++)
+        if (s->list[i].proto == want.proto && s->list[i].port == want.port)
+            return true;
+    return false;
+}
+
+/* offline narrows everything; tor narrows clearnet (Tor instead of the
+ * clearnet, and nothing of the host either way). */
+static bool mode_narrows(enum net_mode system, enum net_mode user)
+{
+    return user == system || user == MODE_OFFLINE || (system == MODE_CLEARNET && user == MODE_TOR);
+}
+
+bool profile_narrows(const struct profile *system, const struct profile *user, char **why, const char **key)
+{
+    if (!mode_narrows(system->mode, user->mode)) {
+        *key = "mode";
+        *why = xasprintf("mode = %s is wider than the system profile's mode = %s", net_mode_name(user->mode),
+                         net_mode_name(system->mode));
         return false;
-    for (size_t i = 0; i < N_ELEMENTS(profile_dirs); i++) {
-        autofree char *path = xasprintf("%s/%s.profile", profile_dirs[i], name);
-        autoclose int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-        if (fd < 0) {
-            if (errno == ENOENT)
-                continue;
-            die_with_error("cannot open profile %s", path);
+    }
+    /* Tor's DNS in place of the clearnet's goes with tor in place of clearnet. */
+    bool dns_ok = user->dns == DNS_NONE || user->dns == system->dns ||
+                  (user->dns == DNS_TOR && user->mode == MODE_TOR && system->dns == DNS_CLEARNET);
+    if (!dns_ok) {
+        *key = "dns";
+        *why = xasprintf("dns = %s is not granted by the system profile (dns = %s)", dns_mode_name(user->dns),
+                         dns_mode_name(system->dns));
+        return false;
+    }
+    if (user->lan && !system->lan) {
+        *key = "lan";
+        *why = xstrdup("lan = allow is not granted by the system profile");
+        return false;
+    }
+    for (size_t i = 0; i < user->services.count; i++) {
+        if (!has_service(&system->services, user->services.list[i])) {
+            *key = "host-services";
+            *why = xasprintf("host service %s/%u is not granted by the system profile",
+                             user->services.list[i].proto == IPPROTO_TCP ? "tcp" : "udp",
+                             user->services.list[i].port);
+            return false;
         }
-        FILE *f = fdopen(fd, "r");
-        if (!f)
-            die_with_error("cannot read profile %s", path);
-        steal_fd(&fd);
-        autofclose FILE *file = f;
-        autofree char *err = NULL;
-        if (!profile_load(p, file, path, &err))
-            die("%s", err);
-        p->name = xstrdup(name);
-        p->path = steal_pointer(&path);
-        return true;
+    }
+    if (user->user_namespaces && !system->user_namespaces) {
+        *key = "user-namespaces";
+        *why = xstrdup("user-namespaces = allow is not granted by the system profile");
+        return false;
+    }
+    return true;
+}
+
+/* A system profile must be out of every non-root user's reach: the file and
+ * every directory above it owned by root and writable by no one else. */
+static void check_trusted(const char *path)
+{
+    autofree char *copy = xstrdup(path);
+    for (char *p = copy; *p;) {
+        struct stat st;
+        if (lstat(p, &st) != 0)
+            die_with_error("cannot check %s", p);
+        /* A sticky directory (/tmp) lets no one replace what root put in it. */
+        bool sticky_dir = S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX);
+        if (st.st_uid != 0 || ((st.st_mode & (S_IWGRP | S_IWOTH)) && !sticky_dir))
+            die("refusing system profile %s: %s is not owned by root or is writable by others (fix its owner "
+                "and mode)",
+                path, p);
+        if (strcmp(p, "/") == 0)
+            break;
+        char *slash = strrchr(p, '/');
+        if (slash == p)
+            p[1] = '\0';
+        else
+            *slash = '\0';
+    }
+}
+
+static FILE *open_profile(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return NULL;
+        die_with_error("cannot open profile %s", path);
+    }
+    struct stat st;
+    FILE *f = NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(f = fdopen(fd, "r"))) {
+        close(fd);
+        die("cannot read profile %s: not a regular file", path);
+    }
+    return f;
+}
+
+static bool load_file(struct profile *p, const char *name, const char *path)
+{
+    autofclose FILE *file = open_profile(path);
+    if (!file)
+        return false;
+    autofree char *err = NULL;
+    if (!profile_load(p, file, path, &err))
+        die("%s", err);
+    p->name = xstrdup(name);
+    p->path = xstrdup(path);
+    return true;
+}
+
+static bool find_system(struct profile *p, const char *name)
+{
+    for (size_t i = 0; i < N_ELEMENTS(system_dirs); i++) {
+        autofree char *path = xasprintf("%s/%s.profile", system_dirs[i], name);
+        if (access(path, F_OK) != 0 && errno == ENOENT)
+            continue;
+        check_trusted(path);
+        if (load_file(p, name, path))
+            return true;
     }
     return false;
 }
 
-void profile_find(struct profile *p, const char *name)
+/* The user's own profiles, found through the password database: $HOME is the
+ * caller's to set, and not trusted. */
+static char *user_profile_path(const char *name)
 {
-    if (!profile_name_valid(name))
-        die("invalid profile name '%s': use letters, digits, '.', '_' and '-'", name);
-    if (!profile_find_optional(p, name))
-        die("unknown profile '%s': no %s.profile in %s or %s (torgate --list-profiles shows them)", name,
-            name, profile_dirs[0], profile_dirs[1]);
+    struct passwd *pw = getpwuid(getuid());
+    if (!pw || !pw->pw_dir || pw->pw_dir[0] != '/')
+        return NULL;
+    return xasprintf("%s/.config/torgate/profiles/%s.profile", pw->pw_dir, name);
+}
+
+static bool find_user(struct profile *p, const char *name)
+{
+    autofree char *path = user_profile_path(name);
+    return path && load_file(p, name, path);
+}
+
+/* The user's profile may stand in for the system one only if it narrows it. */
+static void apply_user_profile(struct profile *chosen, const char *name)
+{
+    struct profile user = {0};
+    if (!find_user(&user, name))
+        return;
+    char *why = NULL;
+    const char *key = NULL;
+    if (!profile_narrows(chosen, &user, &why, &key))
+        die("%s: %s (%s); user profiles may only narrow what the system profile allows", user.path, why,
+            chosen->path);
+    profile_clear(chosen);
+    *chosen = user;
+}
+
+void profile_resolve(struct profile *p, const char *name, const char *command)
+{
+    autofree char *copy = command ? xstrdup(command) : NULL;
+    const char *candidates[] = {name, name ? NULL : basename(copy), "default"};
+    for (size_t i = 0; i < N_ELEMENTS(candidates); i++) {
+        const char *n = candidates[i];
+        if (!n)
+            continue;
+        if (!profile_name_valid(n)) {
+            if (n == name)
+                die("invalid profile name '%s': use letters, digits, '.', '_' and '-'", n);
+            continue;
+        }
+        struct profile base = {0};
+        bool system = find_system(&base, n);
+        if (!system) {
+            autofree char *user_path = user_profile_path(n);
+            bool user_only = user_path && access(user_path, F_OK) == 0;
+            if (!user_only && n == name)
+                die("unknown profile '%s': no %s.profile in %s or %s (torgate --list-profiles shows them)", n, n,
+                    system_dirs[0], system_dirs[1]);
+            if (!user_only)
+                continue;
+            /* A user profile with no system profile of its name narrows default. */
+            if (!find_system(&base, "default"))
+                die("no default profile in %s or %s: reinstall torgate", system_dirs[0], system_dirs[1]);
+        }
+        apply_user_profile(&base, n);
+        free(base.name);
+        base.name = xstrdup(n);
+        *p = base;
+        return;
+    }
+    die("no default profile in %s or %s: reinstall torgate", system_dirs[0], system_dirs[1]);
+}
+
+void profile_list(FILE *out)
+{
+    for (size_t i = 0; i < N_ELEMENTS(system_dirs); i++) {
+        autoclose int fd = open(system_dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+        if (!dir)
+            continue;
+        steal_fd(&fd);
+        struct dirent *e;
+        while ((e = readdir(dir))) {
+            size_t len = strlen(e->d_name);
+            if (len <= 8 || strcmp(e->d_name + len - 8, ".profile") != 0)
+                continue;
+            autofree char *name = strndup(e->d_name, len - 8);
+            if (!name || !profile_name_valid(name))
+                continue;
+            struct profile p = {0};
+            if (!find_system(&p, name))
+                continue;
+            /* Listed once, from the directory whose copy is in force. */
+            if (strncmp(p.path, system_dirs[i], strlen(system_dirs[i])) == 0)
+                fprintf(out, "%-16s %-9s %s\n", name, net_mode_name(p.mode), p.path);
+            profile_clear(&p);
+        }
+        closedir(dir);
+    }
 }
 
 void profile_clear(struct profile *p)

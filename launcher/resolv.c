@@ -10,8 +10,10 @@
 
 char *resolv_conf_render(const struct sandbox_plan *plan, const struct slot *slot)
 {
-    if (plan->profile->mode == MODE_CLEARNET)
+    if (plan->profile->dns == DNS_CLEARNET)
         return xstrdup(plan->clearnet_resolvers);
+    if (plan->profile->dns == DNS_NONE)
+        return xstrdup("# torgate: no resolver in this sandbox (dns = none)\n");
     char gw[16];
     /* Tor's DNSPort, reached at the gateway; glibc asks nothing else. */
     return xasprintf("# torgate: DNS through Tor's DNSPort\nnameserver %s\n", format_addr4(slot->gateway, gw));

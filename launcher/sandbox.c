@@ -46,15 +46,23 @@ void sandbox_main(const struct sandbox_plan *plan, struct sandbox_channel ch)
     close(ch.slot_fd);
 
     network_sysctls();
-    sandbox_link_configure(&slot);
+    if (slot.index == NO_SLOT)
+        sandbox_loopback_only();
+    else
+        sandbox_link_configure(&slot);
     char *resolv = resolv_conf_render(plan, &slot);
-    sandbox_mounts(resolv);
+    sandbox_mounts(resolv, plan->user_config_dir);
     free(resolv); /* init_run() does not return: cleanup attributes would not run */
+    if (plan->profile->proxy_env)
+        proxy_env_apply(plan, &slot);
     caps_lower();
+    const struct profile *p = plan->profile;
     struct seccomp_policy policy = {
-        .mode = plan->profile->mode,
+        .mode = p->mode,
         .gateway = slot.gateway,
-        .allow_user_namespaces = false,
+        .allow_dns = p->dns == DNS_TOR,
+        .allow_lan = p->lan,
+        .allow_user_namespaces = p->user_namespaces,
     };
     init_run(plan->argv, ch.error_fd, &policy);
 }

@@ -130,6 +130,10 @@ int seccomp_filter_load(const struct seccomp_policy *policy)
     close_bypasses(ctx, policy->allow_user_namespaces);
     if (policy->mode == MODE_TOR)
         supervise_destinations(ctx);
+    /* I2P mode: the router's proxies are TCP; no IPv4 datagram at all. */
+    if (policy->mode == MODE_I2P)
+        RULE(ctx, SCMP_ACT_ERRNO(EPERM), socket, SCMP_A0(SCMP_CMP_EQ, AF_INET),
+             SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_DGRAM));
     rc = seccomp_load(ctx);
     if (rc < 0)
         die("cannot load the seccomp filter: %s (does the kernel have CONFIG_SECCOMP_FILTER?)", strerror(-rc));

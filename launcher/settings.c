@@ -2,6 +2,7 @@
 #include "settings.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <ini.h>
@@ -12,7 +13,10 @@ struct load_state {
     const struct setting *schema;
     size_t n_settings;
     void *target;
-    bool *seen;
+    int *lines;   /* line of each setting, 0 if absent */
+    int line;     /* the line inih is on, counted by the readers below */
+    FILE *file;   /* stream being read, or */
+    const char *text; /* string being read */
     char *why; /* first error's text; its line comes from inih's return value */
 };
 
@@ -53,11 +57,11 @@ static int on_setting(void *user, const char *section, const char *key, const ch
         st->why = xasprintf("unknown key '%s' in [%s]", key, section);
         return 0;
     }
-    if (st->seen[index]) {
-        st->why = xasprintf("duplicate key '%s' in [%s]", key, section);
+    if (st->lines[index]) {
+        st->why = xasprintf("duplicate key '%s' in [%s] (first set on line %d)", key, section, st->lines[index]);
         return 0;
     }
-    st->seen[index] = true;
+    st->lines[index] = st->line;
     char *why = NULL;
     if (!s->parse(value, (char *)st->target + s->offset, &why)) {
         st->why = xasprintf("bad value '%s' for %s: %s", value, key, why ? why : "invalid");
@@ -67,22 +71,43 @@ static int on_setting(void *user, const char *section, const char *key, const ch
     return 1;
 }
 
-static void configure_inih(void)
+/* inih's readers, counting lines so that checks across keys can name one. */
+static char *read_file_line(char *buf, int size, void *stream)
+{
+    struct load_state *st = stream;
+    char *line = fgets(buf, size, st->file);
+    if (line)
+        st->line++;
+    return line;
+}
+
+static char *read_string_line(char *buf, int size, void *stream)
+{
+    struct load_state *st = stream;
+    if (!*st->text || size < 2)
+        return NULL;
+    size_t n = 0;
+    while (n < (size_t)size - 1 && st->text[n] && st->text[n] != '\n')
+        n++;
+    if (n < (size_t)size - 1 && st->text[n] == '\n')
+        n++;
+    memcpy(buf, st->text, n);
+    buf[n] = '\0';
+    st->text += n;
+    st->line++;
+    return buf;
+}
+
+static bool load(struct load_state *st, ini_reader reader, const char *name, char **err)
 {
     /* Debian's libinih exposes its options at run time: be strict. */
     ini_stop_on_first_error = true;
     ini_allow_multiline = false;
     ini_allow_no_value = false;
-}
-
-static bool finish(int rc, struct load_state *st, const char *name, char **err)
-{
-    free(st->seen);
+    int rc = ini_parse_stream(reader, st, on_setting, st);
     if (rc == 0)
         return true;
-    if (rc == -1)
-        *err = xasprintf("%s: cannot read file", name);
-    else if (rc == -2)
+    if (rc == -2)
         *err = xasprintf("%s: out of memory", name);
     else
         *err = xasprintf("%s:%d: %s", name, rc, st->why ? st->why : "syntax error (expected [section] or key = value)");
@@ -91,17 +116,17 @@ static bool finish(int rc, struct load_state *st, const char *name, char **err)
 }
 
 bool settings_load(FILE *file, const char *name, const struct setting *schema, size_t n_settings,
-                   void *target, char **err)
+                   void *target, int *lines, char **err)
 {
-    struct load_state st = {schema, n_settings, target, xcalloc(n_settings, sizeof(bool)), NULL};
-    configure_inih();
-    return finish(ini_parse_file(file, on_setting, &st), &st, name, err);
+    struct load_state st = {schema, n_settings, target, lines, 0, file, NULL, NULL};
+    memset(lines, 0, n_settings * sizeof *lines);
+    return load(&st, read_file_line, name, err);
 }
 
 bool settings_load_string(const char *text, const char *name, const struct setting *schema,
-                          size_t n_settings, void *target, char **err)
+                          size_t n_settings, void *target, int *lines, char **err)
 {
-    struct load_state st = {schema, n_settings, target, xcalloc(n_settings, sizeof(bool)), NULL};
-    configure_inih();
-    return finish(ini_parse_string(text, on_setting, &st), &st, name, err);
+    struct load_state st = {schema, n_settings, target, lines, 0, NULL, text, NULL};
+    memset(lines, 0, n_settings * sizeof *lines);
+    return load(&st, read_string_line, name, err);
 }

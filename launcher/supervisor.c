@@ -14,6 +14,7 @@
 
 #include <seccomp.h>
 
+#include "seccomp_filter.h"
 #include "util.h"
 
 #define MAX_DATAGRAM 65535
@@ -23,6 +24,7 @@
 struct supervisor {
     int listener;
     uint32_t gateway; /* network order */
+    bool allow_dns, allow_lan;
     struct seccomp_notif *req;
     struct seccomp_notif_resp *resp;
     char buf[MAX_DATAGRAM];
@@ -35,11 +37,13 @@ struct call {
     int sock; /* our duplicate of the target's socket */
 };
 
-struct supervisor *supervisor_new(int listener, uint32_t gateway)
+struct supervisor *supervisor_new(int listener, const struct seccomp_policy *policy)
 {
     struct supervisor *sv = xcalloc(1, sizeof *sv);
     sv->listener = listener;
-    sv->gateway = htonl(gateway);
+    sv->gateway = htonl(policy->gateway);
+    sv->allow_dns = policy->allow_dns;
+    sv->allow_lan = policy->allow_lan;
     if (seccomp_notify_alloc(&sv->req, &sv->resp) != 0)
         die("out of memory");
     return sv;
@@ -77,6 +81,20 @@ static bool is_inet_datagram(int sock)
     return domain == AF_INET && type == SOCK_DGRAM;
 }
 
+static bool is_lan(uint32_t addr)
+{
+    return (addr >> 24) == 10 || (addr >> 20) == 0xAC1 || (addr >> 16) == 0xC0A8;
+}
+
+/* The gateway's port 53 (dns = tor); with lan = allow, RFC 1918 addresses
+ * other than their port 53. The firewall repeats both. */
+static bool destination_allowed(const struct supervisor *sv, const struct sockaddr_in *to)
+{
+    if (to->sin_addr.s_addr == sv->gateway)
+        return sv->allow_dns && to->sin_port == htons(53);
+    return sv->allow_lan && is_lan(ntohl(to->sin_addr.s_addr)) && to->sin_port != htons(53);
+}
+
 /* Copies the target's address and checks it: the gateway's port 53, or
  * AF_UNSPEC (dissolving a connection) when unspec_ok. */
 static int checked_address(const struct call *c, uint64_t addr, uint64_t len, bool unspec_ok,
@@ -93,9 +111,7 @@ static int checked_address(const struct call *c, uint64_t addr, uint64_t len, bo
         return -EPERM;
     if (!read_remote(c->pid, out, addr, sizeof *out))
         return -EFAULT;
-    if (out->sin_addr.s_addr != c->sv->gateway || out->sin_port != htons(53))
-        return -EPERM;
-    return 0;
+    return destination_allowed(c->sv, out) ? 0 : -EPERM;
 }
 
 /* Gathers a message's data from the target into sv->buf. */

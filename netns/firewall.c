@@ -116,3 +116,9 @@ void firewall_add_uplink(const char *ifname, bool guard)
     autofree char *cmd = ruleset_render_uplink(ifname, guard);
     run_nft(cmd, "add the uplink to the firewall's sets");
 }
+
+void firewall_grant_services(int ifindex, const struct host_services *services)
+{
+    autofree char *cmd = ruleset_render_services(ifindex, services);
+    run_nft(cmd, "grant the sandbox its host services");
+}

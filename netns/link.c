@@ -139,8 +139,11 @@ static void taken_slots(struct nl_sock *sk, struct slot_set *taken)
     }
 }
 
-static void host_link_settings(struct nl_sock *sk, const struct slot *slot, enum net_mode mode)
+static void host_link_settings(struct nl_sock *sk, const struct slot *slot, uint32_t group)
 {
+    uint32_t kind = group & LINK_GROUP_KIND_MASK;
+    bool forwards = kind == LINK_GROUP_CLEARNET || (group & LINK_GROUP_LAN);
+    bool to_loopback = kind == LINK_GROUP_TOR || kind == LINK_GROUP_I2P;
     autolink struct rtnl_link *link = link_get(sk, slot->host_ifname);
     autolink struct rtnl_link *changes = rtnl_link_alloc();
     if (!changes)
@@ -148,8 +151,8 @@ static void host_link_settings(struct nl_sock *sk, const struct slot *slot, enum
     /* Strict reverse-path filtering, and per link only what the mode needs:
      * DNAT to Tor on loopback needs route_localnet; clearnet needs forwarding. */
     rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_RP_FILTER, 1);
-    rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_ROUTE_LOCALNET, mode == MODE_TOR);
-    rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_FORWARDING, mode == MODE_CLEARNET);
+    rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_ROUTE_LOCALNET, to_loopback);
+    rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_FORWARDING, forwards);
     rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_ACCEPT_REDIRECTS, 0);
     rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_SEND_REDIRECTS, 0);
     link_change(sk, link, changes, "set IPv4 options");
@@ -161,12 +164,17 @@ static void host_link_settings(struct nl_sock *sk, const struct slot *slot, enum
     link_up(sk, slot->host_ifname);
 }
 
-void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sandbox_pid, enum net_mode mode,
+int host_link_index(struct nl_sock *sk, const struct slot *slot)
+{
+    autolink struct rtnl_link *link = link_get(sk, slot->host_ifname);
+    return rtnl_link_get_ifindex(link);
+}
+
+void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sandbox_pid, uint32_t group,
                       struct slot *slot)
 {
     struct slot_set taken;
     uint32_t index = 0;
-    uint32_t group = mode == MODE_CLEARNET ? LINK_GROUP_CLEARNET : LINK_GROUP_TOR;
 
     slot_set_init(&taken, pool_slot_count(pool));
     taken_slots(sk, &taken);
@@ -185,7 +193,7 @@ void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sand
     }
     slot_set_clear(&taken);
     debug("claimed %s", slot->host_ifname);
-    host_link_settings(sk, slot, mode);
+    host_link_settings(sk, slot, group);
 }
 
 void host_link_delete(struct nl_sock *sk, const char *ifname)
@@ -275,6 +283,12 @@ static void default_route_add(struct nl_sock *sk, int ifindex, uint32_t gateway)
     int err = rtnl_route_add(sk, route, NLM_F_EXCL);
     if (err < 0)
         die("cannot add the sandbox's default route: %s", nl_geterror(err));
+}
+
+void sandbox_loopback_only(void)
+{
+    autonetlink struct nl_sock *sk = netlink_open();
+    link_up(sk, "lo");
 }
 
 void sandbox_link_configure(const struct slot *slot)

@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <netinet/in.h>
+
 #include "pool.h"
+#include "profile.h"
 #include "util.h"
 
 /* Base chains: name, hook definition. */
@@ -17,6 +20,8 @@ static const char *const chains[][2] = {
     {"sandbox_forward", "type filter hook forward priority filter; policy accept;"},
     {"sandbox_snat", "type nat hook postrouting priority srcnat; policy accept;"},
     {"tor_dnat", NULL},
+    {"i2p_dnat", NULL},
+    {"host_services_dnat", NULL},
     {"from_sandbox_to_host", NULL},
     {"from_host_to_sandbox", NULL},
     {"from_sandbox_outward", NULL},
@@ -36,7 +41,8 @@ static void render_skeleton(FILE *out)
 {
     emit(out, "table inet " FIREWALL_TABLE " {\n");
     emit(out, "\tset forward_guard { type ifname; }\n");
-    emit(out, "\tset clearnet_uplinks { type ifname; }\n");
+    emit(out, "\tset uplinks { type ifname; }\n");
+    emit(out, "\tset host_services { type iface_index . inet_proto . inet_service; }\n");
     for (size_t i = 0; i < N_ELEMENTS(chains); i++)
         emit(out, "\tchain %s { %s }\n", chains[i][0], chains[i][1] ? chains[i][1] : "");
     emit(out, "}\n");
@@ -57,37 +63,72 @@ static void rule(FILE *out, const char *chain, const char *fmt, ...)
 
 #define SANDBOX "iifname \"" HOST_IFNAME_PREFIX "*\""
 #define TO_SANDBOX "oifname \"" HOST_IFNAME_PREFIX "*\""
+/* "the link is of this kind": format, then its two arguments */
+#define IS_KIND(dir) "meta " dir "group & 0x%x == 0x%x"
+#define LAN_RANGES "{ 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 }"
 
-static void render_rules(FILE *out, const struct torgate_config *cfg)
+/* The gateway's PORT leads to the host's ep. */
+static void gateway_dnat(FILE *out, const char *chain, const char *proto, uint16_t port, const struct endpoint4 *ep)
 {
-    char trans[16], dns[16], socks[16], pool[16];
-    format_addr4(cfg->trans_port.addr, trans);
-    format_addr4(cfg->dns_port.addr, dns);
-    format_addr4(cfg->socks_port.addr, socks);
-    format_addr4(cfg->pool.addr, pool);
+    char addr[16];
+    rule(out, chain, "fib daddr . iif type local %s dport %u dnat ip to %s:%u", proto, port,
+         format_addr4(ep->addr, addr), ep->port);
+}
 
+static void render_prerouting(FILE *out)
+{
     /* Before conntrack: no IPv6 at all, and no source address but the
      * sandbox's own (the reverse path must lead back to the same link). */
     rule(out, "sandbox_prerouting", SANDBOX " meta nfproto ipv6 drop");
     rule(out, "sandbox_prerouting", SANDBOX " fib saddr . iif oif missing drop");
+    /* dns = none: no DNS anywhere. lan = allow in tor mode: never DNS to the LAN. */
+    rule(out, "sandbox_prerouting", SANDBOX " meta iifgroup & 0x%x == 0x%x udp dport 53 drop", LINK_GROUP_NO_DNS,
+         LINK_GROUP_NO_DNS);
+    rule(out, "sandbox_prerouting", SANDBOX " meta iifgroup & 0x%x == 0x%x ip daddr " LAN_RANGES " th dport 53 drop",
+         LINK_GROUP_KIND_MASK | LINK_GROUP_LAN, LINK_GROUP_TOR | LINK_GROUP_LAN);
+}
+
+static void render_dnat(FILE *out, const struct torgate_config *cfg)
+{
+    char pool[16];
+    format_addr4(cfg->pool.addr, pool);
+    rule(out, "sandbox_dnat", SANDBOX " " IS_KIND("iif") " jump tor_dnat", LINK_GROUP_KIND_MASK, LINK_GROUP_TOR);
+    rule(out, "sandbox_dnat", SANDBOX " " IS_KIND("iif") " jump i2p_dnat", LINK_GROUP_KIND_MASK, LINK_GROUP_I2P);
+    /* The local services whitelist: the gateway's PORT leads to the same
+     * port on the host's loopback, for the links granted it. */
+    rule(out, "host_services_dnat",
+         "iif . meta l4proto . th dport @host_services fib daddr . iif type local dnat ip to 127.0.0.1");
 
     /* Tor mode: DNS to the gateway goes to the DNSPort, the gateway's
      * SocksPort port to the SocksPort, and every other TCP connection, to any
      * address and port (automapped ones included), to the TransPort. */
-    rule(out, "sandbox_dnat", SANDBOX " meta iifgroup != 0x%x jump tor_dnat", LINK_GROUP_CLEARNET);
-    rule(out, "tor_dnat", "fib daddr . iif type local udp dport 53 dnat ip to %s:%u", dns, cfg->dns_port.port);
-    rule(out, "tor_dnat", "fib daddr . iif type local tcp dport %u dnat ip to %s:%u", cfg->socks_port.port,
-         socks, cfg->socks_port.port);
-    rule(out, "tor_dnat", "meta l4proto tcp dnat ip to %s:%u", trans, cfg->trans_port.port);
+    rule(out, "tor_dnat", "jump host_services_dnat");
+    gateway_dnat(out, "tor_dnat", "udp", 53, &cfg->dns_port);
+    gateway_dnat(out, "tor_dnat", "tcp", cfg->socks_port.port, &cfg->socks_port);
+    if (cfg->http_tunnel_port.port)
+        gateway_dnat(out, "tor_dnat", "tcp", cfg->http_tunnel_port.port, &cfg->http_tunnel_port);
+    rule(out, "tor_dnat", "meta iifgroup & 0x%x == 0x%x ip daddr " LAN_RANGES " ip daddr != %s/%u return",
+         LINK_GROUP_LAN, LINK_GROUP_LAN, pool, cfg->pool.len);
+    char trans[16];
+    rule(out, "tor_dnat", "meta l4proto tcp dnat ip to %s:%u", format_addr4(cfg->trans_port.addr, trans),
+         cfg->trans_port.port);
 
-    /* Of the host, a tor sandbox reaches the three Tor ports through the
-     * translations above and nothing else; a clearnet sandbox reaches nothing. */
+    /* I2P mode: the router's HTTP and HTTPS proxies and SAM, at the gateway. */
+    rule(out, "i2p_dnat", "jump host_services_dnat");
+    gateway_dnat(out, "i2p_dnat", "tcp", cfg->i2p_http_proxy.port, &cfg->i2p_http_proxy);
+    gateway_dnat(out, "i2p_dnat", "tcp", cfg->i2p_https_proxy.port, &cfg->i2p_https_proxy);
+    gateway_dnat(out, "i2p_dnat", "tcp", cfg->i2p_sam.port, &cfg->i2p_sam);
+}
+
+static void render_host(FILE *out)
+{
+    /* Of the host, a sandbox reaches what the translations above lead to and
+     * nothing else; a clearnet sandbox (or a link of no known kind) nothing. */
     rule(out, "sandbox_input", SANDBOX " jump from_sandbox_to_host");
-    rule(out, "from_sandbox_to_host", "meta iifgroup 0x%x drop", LINK_GROUP_CLEARNET);
     rule(out, "from_sandbox_to_host", "ct state invalid drop");
-    rule(out, "from_sandbox_to_host", "ct status dnat ip daddr %s tcp dport %u accept", trans, cfg->trans_port.port);
-    rule(out, "from_sandbox_to_host", "ct status dnat ip daddr %s udp dport %u accept", dns, cfg->dns_port.port);
-    rule(out, "from_sandbox_to_host", "ct status dnat ip daddr %s tcp dport %u accept", socks, cfg->socks_port.port);
+    rule(out, "from_sandbox_to_host", "meta iifgroup & 0x%x != 0x%x meta iifgroup & 0x%x != 0x%x drop",
+         LINK_GROUP_KIND_MASK, LINK_GROUP_TOR, LINK_GROUP_KIND_MASK, LINK_GROUP_I2P);
+    rule(out, "from_sandbox_to_host", "ct status dnat accept");
     rule(out, "from_sandbox_to_host", "drop");
 
     /* The host answers; it opens nothing towards a sandbox. No RELATED
@@ -96,24 +137,45 @@ static void render_rules(FILE *out, const struct torgate_config *cfg)
     rule(out, "from_host_to_sandbox", "ct state established accept");
     rule(out, "from_host_to_sandbox", "ct state related meta l4proto icmp accept");
     rule(out, "from_host_to_sandbox", "drop");
+}
 
-    /* Only clearnet sandboxes are forwarded, never to another sandbox or the
-     * pool, and only replies come back in. */
+static void render_forward(FILE *out, const struct torgate_config *cfg)
+{
+    char pool[16];
+    format_addr4(cfg->pool.addr, pool);
+    /* Forwarded: clearnet sandboxes, and tor sandboxes with lan = allow to
+     * the LAN; only by the uplinks, never to a sandbox or the pool, and only
+     * replies come back in. */
     rule(out, "sandbox_forward", SANDBOX " jump from_sandbox_outward");
     rule(out, "sandbox_forward", TO_SANDBOX " jump to_sandbox_inward");
     rule(out, "sandbox_forward", "iifname @forward_guard drop");
-    rule(out, "from_sandbox_outward", "meta iifgroup != 0x%x drop", LINK_GROUP_CLEARNET);
     rule(out, "from_sandbox_outward", TO_SANDBOX " drop");
-    rule(out, "from_sandbox_outward", "oifname != @clearnet_uplinks drop");
     rule(out, "from_sandbox_outward", "ip daddr %s/%u drop", pool, cfg->pool.len);
     rule(out, "from_sandbox_outward", "ct state invalid drop");
-    rule(out, "to_sandbox_inward", "meta oifgroup != 0x%x drop", LINK_GROUP_CLEARNET);
-    rule(out, "to_sandbox_inward", "ct state established accept");
+    rule(out, "from_sandbox_outward", "oifname != @uplinks drop");
+    rule(out, "from_sandbox_outward", IS_KIND("iif") " meta iifgroup & 0x%x == 0 ip daddr " LAN_RANGES " drop",
+         LINK_GROUP_KIND_MASK, LINK_GROUP_CLEARNET, LINK_GROUP_LAN);
+    rule(out, "from_sandbox_outward", IS_KIND("iif") " return", LINK_GROUP_KIND_MASK, LINK_GROUP_CLEARNET);
+    rule(out, "from_sandbox_outward", "meta iifgroup & 0x%x == 0x%x ip daddr " LAN_RANGES " return",
+         LINK_GROUP_KIND_MASK | LINK_GROUP_LAN, LINK_GROUP_TOR | LINK_GROUP_LAN);
+    rule(out, "from_sandbox_outward", "drop");
+    rule(out, "to_sandbox_inward", IS_KIND("oif") " ct state established accept", LINK_GROUP_KIND_MASK,
+         LINK_GROUP_CLEARNET);
+    rule(out, "to_sandbox_inward", "meta oifgroup & 0x%x == 0x%x ct state established accept",
+         LINK_GROUP_KIND_MASK | LINK_GROUP_LAN, LINK_GROUP_TOR | LINK_GROUP_LAN);
     rule(out, "to_sandbox_inward", "drop");
 
-    /* Clearnet sandboxes leave with the uplink's address. */
+    /* What leaves for the outside leaves with the uplink's address. */
     rule(out, "sandbox_snat", "ip saddr %s/%u " TO_SANDBOX " return", pool, cfg->pool.len);
     rule(out, "sandbox_snat", "ip saddr %s/%u masquerade", pool, cfg->pool.len);
+}
+
+static void render_rules(FILE *out, const struct torgate_config *cfg)
+{
+    render_prerouting(out);
+    render_dnat(out, cfg);
+    render_host(out);
+    render_forward(out, cfg);
 }
 
 /* FNV-1a: a fingerprint of the rules, not a security measure. */
@@ -145,9 +207,23 @@ char *ruleset_render(const struct torgate_config *cfg)
     return text;
 }
 
+char *ruleset_render_services(int ifindex, const struct host_services *services)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out)
+        die("out of memory");
+    for (size_t i = 0; i < services->count; i++)
+        emit(out, "add element inet " FIREWALL_TABLE " host_services { %d . %s . %u }\n", ifindex,
+             services->list[i].proto == IPPROTO_TCP ? "tcp" : "udp", services->list[i].port);
+    fclose(out);
+    return text;
+}
+
 char *ruleset_render_uplink(const char *ifname, bool guard)
 {
-    return xasprintf("add element inet " FIREWALL_TABLE " clearnet_uplinks { \"%s\" }\n%s%s%s", ifname,
+    return xasprintf("add element inet " FIREWALL_TABLE " uplinks { \"%s\" }\n%s%s%s", ifname,
                      guard ? "add element inet " FIREWALL_TABLE " forward_guard { \"" : "", guard ? ifname : "",
                      guard ? "\" }\n" : "");
 }

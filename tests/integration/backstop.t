@@ -10,9 +10,9 @@ tg_setup
 # Two sandboxes at once: each its own source address, so Tor's
 # IsolateClientAddr gives each its own circuits.
 rm -f "$TOPO_DIR/a" "$TOPO_DIR/b"
-tg_bg -- sh -c "curl -sS --max-time 5 http://203.0.113.10/ >$TOPO_DIR/a.tmp; mv $TOPO_DIR/a.tmp $TOPO_DIR/a; exec sleep 60"
+tg_bg --profile default -- sh -c "curl -sS --max-time 5 http://203.0.113.10/ >$TOPO_DIR/a.tmp; mv $TOPO_DIR/a.tmp $TOPO_DIR/a; exec sleep 60"
 first=$!
-tg_bg -- sh -c "curl -sS --max-time 5 http://203.0.113.10/ >$TOPO_DIR/b.tmp; mv $TOPO_DIR/b.tmp $TOPO_DIR/b; exec sleep 60"
+tg_bg --profile default -- sh -c "curl -sS --max-time 5 http://203.0.113.10/ >$TOPO_DIR/b.tmp; mv $TOPO_DIR/b.tmp $TOPO_DIR/b; exec sleep 60"
 second=$!
 wait_for test -e "$TOPO_DIR/a" && wait_for test -e "$TOPO_DIR/b"
 peer_a=$(sed -n 's/.*peer=//p' "$TOPO_DIR/a")
@@ -21,7 +21,7 @@ like "$peer_a" '^10\.118\.' "the first sandbox reached the TransPort from $peer_
 like "$peer_b" '^10\.118\.' "the second sandbox reached the TransPort from $peer_b"
 isnt "$peer_a" "$peer_b" "two concurrent sandboxes have different source addresses (IsolateClientAddr)"
 is "$(host_sandbox_links | sort | tr '\n' ' ')" "tg0 tg1 " "the two running sandboxes hold tg0 and tg1"
-out=$(tg -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
+out=$(tg --profile default -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
 like "$out" 'peer=10\.118\.0\.10$' "a third concurrent sandbox gets the third slot's address"
 
 # The sandbox's network namespace, entered from outside with full root.

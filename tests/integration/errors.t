@@ -80,7 +80,7 @@ in_host nft delete table inet torgate
 # Tor not running: apps fail at once, nothing leaks.
 printf '[tor]\ntrans-port = 127.0.0.1:9999\n' >"$TOPO_DIR/notor.conf"
 start=$(date +%s)
-out=$(in_host "$TORGATE" --config "$TOPO_DIR/notor.conf" -- curl -sS --max-time 10 http://203.0.113.10/ 2>&1); st=$?
+out=$(in_host "$TORGATE" --config "$TOPO_DIR/notor.conf" --profile default -- curl -sS --max-time 10 http://203.0.113.10/ 2>&1); st=$?
 is "$st" 7 "with nothing on the TransPort, curl fails (connection refused: exit 7)"
 ok_cmd "and fails at once, not after a timeout" test $(($(date +%s) - start)) -lt 5
 is "$(far_count "$INET_NS" all4)" 0 "nothing arrived on the internet side"

@@ -45,7 +45,7 @@ kill -TERM "$pid"; wait "$pid"; st=$?
 is "$st" 143 "SIGTERM to torgate: COMMAND dies of it, torgate exits 143"
 
 # Every process COMMAND started dies with it; orphans are reaped meanwhile.
-tg -- sh -c "sleep 4242.$$ & (setsid sleep 4243.$$ &) ; pgrep -x sleep >$TOPO_DIR/started; exit 0"
+tg -- sh -c "sleep 4242.$$ & (setsid sleep 4243.$$ &) ; sleep 0.3; pgrep -x sleep >$TOPO_DIR/started; exit 0"
 is "$(wc -l <"$TOPO_DIR/started")" 2 "COMMAND started two background processes"
 ok_cmd "no process COMMAND left behind survives it" sh -c "! pgrep -f 'sleep 424[23]\.$$'"
 out=$(tg -- sh -c 'sh -c "sleep 0.1 & exit 0"; sleep 0.5; ps -eo stat=' 2>&1)
@@ -89,7 +89,7 @@ as_user() { in_host setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"; }
 out=$(as_user "$TORGATE" -- sh -c 'id -u; grep -E "^Cap(Prm|Eff|Bnd)" /proc/self/status' 2>&1)
 like "$out" "^$uid" "COMMAND runs as the calling user"
 unlike "$(echo "$out" | tail -n +2)" ':[[:space:]]*0*[1-9a-f]' "an ordinary user's COMMAND holds no capabilities"
-out=$(as_user "$TORGATE" -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
+out=$(as_user "$TORGATE" --profile default -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
 like "$out" '^TRANSPORT orig=203\.0\.113\.10:80' "an ordinary user's curl goes through the TransPort"
 out=$(as_user "$TORGATE" --config "$CONF" -- true 2>&1); st=$?
 is "$st" 125 "--config is refused for an ordinary user"

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/common.sh"
 tg_setup
 
-out=$(tg -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
+out=$(tg --profile default -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
 like "$out" '^TRANSPORT orig=203\.0\.113\.10:80 peer=10\.118\.[0-9]+\.[0-9]+$' "curl to an internet address lands on the TransPort, original destination intact"
 out=$(tg -- "$PROBE" tcp 192.168.77.2 22 'SSH-2.0-probe\r\n' 2>&1)
 like "$out" '^OK recv HTTP/1.0 200 OK' "TCP to a LAN address and any port is answered by the TransPort"
@@ -20,7 +20,7 @@ like "$(topo_log dnsport)" 'peer=10\.118\.[0-9]+\.[0-9]+ qname=www\.example\.tes
 out=$(tg -- sh -c "dig +short +time=2 +tries=1 @$GATEWAY_OF_SANDBOX hidden.onion" 2>&1)
 is "$out" "10.192.0.77" "dig at the gateway reaches the DNSPort (automapped .onion answer)"
 
-out=$(tg -- curl -sS --max-time 5 http://hidden.onion/ 2>&1)
+out=$(tg --profile default -- curl -sS --max-time 5 http://hidden.onion/ 2>&1)
 like "$out" '^TRANSPORT orig=10\.192\.0\.77:80 ' "an .onion name, automapped, lands on the TransPort"
 
 out=$(tg -- sh -c "curl -sS --max-time 5 --socks5-hostname $GATEWAY_OF_SANDBOX:9050 http://www.example.test/" 2>&1)

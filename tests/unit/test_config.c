@@ -8,7 +8,6 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "profile.h"
 #include "util.h"
 
 static void defaults_are_tails_ports(void **state)
@@ -42,6 +41,9 @@ static void full_config_is_read(void **state)
     assert_int_equal(cfg.pool.addr, 0xAC140000u);
     assert_int_equal(cfg.pool.len, 24);
     assert_string_equal(cfg.clearnet_resolv_conf, "/run/x.conf");
+    assert_null(cfg.clearnet_group);
+    assert_int_equal(cfg.http_tunnel_port.port, 0);
+    assert_int_equal(cfg.i2p_sam.port, 7656);
     assert_true(config_validate(&cfg, "t.conf", &err));
     config_clear(&cfg);
 }
@@ -81,48 +83,15 @@ static void errors_name_file_and_line(void **state)
     expect_config_error("[network]\npool = 10.0.0.0/8\n", "overlaps Tor's automap range");
     expect_config_error("[network]\npool = 127.1.0.0/16\n", "overlaps loopback");
     expect_config_error("[clearnet]\nresolv-conf = relative/path\n", "expected an absolute path");
-}
-
-static void profiles_parse_modes(void **state)
-{
-    (void)state;
-    struct profile p = {0};
-    char *err = NULL;
-    assert_true(profile_load_string(&p, "[profile]\nmode = clearnet\n", "x.profile", &err));
-    assert_int_equal(p.mode, MODE_CLEARNET);
-    assert_true(profile_load_string(&p, "# nothing\n", "x.profile", &err));
-    assert_int_equal(p.mode, MODE_TOR);
-    assert_false(profile_load_string(&p, "[profile]\nmode = direct\n", "x.profile", &err));
-    assert_non_null(strstr(err, "x.profile:2: bad value 'direct' for mode: expected tor or clearnet"));
-    free(err);
-    err = NULL;
-    assert_false(profile_load_string(&p, "[profile]\nmode = tor\nmode = clearnet\n", "x.profile", &err));
-    assert_non_null(strstr(err, "x.profile:3: duplicate key"));
-    free(err);
-}
-
-static void profile_names_are_plain(void **state)
-{
-    (void)state;
-    assert_true(profile_name_valid("firefox-esr"));
-    assert_true(profile_name_valid("tor_browser.2"));
-    assert_false(profile_name_valid(""));
-    assert_false(profile_name_valid(".hidden"));
-    assert_false(profile_name_valid("../etc/passwd"));
-    assert_false(profile_name_valid("a/b"));
-    assert_false(profile_name_valid("a b"));
-    char long_name[80];
-    memset(long_name, 'a', sizeof long_name - 1);
-    long_name[sizeof long_name - 1] = '\0';
-    assert_false(profile_name_valid(long_name));
+    expect_config_error("[clearnet]\ngroup = bad group\n", "t.conf:2: bad value 'bad group' for group");
+    expect_config_error("[i2p]\nsam = 127.0.0.1\n", "t.conf:2: bad value");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults_are_tails_ports),  cmocka_unit_test(full_config_is_read),
-        cmocka_unit_test(errors_name_file_and_line), cmocka_unit_test(profiles_parse_modes),
-        cmocka_unit_test(profile_names_are_plain),
+        cmocka_unit_test(errors_name_file_and_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

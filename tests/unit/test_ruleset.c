@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "profile.h"
 #include "ruleset.h"
 
 static char *render_defaults(void)
@@ -34,9 +35,16 @@ static void tor_rules_lead_to_tor_ports(void **state)
     assert_has(t, "tor_dnat fib daddr . iif type local udp dport 53 dnat ip to 127.0.0.1:5353");
     assert_has(t, "tor_dnat fib daddr . iif type local tcp dport 9050 dnat ip to 127.0.0.1:9050");
     assert_has(t, "tor_dnat meta l4proto tcp dnat ip to 127.0.0.1:9040");
-    assert_has(t, "from_sandbox_to_host ct status dnat ip daddr 127.0.0.1 tcp dport 9040 accept");
-    assert_has(t, "from_sandbox_to_host ct status dnat ip daddr 127.0.0.1 udp dport 5353 accept");
-    assert_has(t, "from_sandbox_to_host ct status dnat ip daddr 127.0.0.1 tcp dport 9050 accept");
+    assert_has(t, "from_sandbox_to_host ct status dnat accept\nadd rule inet torgate from_sandbox_to_host drop");
+    assert_has(t, "i2p_dnat fib daddr . iif type local tcp dport 4444 dnat ip to 127.0.0.1:4444");
+    assert_has(t, "i2p_dnat fib daddr . iif type local tcp dport 7656 dnat ip to 127.0.0.1:7656");
+    assert_has(t, "host_services_dnat iif . meta l4proto . th dport @host_services fib daddr . iif type local dnat ip to 127.0.0.1");
+    /* lan = allow: the LAN is not sent to Tor, but never its DNS */
+    assert_has(t, "tor_dnat meta iifgroup & 0x10 == 0x10 ip daddr { 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 } ip daddr != 10.118.0.0/16 return");
+    assert_has(t, "meta iifgroup & 0xffff001f == 0x74670011 ip daddr { 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 } th dport 53 drop");
+    assert_has(t, "meta iifgroup & 0x20 == 0x20 udp dport 53 drop");
+    /* the http tunnel port only when configured */
+    assert_null(strstr(t, "dport 9080"));
     assert_has(t, "iifname \"tg*\" meta nfproto ipv6 drop");
     assert_has(t, "iifname \"tg*\" fib saddr . iif oif missing drop");
     free(t);
@@ -50,11 +58,13 @@ static void ports_follow_config(void **state)
     cfg.trans_port = (struct endpoint4){0x7F000002u, 19040};
     cfg.dns_port = (struct endpoint4){0x7F000003u, 15353};
     cfg.socks_port = (struct endpoint4){0x7F000004u, 19050};
+    cfg.http_tunnel_port = (struct endpoint4){0x7F000001u, 9080};
     char *t = ruleset_render(&cfg);
     assert_has(t, "meta l4proto tcp dnat ip to 127.0.0.2:19040");
     assert_has(t, "udp dport 53 dnat ip to 127.0.0.3:15353");
     assert_has(t, "tcp dport 19050 dnat ip to 127.0.0.4:19050");
     assert_has(t, "ip saddr 10.118.0.0/16 masquerade");
+    assert_has(t, "tor_dnat fib daddr . iif type local tcp dport 9080 dnat ip to 127.0.0.1:9080");
     free(t);
     config_clear(&cfg);
 }
@@ -63,15 +73,15 @@ static void clearnet_never_reaches_host_or_sandboxes(void **state)
 {
     (void)state;
     char *t = render_defaults();
-    char group[64];
-    snprintf(group, sizeof group, "from_sandbox_to_host meta iifgroup 0x%x drop", LINK_GROUP_CLEARNET);
-    assert_has(t, group);
+    /* Only tor and i2p links reach the host at all. */
+    assert_has(t, "from_sandbox_to_host meta iifgroup & 0xffff000f != 0x74670001 meta iifgroup & 0xffff000f != 0x74670003 drop");
     assert_has(t, "from_sandbox_outward oifname \"tg*\" drop");
     assert_has(t, "from_sandbox_outward ip daddr 10.118.0.0/16 drop");
-    snprintf(group, sizeof group, "from_sandbox_outward meta iifgroup != 0x%x drop", LINK_GROUP_CLEARNET);
-    assert_has(t, group);
+    assert_has(t, "from_sandbox_outward meta iifgroup & 0xffff000f == 0x74670002 meta iifgroup & 0x10 == 0 ip daddr { 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 } drop");
+    assert_has(t, "from_sandbox_outward meta iifgroup & 0xffff000f == 0x74670002 return");
+    assert_has(t, "add rule inet torgate from_sandbox_outward meta iifgroup & 0xffff001f == 0x74670011 ip daddr { 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 } return\nadd rule inet torgate from_sandbox_outward drop");
     assert_has(t, "sandbox_forward iifname @forward_guard drop");
-    assert_has(t, "from_sandbox_outward oifname != @clearnet_uplinks drop");
+    assert_has(t, "from_sandbox_outward oifname != @uplinks drop");
     free(t);
 }
 
@@ -80,7 +90,7 @@ static void no_related_except_icmp(void **state)
     (void)state;
     char *t = render_defaults();
     assert_has(t, "from_host_to_sandbox ct state related meta l4proto icmp accept");
-    assert_has(t, "to_sandbox_inward ct state established accept");
+    assert_has(t, "to_sandbox_inward meta oifgroup & 0xffff000f == 0x74670002 ct state established accept");
     /* Nothing accepts RELATED for forwarded traffic. */
     const char *p = strstr(t, "to_sandbox_inward ct state related");
     assert_null(p);
@@ -108,7 +118,7 @@ static void rules_do_not_depend_on_sandboxes(void **state)
     char *a = ruleset_render(&small);
     char *b = ruleset_render(&large);
     assert_int_equal(count(a, "add rule"), count(b, "add rule"));
-    assert_true(count(a, "add rule") < 40);
+    assert_true(count(a, "add rule") < 60);
     free(a);
     free(b);
     config_clear(&small);
@@ -119,11 +129,21 @@ static void uplink_elements(void **state)
 {
     (void)state;
     char *t = ruleset_render_uplink("wlan0", true);
-    assert_string_equal(t, "add element inet torgate clearnet_uplinks { \"wlan0\" }\n"
+    assert_string_equal(t, "add element inet torgate uplinks { \"wlan0\" }\n"
                            "add element inet torgate forward_guard { \"wlan0\" }\n");
     free(t);
     t = ruleset_render_uplink("wlan0", false);
-    assert_string_equal(t, "add element inet torgate clearnet_uplinks { \"wlan0\" }\n");
+    assert_string_equal(t, "add element inet torgate uplinks { \"wlan0\" }\n");
+    free(t);
+}
+
+static void services_elements(void **state)
+{
+    (void)state;
+    struct host_services s = {2, {{6, 631}, {17, 5353}}};
+    char *t = ruleset_render_services(42, &s);
+    assert_string_equal(t, "add element inet torgate host_services { 42 . tcp . 631 }\n"
+                           "add element inet torgate host_services { 42 . udp . 5353 }\n");
     free(t);
 }
 
@@ -136,6 +156,7 @@ int main(void)
         cmocka_unit_test(no_related_except_icmp),
         cmocka_unit_test(rules_do_not_depend_on_sandboxes),
         cmocka_unit_test(uplink_elements),
+        cmocka_unit_test(services_elements),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,7 @@
+# HexChat, the IRC client, in tor mode: connections land on Tor's TransPort,
+# server names resolve through Tor's DNSPort. Many IRC networks refuse or
+# restrict connections from Tor exits; some offer .onion addresses.
+# Every key has its default value: HexChat has its own proxy settings and
+# does not read proxy variables.
+[profile]
+mode = tor

@@ -1,0 +1,7 @@
+# Thunderbird, the mail client, in tor mode: IMAP, POP and SMTP land on Tor's
+# TransPort, names resolve through Tor's DNSPort.
+# Every key has its default value. No host-services: printing goes through
+# CUPS's Unix socket (/run/cups/cups.sock), a file rather than the network,
+# so no opening to the host's tcp/631 is needed.
+[profile]
+mode = tor

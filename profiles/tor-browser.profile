@@ -1,0 +1,20 @@
+# Tor Browser, the Tor Project's browser, in tor mode.
+# Tor Browser must use the SocksPort at the sandbox's gateway (its default
+# route), port 9050, rather than start a tor of its own (which would run Tor
+# over Tor through the TransPort): set TOR_SKIP_LAUNCH=1,
+# TOR_SKIP_CONTROLPORT=1 (torgate never opens Tor's ControlPort),
+# TOR_SOCKS_HOST=GATEWAY and TOR_SOCKS_PORT=9050.
+#
+# dns = none: Tor Browser resolves every name through SOCKS (socks5h), so the
+#   sandbox needs no resolver; without one, nothing in it can leak a lookup.
+# user-namespaces = allow: like Firefox, Tor Browser's content-process sandbox
+#   uses unprivileged user namespaces, when it can, to put its content
+#   processes in namespaces (and a chroot) of their own; without them it runs
+#   with a weaker sandbox (seccomp only). Tor Browser renders hostile pages
+#   and is worth that layer. The namespaces it makes are nested in torgate's
+#   sandbox: a new network namespace starts empty and cannot reach past
+#   torgate's.
+[profile]
+mode = tor
+dns = none
+user-namespaces = allow

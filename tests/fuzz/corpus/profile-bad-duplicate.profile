@@ -1,0 +1,3 @@
+[profile]
+mode = tor
+mode = i2p

@@ -1,0 +1,5 @@
+[profile]
+mode
+lan = maybe
+[other]
+x = y

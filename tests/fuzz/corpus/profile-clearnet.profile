@@ -1,0 +1,4 @@
+[profile]
+mode = clearnet
+dns = clearnet
+lan = allow

@@ -1,0 +1,3 @@
+[profile]
+mode = i2p
+proxy-env = yes

@@ -1,0 +1,146 @@
+/* Profiles: keys, checks across keys naming a line, and narrowing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <netinet/in.h>
+
+#include "profile.h"
+
+static struct profile load(const char *text)
+{
+    struct profile p = {0};
+    char *err = NULL;
+    if (!profile_load_string(&p, text, "x.profile", &err))
+        fail_msg("rejected: %s", err);
+    return p;
+}
+
+static void expect_error(const char *text, const char *expected)
+{
+    struct profile p = {0};
+    char *err = NULL;
+    if (profile_load_string(&p, text, "x.profile", &err))
+        fail_msg("accepted: %s", text);
+    if (!strstr(err, expected))
+        fail_msg("error '%s' does not contain '%s'", err, expected);
+    free(err);
+}
+
+static void defaults_follow_the_mode(void **state)
+{
+    (void)state;
+    struct profile p = load("# nothing\n");
+    assert_int_equal(p.mode, MODE_TOR);
+    assert_int_equal(p.dns, DNS_TOR);
+    assert_false(p.lan);
+    assert_false(p.proxy_env);
+    assert_false(p.user_namespaces);
+    assert_int_equal(p.services.count, 0);
+    assert_int_equal(load("[profile]\nmode = clearnet\n").dns, DNS_CLEARNET);
+    assert_int_equal(load("[profile]\nmode = i2p\n").dns, DNS_NONE);
+    assert_int_equal(load("[profile]\nmode = offline\n").dns, DNS_NONE);
+}
+
+static void every_key(void **state)
+{
+    (void)state;
+    struct profile p = load("[profile]\nmode = tor\ndns = none\nlan = allow\nhost-services = tcp/631, udp/5353\n"
+                            "proxy-env = yes\nuser-namespaces = allow\n");
+    assert_int_equal(p.dns, DNS_NONE);
+    assert_true(p.lan);
+    assert_true(p.proxy_env);
+    assert_true(p.user_namespaces);
+    assert_int_equal(p.services.count, 2);
+    assert_int_equal(p.services.list[0].proto, IPPROTO_TCP);
+    assert_int_equal(p.services.list[0].port, 631);
+    assert_int_equal(p.services.list[1].proto, IPPROTO_UDP);
+    assert_int_equal(p.services.list[1].port, 5353);
+}
+
+static void errors_name_the_line(void **state)
+{
+    (void)state;
+    expect_error("[profile]\nmode = direct\n", "x.profile:2: bad value 'direct' for mode: expected tor, clearnet, i2p or offline");
+    expect_error("[profile]\nmode = tor\nmode = offline\n", "x.profile:3: duplicate key 'mode' in [profile] (first set on line 2)");
+    expect_error("[profile]\nlan = yes\n", "x.profile:2: bad value 'yes' for lan: expected allow or deny");
+    expect_error("[profile]\nproxy-env = allow\n", "expected yes or no");
+    expect_error("[profile]\nhost-services = cups\n", "'cups' is not PROTO/PORT");
+    expect_error("[profile]\nhost-services = tcp/0\n", "is not PROTO/PORT");
+    expect_error("[profile]\nhost-services = sctp/9\n", "is not PROTO/PORT");
+    expect_error("[profile]\nhost-services = tcp/631 junk\n", "is not PROTO/PORT");
+    expect_error("[profile]\nsandbox = yes\n", "x.profile:2: unknown key 'sandbox' in [profile]");
+    /* Checks across keys name the line of the key that does not fit. */
+    expect_error("[profile]\nmode = tor\n\ndns = clearnet\n", "x.profile:4: dns = clearnet needs mode = clearnet");
+    expect_error("[profile]\ndns = tor\nmode = i2p\n", "x.profile:2: dns = tor needs mode = tor");
+    expect_error("[profile]\nmode = clearnet\nhost-services = tcp/631\n",
+                 "x.profile:3: host-services cannot be given to a clearnet or offline profile");
+    expect_error("[profile]\nmode = offline\nlan = allow\n", "x.profile:3: lan = allow needs mode = tor or clearnet");
+}
+
+static void expect_narrows(const char *system, const char *user, bool ok, const char *key)
+{
+    struct profile s = load(system), u = load(user);
+    char *why = NULL;
+    const char *bad = NULL;
+    bool got = profile_narrows(&s, &u, &why, &bad);
+    if (got != ok)
+        fail_msg("narrows(%s | %s) = %d: %s", system, user, got, why ? why : "");
+    if (!ok)
+        assert_string_equal(bad, key);
+    free(why);
+}
+
+static void user_profiles_only_narrow(void **state)
+{
+    (void)state;
+    const char *tor = "[profile]\nmode = tor\n";
+    expect_narrows(tor, tor, true, NULL);
+    expect_narrows(tor, "[profile]\nmode = offline\n", true, NULL);
+    expect_narrows(tor, "[profile]\ndns = none\n", true, NULL);
+    expect_narrows(tor, "[profile]\nproxy-env = yes\n", true, NULL);
+    expect_narrows(tor, "[profile]\nmode = clearnet\n", false, "mode");
+    expect_narrows(tor, "[profile]\nmode = i2p\n", false, "mode");
+    expect_narrows(tor, "[profile]\nlan = allow\n", false, "lan");
+    expect_narrows(tor, "[profile]\nhost-services = tcp/631\n", false, "host-services");
+    expect_narrows(tor, "[profile]\nuser-namespaces = allow\n", false, "user-namespaces");
+    expect_narrows("[profile]\ndns = none\n", tor, false, "dns");
+    expect_narrows("[profile]\nhost-services = tcp/631, tcp/9051\n", "[profile]\nhost-services = tcp/9051\n", true,
+                   NULL);
+    expect_narrows("[profile]\nhost-services = tcp/631\n", "[profile]\nhost-services = udp/631\n", false,
+                   "host-services");
+    expect_narrows("[profile]\nmode = clearnet\nlan = allow\n", "[profile]\nmode = tor\n", true, NULL);
+    expect_narrows("[profile]\nmode = clearnet\nlan = allow\n", "[profile]\nmode = clearnet\n", true, NULL);
+    expect_narrows("[profile]\nmode = i2p\n", tor, false, "mode");
+    expect_narrows("[profile]\nmode = offline\n", tor, false, "mode");
+}
+
+static void profile_names_are_plain(void **state)
+{
+    (void)state;
+    assert_true(profile_name_valid("firefox-esr"));
+    assert_true(profile_name_valid("tor_browser.2"));
+    assert_false(profile_name_valid(""));
+    assert_false(profile_name_valid(".hidden"));
+    assert_false(profile_name_valid("../etc/passwd"));
+    assert_false(profile_name_valid("a/b"));
+    assert_false(profile_name_valid("a b"));
+    char long_name[80];
+    memset(long_name, 'a', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    assert_false(profile_name_valid(long_name));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(defaults_follow_the_mode), cmocka_unit_test(every_key),
+        cmocka_unit_test(errors_name_the_line),     cmocka_unit_test(user_profiles_only_narrow),
+        cmocka_unit_test(profile_names_are_plain),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
