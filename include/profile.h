@@ -33,9 +33,12 @@ struct host_services {
     struct host_service list[MAX_HOST_SERVICES];
 };
 
+enum profile_key { KEY_MODE, KEY_DNS, KEY_LAN, KEY_SERVICES, KEY_PROXY_ENV, KEY_USERNS, PROFILE_KEYS };
+
 struct profile {
     char *name;
     char *path;
+    int lines[PROFILE_KEYS]; /* where each key was set, 0 if not */
     enum net_mode mode;
     enum dns_mode dns;
     bool lan;             /* RFC 1918 destinations directly (never their DNS) */
@@ -57,8 +60,8 @@ bool profile_load(struct profile *p, FILE *file, const char *name, char **err);
 bool profile_load_string(struct profile *p, const char *text, const char *name, char **err);
 
 /* Whether user may stand in for system: it may only narrow. False with *why
- * naming the first key that widens. */
-bool profile_narrows(const struct profile *system, const struct profile *user, char **why, const char **key);
+ * saying what widens, and *key which key. */
+bool profile_narrows(const struct profile *system, const struct profile *user, char **why, enum profile_key *key);
 
 /* Finds the profile to use: NAME.profile among the system profiles (/etc
  * first, then the shipped ones), then the user's own of that name, which

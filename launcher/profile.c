@@ -95,9 +95,7 @@ static bool parse_services(const char *value, void *target, char **why)
     return true;
 }
 
-enum { KEY_MODE, KEY_DNS, KEY_LAN, KEY_SERVICES, KEY_PROXY_ENV, KEY_USERNS, N_KEYS };
-
-static const struct setting profile_schema[N_KEYS] = {
+static const struct setting profile_schema[PROFILE_KEYS] = {
     [KEY_MODE] = {"profile", "mode", parse_mode, offsetof(struct profile, mode)},
     [KEY_DNS] = {"profile", "dns", parse_dns, offsetof(struct profile, dns)},
     [KEY_LAN] = {"profile", "lan", parse_allow_deny, offsetof(struct profile, lan)},
@@ -171,17 +169,16 @@ static bool load_checked(struct profile *p, const char *name, char **err, int *l
 
 bool profile_load(struct profile *p, FILE *file, const char *name, char **err)
 {
-    int lines[N_KEYS];
     profile_defaults(p);
-    return load_checked(p, name, err, lines, settings_load(file, name, profile_schema, N_KEYS, p, lines, err));
+    return load_checked(p, name, err, p->lines,
+                        settings_load(file, name, profile_schema, PROFILE_KEYS, p, p->lines, err));
 }
 
 bool profile_load_string(struct profile *p, const char *text, const char *name, char **err)
 {
-    int lines[N_KEYS];
     profile_defaults(p);
-    return load_checked(p, name, err, lines,
-                        settings_load_string(text, name, profile_schema, N_KEYS, p, lines, err));
+    return load_checked(p, name, err, p->lines,
+                        settings_load_string(text, name, profile_schema, PROFILE_KEYS, p, p->lines, err));
 }
 
 static bool has_service(const struct host_services *s, struct host_service want)
@@ -199,10 +196,10 @@ static bool mode_narrows(enum net_mode system, enum net_mode user)
     return user == system || user == MODE_OFFLINE || (system == MODE_CLEARNET && user == MODE_TOR);
 }
 
-bool profile_narrows(const struct profile *system, const struct profile *user, char **why, const char **key)
+bool profile_narrows(const struct profile *system, const struct profile *user, char **why, enum profile_key *key)
 {
     if (!mode_narrows(system->mode, user->mode)) {
-        *key = "mode";
+        *key = KEY_MODE;
         *why = xasprintf("mode = %s is wider than the system profile's mode = %s", net_mode_name(user->mode),
                          net_mode_name(system->mode));
         return false;
@@ -211,19 +208,19 @@ bool profile_narrows(const struct profile *system, const struct profile *user, c
     bool dns_ok = user->dns == DNS_NONE || user->dns == system->dns ||
                   (user->dns == DNS_TOR && user->mode == MODE_TOR && system->dns == DNS_CLEARNET);
     if (!dns_ok) {
-        *key = "dns";
+        *key = KEY_DNS;
         *why = xasprintf("dns = %s is not granted by the system profile (dns = %s)", dns_mode_name(user->dns),
                          dns_mode_name(system->dns));
         return false;
     }
     if (user->lan && !system->lan) {
-        *key = "lan";
+        *key = KEY_LAN;
         *why = xstrdup("lan = allow is not granted by the system profile");
         return false;
     }
     for (size_t i = 0; i < user->services.count; i++) {
         if (!has_service(&system->services, user->services.list[i])) {
-            *key = "host-services";
+            *key = KEY_SERVICES;
             *why = xasprintf("host service %s/%u is not granted by the system profile",
                              user->services.list[i].proto == IPPROTO_TCP ? "tcp" : "udp",
                              user->services.list[i].port);
@@ -231,7 +228,7 @@ bool profile_narrows(const struct profile *system, const struct profile *user, c
         }
     }
     if (user->user_namespaces && !system->user_namespaces) {
-        *key = "user-namespaces";
+        *key = KEY_USERNS;
         *why = xstrdup("user-namespaces = allow is not granted by the system profile");
         return false;
     }
@@ -329,10 +326,10 @@ static void apply_user_profile(struct profile *chosen, const char *name)
     if (!find_user(&user, name))
         return;
     char *why = NULL;
-    const char *key = NULL;
+    enum profile_key key;
     if (!profile_narrows(chosen, &user, &why, &key))
-        die("%s: %s (%s); user profiles may only narrow what the system profile allows", user.path, why,
-            chosen->path);
+        die("%s:%d: %s (%s); user profiles may only narrow what the system profile allows", user.path,
+            user.lines[key], why, chosen->path);
     profile_clear(chosen);
     *chosen = user;
 }

@@ -82,16 +82,16 @@ static void errors_name_the_line(void **state)
     expect_error("[profile]\nmode = offline\nlan = allow\n", "x.profile:3: lan = allow needs mode = tor or clearnet");
 }
 
-static void expect_narrows(const char *system, const char *user, bool ok, const char *key)
+static void expect_narrows(const char *system, const char *user, bool ok, int key)
 {
     struct profile s = load(system), u = load(user);
     char *why = NULL;
-    const char *bad = NULL;
+    enum profile_key bad = PROFILE_KEYS;
     bool got = profile_narrows(&s, &u, &why, &bad);
     if (got != ok)
         fail_msg("narrows(%s | %s) = %d: %s", system, user, got, why ? why : "");
     if (!ok)
-        assert_string_equal(bad, key);
+        assert_int_equal(bad, key);
     free(why);
 }
 
@@ -99,24 +99,26 @@ static void user_profiles_only_narrow(void **state)
 {
     (void)state;
     const char *tor = "[profile]\nmode = tor\n";
-    expect_narrows(tor, tor, true, NULL);
-    expect_narrows(tor, "[profile]\nmode = offline\n", true, NULL);
-    expect_narrows(tor, "[profile]\ndns = none\n", true, NULL);
-    expect_narrows(tor, "[profile]\nproxy-env = yes\n", true, NULL);
-    expect_narrows(tor, "[profile]\nmode = clearnet\n", false, "mode");
-    expect_narrows(tor, "[profile]\nmode = i2p\n", false, "mode");
-    expect_narrows(tor, "[profile]\nlan = allow\n", false, "lan");
-    expect_narrows(tor, "[profile]\nhost-services = tcp/631\n", false, "host-services");
-    expect_narrows(tor, "[profile]\nuser-namespaces = allow\n", false, "user-namespaces");
-    expect_narrows("[profile]\ndns = none\n", tor, false, "dns");
+    expect_narrows(tor, tor, true, -1);
+    expect_narrows(tor, "[profile]\nmode = offline\n", true, -1);
+    expect_narrows(tor, "[profile]\ndns = none\n", true, -1);
+    expect_narrows(tor, "[profile]\nproxy-env = yes\n", true, -1);
+    expect_narrows(tor, "[profile]\nmode = clearnet\n", false, KEY_MODE);
+    struct profile u = load("[profile]\n\nlan = allow\n");
+    assert_int_equal(u.lines[KEY_LAN], 3); /* so that a refusal names the line */
+    expect_narrows(tor, "[profile]\nmode = i2p\n", false, KEY_MODE);
+    expect_narrows(tor, "[profile]\nlan = allow\n", false, KEY_LAN);
+    expect_narrows(tor, "[profile]\nhost-services = tcp/631\n", false, KEY_SERVICES);
+    expect_narrows(tor, "[profile]\nuser-namespaces = allow\n", false, KEY_USERNS);
+    expect_narrows("[profile]\ndns = none\n", tor, false, KEY_DNS);
     expect_narrows("[profile]\nhost-services = tcp/631, tcp/9051\n", "[profile]\nhost-services = tcp/9051\n", true,
                    NULL);
     expect_narrows("[profile]\nhost-services = tcp/631\n", "[profile]\nhost-services = udp/631\n", false,
-                   "host-services");
-    expect_narrows("[profile]\nmode = clearnet\nlan = allow\n", "[profile]\nmode = tor\n", true, NULL);
-    expect_narrows("[profile]\nmode = clearnet\nlan = allow\n", "[profile]\nmode = clearnet\n", true, NULL);
-    expect_narrows("[profile]\nmode = i2p\n", tor, false, "mode");
-    expect_narrows("[profile]\nmode = offline\n", tor, false, "mode");
+                   KEY_SERVICES);
+    expect_narrows("[profile]\nmode = clearnet\nlan = allow\n", "[profile]\nmode = tor\n", true, -1);
+    expect_narrows("[profile]\nmode = clearnet\nlan = allow\n", "[profile]\nmode = clearnet\n", true, -1);
+    expect_narrows("[profile]\nmode = i2p\n", tor, false, KEY_MODE);
+    expect_narrows("[profile]\nmode = offline\n", tor, false, KEY_MODE);
 }
 
 static void profile_names_are_plain(void **state)
