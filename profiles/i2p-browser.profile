@@ -3,8 +3,8 @@
 # gateway), nothing else; no Tor, no DNS (the I2P proxy resolves .i2p names).
 # Run a browser profile set up for I2P in it.
 #
-# proxy-env = yes: the proxy variables name the I2P HTTP proxy at the
-#   gateway, for browsers and tools that honour them.
+# proxy-env = yes: the proxy variables (http_proxy, ALL_PROXY...) name the
+#   I2P HTTP proxy at the gateway, for browsers and tools that honour them.
 [profile]
 mode = i2p
 proxy-env = yes

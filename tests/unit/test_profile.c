@@ -112,7 +112,7 @@ static void user_profiles_only_narrow(void **state)
     expect_narrows(tor, "[profile]\nuser-namespaces = allow\n", false, KEY_USERNS);
     expect_narrows("[profile]\ndns = none\n", tor, false, KEY_DNS);
     expect_narrows("[profile]\nhost-services = tcp/631, tcp/9051\n", "[profile]\nhost-services = tcp/9051\n", true,
-                   NULL);
+                   -1);
     expect_narrows("[profile]\nhost-services = tcp/631\n", "[profile]\nhost-services = udp/631\n", false,
                    KEY_SERVICES);
     expect_narrows("[profile]\nmode = clearnet\nlan = allow\n", "[profile]\nmode = tor\n", true, -1);
