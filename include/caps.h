@@ -9,6 +9,9 @@
 /* Keeps CAP_SYS_ADMIN, CAP_NET_ADMIN and CAP_SETPCAP permitted, none effective;
  * dies with a fix-it line if the binary was not given them. */
 void caps_init(void);
+/* For work that needs no privilege: every capability gone, whatever the
+ * binary was given. */
+void caps_drop_quietly(void);
 /* Effective = permitted, for one privileged step; caps_lower() undoes it. */
 void caps_raise(void);
 void caps_lower(void);

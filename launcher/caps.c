@@ -33,6 +33,12 @@ void caps_init(void)
     apply_or_die(CAPNG_SELECT_CAPS, "reduce torgate's capabilities");
 }
 
+void caps_drop_quietly(void)
+{
+    capng_clear(CAPNG_SELECT_CAPS);
+    capng_apply(CAPNG_SELECT_CAPS); /* with none to begin with, nothing to do */
+}
+
 bool caps_try_raise(void)
 {
     for (size_t i = 0; i < N_ELEMENTS(needed_caps); i++)

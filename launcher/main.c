@@ -127,8 +127,12 @@ static char *user_config_dir(void)
 int main(int argc, char **argv)
 {
     distrust_caller();
-    caps_init();
     struct options opts = parse_options(argc, argv);
+    /* Listing and explaining need no privilege at all. */
+    if (opts.list_profiles || opts.explain)
+        caps_drop_quietly();
+    else
+        caps_init();
 
     struct torgate_config cfg;
     load_config(&cfg, opts.config);

@@ -370,32 +370,63 @@ void profile_resolve(struct profile *p, const char *name, const char *command)
     die("no default profile in %s or %s: reinstall torgate", system_dirs[0], system_dirs[1]);
 }
 
-void profile_list(FILE *out)
+static int compare_names(const void *a, const void *b)
 {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of the *.profile files in the system directories, sorted, once. */
+static size_t system_profile_names(char ***names)
+{
+    size_t n = 0, cap = 0;
+    char **list = NULL;
     for (size_t i = 0; i < N_ELEMENTS(system_dirs); i++) {
-        autoclose int fd = open(system_dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
-        if (!dir)
-            continue;
-        steal_fd(&fd);
+        DIR *dir = opendir(system_dirs[i]);
         struct dirent *e;
-        while ((e = readdir(dir))) {
+        while (dir && (e = readdir(dir))) {
             size_t len = strlen(e->d_name);
             if (len <= 8 || strcmp(e->d_name + len - 8, ".profile") != 0)
                 continue;
-            autofree char *name = strndup(e->d_name, len - 8);
-            if (!name || !profile_name_valid(name))
+            char *name = strndup(e->d_name, len - 8);
+            if (!name)
+                die("out of memory");
+            bool seen = !profile_name_valid(name);
+            for (size_t k = 0; k < n && !seen; k++)
+                seen = strcmp(list[k], name) == 0;
+            if (seen) {
+                free(name);
                 continue;
-            struct profile p = {0};
-            if (!find_system(&p, name))
-                continue;
-            /* Listed once, from the directory whose copy is in force. */
-            if (strncmp(p.path, system_dirs[i], strlen(system_dirs[i])) == 0)
-                fprintf(out, "%-16s %-9s %s\n", name, net_mode_name(p.mode), p.path);
-            profile_clear(&p);
+            }
+            if (n == cap) {
+                cap = cap ? 2 * cap : 32;
+                char **grown = realloc(list, cap * sizeof *list);
+                if (!grown)
+                    die("out of memory");
+                list = grown;
+            }
+            list[n++] = name;
         }
-        closedir(dir);
+        if (dir)
+            closedir(dir);
     }
+    if (n)
+        qsort(list, n, sizeof *list, compare_names);
+    *names = list;
+    return n;
+}
+
+void profile_list(FILE *out)
+{
+    char **names;
+    size_t n = system_profile_names(&names);
+    for (size_t i = 0; i < n; i++) {
+        struct profile p = {0};
+        if (find_system(&p, names[i]))
+            fprintf(out, "%-16s %-9s %s\n", names[i], net_mode_name(p.mode), p.path);
+        profile_clear(&p);
+        free(names[i]);
+    }
+    free(names);
 }
 
 void profile_clear(struct profile *p)
