@@ -26,7 +26,7 @@ CFLAGS      += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 
 LDFLAGS     += -pie -Wl,-z,relro,-z,now $(SANITIZE)
 LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-LIB_SRCS    := launcher/util.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/caps.c \
+LIB_SRCS    := launcher/util.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
                launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c launcher/seccomp_filter.c launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
                launcher/launch.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)

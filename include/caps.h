@@ -12,6 +12,8 @@ void caps_init(void);
 /* For work that needs no privilege: every capability gone, whatever the
  * binary was given. */
 void caps_drop_quietly(void);
+/* torgate check: CAP_NET_ADMIN kept permitted (if the binary has it), no other. */
+void caps_check_init(void);
 /* Effective = permitted, for one privileged step; caps_lower() undoes it. */
 void caps_raise(void);
 void caps_lower(void);

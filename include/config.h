@@ -22,6 +22,8 @@ struct torgate_config {
     struct endpoint4 dns_port;
     struct endpoint4 socks_port;
     struct endpoint4 http_tunnel_port; /* port 0: not configured */
+    struct endpoint4 control_port;     /* for torgate check only */
+    char *control_cookie;
     struct endpoint4 i2p_http_proxy;
     struct endpoint4 i2p_https_proxy;
     struct endpoint4 i2p_sam;

@@ -33,6 +33,18 @@ void caps_init(void)
     apply_or_die(CAPNG_SELECT_CAPS, "reduce torgate's capabilities");
 }
 
+void caps_check_init(void)
+{
+    /* torgate check needs CAP_NET_ADMIN at most (to read the ruleset), and
+     * must work without it (an uninstalled binary). */
+    capng_get_caps_process();
+    bool net_admin = capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN);
+    capng_clear(CAPNG_SELECT_CAPS);
+    if (net_admin)
+        capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_NET_ADMIN);
+    capng_apply(CAPNG_SELECT_CAPS);
+}
+
 void caps_drop_quietly(void)
 {
     capng_clear(CAPNG_SELECT_CAPS);

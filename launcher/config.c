@@ -20,6 +20,8 @@ static const struct setting config_schema[] = {
     {"tor", "dns-port", parse_endpoint4, offsetof(struct torgate_config, dns_port)},
     {"tor", "socks-port", parse_endpoint4, offsetof(struct torgate_config, socks_port)},
     {"tor", "http-tunnel-port", parse_endpoint4, offsetof(struct torgate_config, http_tunnel_port)},
+    {"tor", "control-port", parse_endpoint4, offsetof(struct torgate_config, control_port)},
+    {"tor", "control-cookie", parse_path, offsetof(struct torgate_config, control_cookie)},
     {"i2p", "http-proxy", parse_endpoint4, offsetof(struct torgate_config, i2p_http_proxy)},
     {"i2p", "https-proxy", parse_endpoint4, offsetof(struct torgate_config, i2p_https_proxy)},
     {"i2p", "sam", parse_endpoint4, offsetof(struct torgate_config, i2p_sam)},
@@ -34,6 +36,8 @@ void config_set_defaults(struct torgate_config *cfg)
         .trans_port = {0x7F000001u, 9040},
         .dns_port = {0x7F000001u, 5353},
         .socks_port = {0x7F000001u, 9050},
+        .control_port = {0x7F000001u, 9051},
+        .control_cookie = xstrdup("/run/tor/control.authcookie"),
         .i2p_http_proxy = {0x7F000001u, 4444},
         .i2p_https_proxy = {0x7F000001u, 4445},
         .i2p_sam = {0x7F000001u, 7656},
@@ -46,6 +50,8 @@ void config_clear(struct torgate_config *cfg)
 {
     free(cfg->clearnet_resolv_conf);
     free(cfg->clearnet_group);
+    free(cfg->control_cookie);
+    cfg->control_cookie = NULL;
     cfg->clearnet_resolv_conf = cfg->clearnet_group = NULL;
 }
 

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 
 #include "caps.h"
+#include "check.h"
 #include "config.h"
 #include "policy.h"
 #include "profile.h"
@@ -24,13 +25,14 @@ struct options {
     const char *config;
     const char *explain;
     bool list_profiles;
+    bool check;
     char **argv;
 };
 
 static void usage(FILE *out)
 {
     fputs("usage: torgate [--profile NAME] [--config FILE] [-v] [--] COMMAND [ARG...]\n"
-          "       torgate --list-profiles | --explain NAME\n"
+          "       torgate --list-profiles | --explain NAME | check\n"
           "Runs COMMAND with all its traffic through Tor, or nowhere.\n"
           "  -p, --profile NAME  use NAME.profile (default: COMMAND's name if such a\n"
           "                      profile exists, else 'default')\n"
@@ -69,6 +71,13 @@ static struct options parse_options(int argc, char **argv)
             die("unknown option or missing value: %s (torgate --help shows the options)",
                 argv[optind - 1] ? argv[optind - 1] : "?");
         }
+    }
+    /* "torgate check", unless "--" came first (torgate -- check runs a program). */
+    if (optind < argc && strcmp(argv[optind], "check") == 0 && strcmp(argv[optind - 1], "--") != 0) {
+        opts.check = true;
+        if (optind + 1 != argc)
+            die("torgate check takes no arguments");
+        return opts;
     }
     if (opts.list_profiles || opts.explain)
         return opts;
@@ -131,11 +140,15 @@ int main(int argc, char **argv)
     /* Listing and explaining need no privilege at all. */
     if (opts.list_profiles || opts.explain)
         caps_drop_quietly();
+    else if (opts.check)
+        caps_check_init();
     else
         caps_init();
 
     struct torgate_config cfg;
     load_config(&cfg, opts.config);
+    if (opts.check)
+        return check_run(&cfg);
     if (opts.list_profiles) {
         profile_list(stdout);
         return 0;

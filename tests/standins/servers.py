@@ -20,6 +20,10 @@ event.  The process serves until killed.
              (--label, default INTERNET).
   banner     TCP.  Logs "peer=IP", sends --reply (default "250 OK\\r\\n"),
              closes.
+  control    Tor ControlPort stand-in (TCP).  AUTHENTICATE with the hex of
+             the --cookie file's 32 bytes, then GETINFO
+             status/bootstrap-phase answers PROGRESS=--progress.  Logs
+             "peer=IP command=WORD" per command.
 """
 
 import argparse
@@ -308,6 +312,32 @@ def make_banner_handler(reply):
     return BannerHandler
 
 
+# ------------------------------------------------------------------ control
+def make_control_handler(cookie_file, progress):
+    class ControlHandler(socketserver.StreamRequestHandler):
+        def handle(self):
+            cookie = open(cookie_file, "rb").read().hex() if cookie_file else ""
+            authed = False
+            for raw in self.rfile:
+                line = raw.decode("latin-1").strip()
+                word = line.split(" ", 1)[0].upper()
+                log("peer=%s command=%s" % (unmap(self.client_address[0]), word))
+                if word == "AUTHENTICATE":
+                    given = line.split(" ", 1)[1] if " " in line else ""
+                    authed = given.lower() == cookie
+                    self.wfile.write(b"250 OK\r\n" if authed else
+                                     b"515 Authentication failed\r\n")
+                elif not authed:
+                    self.wfile.write(b"514 Authentication required.\r\n")
+                elif line == "GETINFO status/bootstrap-phase":
+                    self.wfile.write(("250-status/bootstrap-phase=NOTICE BOOTSTRAP PROGRESS=%d "
+                                      "TAG=done SUMMARY=\"Done\"\r\n250 OK\r\n" % progress).encode())
+                else:
+                    self.wfile.write(b"510 Unrecognized command\r\n")
+                self.wfile.flush()
+    return ControlHandler
+
+
 def unescape(s):
     return s.encode().decode("unicode_escape").encode("latin-1")
 
@@ -316,7 +346,7 @@ def main():
     global _log_file
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("kind", choices=["transport", "dns", "socks", "web", "banner"])
+    p.add_argument("kind", choices=["transport", "dns", "socks", "web", "banner", "control"])
     p.add_argument("--listen", action="append", required=True,
                    help="ADDR:PORT or [ADDR]:PORT; may be repeated")
     p.add_argument("--log", required=True)
@@ -325,6 +355,8 @@ def main():
     p.add_argument("--label", default="INTERNET", help="web: body label")
     p.add_argument("--reply", default="250 OK\\r\\n",
                    help="banner: reply (backslash escapes allowed)")
+    p.add_argument("--cookie", help="control: the cookie file")
+    p.add_argument("--progress", type=int, default=100, help="control: bootstrap percent")
     a = p.parse_args()
 
     _log_file = open(a.log, "a", buffering=1)
@@ -341,6 +373,7 @@ def main():
                 "socks": lambda: SocksHandler,
                 "web": lambda: make_web_handler(a.label),
                 "banner": lambda: make_banner_handler(unescape(a.reply)),
+                "control": lambda: make_control_handler(a.cookie, a.progress),
             }[a.kind]()
             srv = make_tcp_server(fam, host, port, handler)
         servers.append(srv)

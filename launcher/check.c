@@ -1,0 +1,241 @@
+/* torgate check: Tor's ports, Tor's bootstrap, the torrc snippet, the
+ * binary's capabilities, the host ruleset, the clearnet resolvers. Reads
+ * only; connects to nothing but the ControlPort on the host's loopback. */
+#include "check.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <cap-ng.h>
+#include <nftables/libnftables.h>
+
+#include "caps.h"
+#include "sandbox.h"
+#include "util.h"
+
+#define TORRC TORGATE_SYSCONFDIR "/tor/torrc"
+#define SNIPPET TORGATE_SYSCONFDIR "/tor/torrc.d/torgate.conf"
+#define HOST_TABLE "torgate_host"
+
+struct tally {
+    int failed;
+};
+
+__attribute__((format(printf, 3, 4))) static void report(struct tally *t, int status, const char *fmt, ...)
+{
+    static const char *const words[] = {"ok  ", "FAIL", "skip"};
+    va_list ap;
+    va_start(ap, fmt);
+    printf("%s  ", words[status]);
+    vprintf(fmt, ap);
+    putchar('\n');
+    va_end(ap);
+    if (status == 1)
+        t->failed++;
+}
+enum { OK, FAIL, SKIP };
+
+/* Is something bound to ep in this network namespace? /proc/net/{tcp,udp}
+ * list sockets with addresses in hex (network order, as the host prints it). */
+static bool bound(const char *table, const struct endpoint4 *ep, bool listening)
+{
+    autofree char *path = xasprintf("/proc/self/net/%s", table);
+    autofclose FILE *f = fopen(path, "re");
+    char line[512];
+    unsigned want_addr = htonl(ep->addr);
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned addr, port, state;
+        if (sscanf(line, " %*d: %x:%x %*x:%*x %x", &addr, &port, &state) != 3)
+            continue;
+        if (port == ep->port && (addr == want_addr || addr == 0) && (!listening || state == 0x0A))
+            return true;
+    }
+    return false;
+}
+
+static void check_ports(struct tally *t, const struct torgate_config *cfg)
+{
+    static const struct {
+        const char *name, *table;
+        size_t offset;
+        bool listening;
+    } ports[] = {
+        {"TransPort", "tcp", offsetof(struct torgate_config, trans_port), true},
+        {"DNSPort", "udp", offsetof(struct torgate_config, dns_port), false},
+        {"SocksPort", "tcp", offsetof(struct torgate_config, socks_port), true},
+    };
+    for (size_t i = 0; i < N_ELEMENTS(ports); i++) {
+        const struct endpoint4 *ep = (const void *)((const char *)cfg + ports[i].offset);
+        char addr[16];
+        format_addr4(ep->addr, addr);
+        if (bound(ports[i].table, ep, ports[i].listening))
+            report(t, OK, "Tor's %s listens on %s:%u", ports[i].name, addr, ep->port);
+        else
+            report(t, FAIL, "nothing listens on %s:%u (%s): start tor with %s included in %s", addr, ep->port,
+                   ports[i].name, SNIPPET, TORRC);
+    }
+}
+
+/* One line of the ControlPort's answer, or NULL. */
+static bool control_exchange(int fd, const char *request, char *reply, size_t size)
+{
+    if (!write_all(fd, request, strlen(request)))
+        return false;
+    size_t len = 0;
+    while (len + 1 < size) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 2000) <= 0)
+            return false;
+        ssize_t n = read(fd, reply + len, size - 1 - len);
+        if (n <= 0)
+            return false;
+        len += (size_t)n;
+        reply[len] = '\0';
+        /* A final reply line starts with three digits and a space. */
+        for (char *l = reply; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+            if (strlen(l) >= 4 && l[3] == ' ' && strchr(l, '\n'))
+                return true;
+    }
+    return false;
+}
+
+static void check_bootstrap(struct tally *t, const struct torgate_config *cfg)
+{
+    autoclose int cookie_fd = open(cfg->control_cookie, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    unsigned char cookie[32];
+    if (cookie_fd < 0 || !read_all(cookie_fd, cookie, sizeof cookie)) {
+        report(t, SKIP, "Tor's bootstrap: cannot read the ControlPort cookie %s as you (%s)", cfg->control_cookie,
+               strerror(errno ? errno : EIO));
+        return;
+    }
+    autoclose int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(cfg->control_port.port),
+                              .sin_addr.s_addr = htonl(cfg->control_port.addr)};
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
+        report(t, FAIL, "Tor's ControlPort does not answer on port %u: is tor running?", cfg->control_port.port);
+        return;
+    }
+    char auth[128] = "AUTHENTICATE ", reply[1024];
+    for (size_t i = 0; i < sizeof cookie; i++)
+        snprintf(auth + 13 + 2 * i, 3, "%02x", cookie[i]);
+    strcat(auth, "\r\n");
+    if (!control_exchange(fd, auth, reply, sizeof reply) || strncmp(reply, "250", 3) != 0) {
+        report(t, FAIL, "Tor's ControlPort refused the cookie in %s", cfg->control_cookie);
+        return;
+    }
+    if (!control_exchange(fd, "GETINFO status/bootstrap-phase\r\n", reply, sizeof reply)) {
+        report(t, FAIL, "Tor's ControlPort did not report its bootstrap");
+        return;
+    }
+    const char *progress = strstr(reply, "PROGRESS=");
+    int percent = progress ? atoi(progress + 9) : -1;
+    if (percent == 100)
+        report(t, OK, "Tor has bootstrapped (100%%)");
+    else
+        report(t, FAIL, "Tor has not bootstrapped (%d%%): wait, or see tor's log for why", percent);
+}
+
+static void check_torrc(struct tally *t)
+{
+    autofclose FILE *f = fopen(TORRC, "re");
+    char line[512];
+    bool included = false;
+    while (f && fgets(line, sizeof line, f) && !included) {
+        char path[400];
+        if (sscanf(line, " %%include %399s", path) == 1)
+            included = strcmp(path, SNIPPET) == 0 || strcmp(path, TORGATE_SYSCONFDIR "/tor/torrc.d") == 0 ||
+                       strcmp(path, TORGATE_SYSCONFDIR "/tor/torrc.d/") == 0 ||
+                       strcmp(path, TORGATE_SYSCONFDIR "/tor/torrc.d/*.conf") == 0;
+    }
+    if (!f)
+        report(t, FAIL, "cannot read %s: is tor installed?", TORRC);
+    else if (included)
+        report(t, OK, "%s includes torgate's snippet", TORRC);
+    else
+        report(t, FAIL, "%s does not include %s: add the line '%%include %s/tor/torrc.d/*.conf' and restart tor",
+               TORRC, SNIPPET, TORGATE_SYSCONFDIR);
+}
+
+static void check_capabilities(struct tally *t)
+{
+    static const unsigned needed[] = {CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_SETPCAP};
+    autoclose int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    /* libcap-ng keeps one state: the file's capabilities are read into it
+     * and the process's own put back after. */
+    void *process = capng_save_state();
+    capng_clear(CAPNG_SELECT_BOTH);
+    bool ok = fd >= 0 && capng_get_caps_fd(fd) == 0;
+    for (size_t i = 0; ok && i < N_ELEMENTS(needed); i++)
+        ok = capng_have_capability(CAPNG_PERMITTED, needed[i]);
+    capng_restore_state(&process);
+    if (ok)
+        report(t, OK, "the torgate binary carries cap_net_admin, cap_sys_admin and cap_setpcap");
+    else
+        report(t, getuid() == 0 ? SKIP : FAIL,
+               "the torgate binary lacks its file capabilities: run 'make install' (setcap "
+               "cap_net_admin,cap_sys_admin,cap_setpcap+p)%s",
+               getuid() == 0 ? "; as root it works without them" : "");
+}
+
+static void check_host_ruleset(struct tally *t)
+{
+    /* Reading the ruleset needs CAP_NET_ADMIN, checked against the netlink
+     * socket's opener: raised before libnftables opens it. */
+    bool raised = caps_try_raise();
+    struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+    int rc = -1;
+    if (nft) {
+        nft_ctx_buffer_output(nft);
+        nft_ctx_buffer_error(nft);
+        rc = nft_run_cmd_from_buffer(nft, "list table inet " HOST_TABLE);
+        nft_ctx_free(nft);
+    }
+    if (raised)
+        caps_lower();
+    if (rc == 0)
+        report(t, OK, "the host hardening ruleset (table inet %s) is loaded", HOST_TABLE);
+    else
+        report(t, FAIL, "the host hardening ruleset is not loaded: systemctl enable --now torgate-hardening");
+}
+
+static void check_clearnet(struct tally *t, const struct torgate_config *cfg)
+{
+    if (!cfg->clearnet_group) {
+        report(t, SKIP, "clearnet resolvers: clearnet is off ([clearnet] group unset)");
+        return;
+    }
+    autoclose int fd = open(cfg->clearnet_resolv_conf, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    char buf[16384];
+    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+    char *lines = NULL, *err = NULL;
+    if (n < 0) {
+        report(t, FAIL, "cannot read the clearnet resolvers file %s: %s", cfg->clearnet_resolv_conf,
+               strerror(errno));
+        return;
+    }
+    buf[n] = '\0';
+    if (clearnet_resolvers_parse(buf, cfg->clearnet_resolv_conf, &lines, &err))
+        report(t, OK, "the clearnet resolvers file %s names usable resolvers", cfg->clearnet_resolv_conf);
+    else
+        report(t, FAIL, "%s", err);
+    free(lines);
+    free(err);
+}
+
+int check_run(const struct torgate_config *cfg)
+{
+    struct tally t = {0};
+    check_ports(&t, cfg);
+    check_bootstrap(&t, cfg);
+    check_torrc(&t);
+    check_capabilities(&t);
+    check_host_ruleset(&t);
+    check_clearnet(&t, cfg);
+    printf(t.failed ? "torgate is not ready: %d item(s) to fix\n" : "torgate is ready\n", t.failed);
+    return t.failed ? 1 : 0;
+}

@@ -1,0 +1,232 @@
+#!/bin/bash
+# Profiles' modes and keys, from inside the sandbox with real clients and the
+# probe, and on the far side: i2p and offline mode; dns = none, lan = allow,
+# host-services, proxy-env and user-namespaces.
+. "$(dirname "$0")/common.sh"
+: "${STAGE:?set STAGE to the staged install (make integration does)}"
+tg_setup
+
+# Profiles of our own go into the staged system directory (the
+# administrator's, looked at first); they and the directory, if we made it,
+# go away again. So do the I2P stand-ins.
+ETC_PROFILES=$STAGE/etc/torgate/profiles
+MADE_DIR=
+if [ ! -d "$ETC_PROFILES" ]; then
+    mkdir -m 0755 "$ETC_PROFILES" || bail_out "cannot create $ETC_PROFILES"
+    MADE_DIR=1
+fi
+OURS=()
+EXTRA_PIDS=
+cleanup() {
+    local n pid
+    for n in "${OURS[@]}"; do rm -f "$ETC_PROFILES/$n.profile"; done
+    [ -z "$MADE_DIR" ] || rmdir "$ETC_PROFILES" 2>/dev/null
+    for pid in $EXTRA_PIDS; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+    topo_down
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
+# sys_profile NAME LINES... : a root-owned 0644 system profile
+sys_profile() {
+    local name=$1
+    shift
+    printf '%s\n' '[profile]' "$@" >"$ETC_PROFILES/$name.profile"
+    chmod 0644 "$ETC_PROFILES/$name.profile"
+    OURS+=("$name")
+}
+
+# In a sandbox's shell, GW is the gateway: the default route's next hop (a
+# sandbox without DNS has no nameserver line to read it from).
+GW='$(ip route show default | cut -d" " -f3)'
+
+# ====================================================================== i2p
+# Stand-ins for the host's I2P router: HTTP proxy, HTTPS proxy, SAM.
+for port in 4444 4445 7656; do
+    _topo_start "$HOST_NS" "i2p$port" banner --reply "I2P$port\\n" --listen "127.0.0.1:$port"
+    EXTRA_PIDS="$EXTRA_PIDS $!"
+done
+for port in 4444 4445 7656; do
+    _topo_wait_listening "$HOST_NS" t 127.0.0.1 "$port" || bail_out "the I2P stand-ins did not start"
+done
+far_reset
+
+for port in 4444 4445 7656; do
+    out=$(tg --profile i2p-browser -- sh -c "$PROBE tcp $GW $port" 2>&1)
+    is "$out" "OK recv I2P$port" "i2p: gateway:$port reaches the I2P router's port $port"
+    like "$(topo_log "i2p$port")" '^peer=10\.118\.[0-9]+\.[0-9]+$' "i2p: the router's port $port saw the sandbox's connection"
+done
+out=$(tg --profile i2p-browser -- "$PROBE" tcp 203.0.113.10 80 2>&1)
+like "$out" '^FAIL' "i2p: TCP to the internet fails ($out)"
+out=$(tg --profile i2p-browser -- sh -c "$PROBE tcp $GW 9040" 2>&1)
+like "$out" '^FAIL' "i2p: gateway:9040 (the TransPort's port) fails ($out)"
+out=$(tg --profile i2p-browser -- sh -c "$PROBE tcp $GW 9050" 2>&1)
+like "$out" '^FAIL' "i2p: gateway:9050 (the SocksPort's port) fails ($out)"
+out=$(tg --profile i2p-browser -- "$PROBE" udp 203.0.113.10 9999 2>&1)
+is "$out" "FAIL EPERM socket" "i2p: a UDP socket is refused with EPERM"
+out=$(tg --profile i2p-browser -- sh -c "$PROBE dns $GW www.example.test" 2>&1)
+is "$out" "FAIL EPERM socket" "i2p: so is DNS to the gateway"
+out=$(tg --profile i2p-browser -- cat /etc/resolv.conf 2>&1)
+unlike "$out" 'nameserver' "i2p: resolv.conf names no nameserver"
+out=$(tg --profile i2p-browser -- sh -c 'echo "GW=$(ip route show default | cut -d" " -f3)"; env' 2>&1)
+gw=$(sed -n 's/^GW=//p' <<<"$out")
+like "$gw" '^10\.118\.[0-9]+\.[0-9]+$' "i2p: the sandbox has a gateway ($gw)"
+for var in http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy; do
+    like "$out" $'(^|\n)'"$var=http://${gw//./\\.}:4444"$'(\n|$)' "i2p: proxy-env = yes: $var names the I2P HTTP proxy at the gateway"
+done
+is "$(log_lines transport)$(log_lines socks)$(log_lines dnsport)" 000 "i2p: the TransPort, SocksPort and DNSPort saw nothing"
+is "$(log_lines controlport)$(log_lines cups)$(log_lines hostsvc)" 000 "i2p: no other host service saw anything"
+far_all_zero "$INET_NS"; ok $? "i2p: nothing arrived on the internet side"
+far_all_zero "$LAN_NS"; ok $? "i2p: nothing arrived on the LAN side"
+is "$(log_lines web)" 0 "i2p: the internet web server saw nothing"
+
+# ================================================================== offline
+far_reset
+n_before="$(log_lines transport) $(log_lines socks) $(log_lines dnsport)"
+out=$(tg --profile offline -- ip -o link show 2>&1)
+is "$(awk -F': ' '{print $2}' <<<"$out" | sed 's/@.*//' | tr '\n' ' ')" "lo " "offline: the sandbox has lo and no other link"
+out=$(tg --profile offline -- "$PROBE" tcp 203.0.113.10 80 2>&1)
+is "$out" "FAIL ENETUNREACH connect" "offline: TCP to the internet fails with ENETUNREACH"
+out=$(tg --profile offline -- "$PROBE" udp 203.0.113.10 9999 2>&1)
+like "$out" '^FAIL ENETUNREACH' "offline: so does UDP ($out)"
+out=$(tg --profile offline -- cat /etc/resolv.conf 2>&1)
+unlike "$out" 'nameserver' "offline: resolv.conf names no nameserver"
+cat >"$TOPO_DIR/loop.py" <<'EOF'
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 8123))
+s.listen(1)
+c, _ = s.accept()
+c.sendall(b"LOOPBACK\n")
+c.close()
+EOF
+out=$(tg --profile offline -- sh -c "python3 $TOPO_DIR/loop.py & for i in \$(seq 50); do \
+    r=\$($PROBE tcp 127.0.0.1 8123) && break; sleep 0.1; done; echo \"\$r\"; wait" 2>&1)
+is "$out" "OK recv LOOPBACK" "offline: a listener on the sandbox's own 127.0.0.1 is reached from inside"
+out=$(tg --profile offline -- "$PROBE" tcp 127.0.0.1 9040 2>&1)
+like "$out" '^FAIL ECONNREFUSED' "offline: the sandbox's loopback is not the host's ($out)"
+far_all_zero "$INET_NS"; ok $? "offline: nothing arrived on the internet side"
+far_all_zero "$LAN_NS"; ok $? "offline: nothing arrived on the LAN side"
+is "$(log_lines transport) $(log_lines socks) $(log_lines dnsport)" "$n_before" "offline: nothing reached Tor's ports"
+is "$(log_lines web)$(log_lines lan-web)$(log_lines inet-dns)$(log_lines lan-dns)" 0000 "offline: no server saw anything"
+
+# ================================================================ dns = none
+n_dns=$(log_lines dnsport)
+out=$(tg --profile tor-browser -- cat /etc/resolv.conf 2>&1)
+unlike "$out" 'nameserver' "dns = none: resolv.conf names no nameserver"
+out=$(tg --profile tor-browser -- sh -c "$PROBE dns $GW www.example.test" 2>&1)
+like "$out" '^FAIL' "dns = none: DNS to the gateway fails ($out)"
+out=$(tg --profile tor-browser -- sh -c "dig +short +time=1 +tries=1 @$GW www.example.test" 2>&1)
+unlike "$out" '203\.0\.113\.10' "dns = none: dig at the gateway gets no answer"
+out=$(tg --profile tor-browser -- getent hosts www.example.test 2>&1)
+is "$out" "" "dns = none: getent resolves nothing"
+is "$(log_lines dnsport)" "$n_dns" "dns = none: the DNSPort saw no query"
+out=$(tg --profile tor-browser -- sh -c "curl -sS --max-time 5 --socks5-hostname $GW:9050 http://www.example.test/" 2>&1)
+is "$out" "SOCKS target=www.example.test:80" "dns = none: SOCKS at gateway:9050 still works"
+# control: the same query with dns = tor is answered
+out=$(tg --profile default -- sh -c "$PROBE dns $GW www.example.test" 2>&1)
+like "$out" '^OK' "control: with dns = tor, DNS to the gateway is answered ($out)"
+is "$(log_lines dnsport)" "$((n_dns + 1))" "control: ... by the DNSPort"
+
+# ================================================================ lan = allow
+# torgate forwards LAN traffic only through the uplinks, so the LAN here is on
+# the uplink's segment: 192.168.99.0/24 between INET_NS and the host's up0.
+in_inet ip addr add 192.168.99.1/24 dev eth0
+in_host ip addr add 192.168.99.2/24 dev up0
+_topo_start "$INET_NS" lan99-web web --label LAN99 --listen 192.168.99.1:80
+EXTRA_PIDS="$EXTRA_PIDS $!"
+_topo_start "$INET_NS" lan99-dns dns --fixture inet --log-key client --listen 192.168.99.1:53
+EXTRA_PIDS="$EXTRA_PIDS $!"
+_topo_wait_listening "$INET_NS" t 192.168.99.1 80 || bail_out "the uplink-LAN web stand-in did not start"
+_topo_wait_listening "$INET_NS" u 192.168.99.1 53 || bail_out "the uplink-LAN DNS stand-in did not start"
+sys_profile "tgtest-lan-$$" 'mode = tor' 'lan = allow'
+far_reset
+
+n_transport=$(log_lines transport)
+out=$(tg --profile "tgtest-lan-$$" -- curl -sS --max-time 5 http://192.168.99.1/ 2>&1)
+is "$out" "LAN99 client=192.168.99.2" "lan = allow: TCP to the LAN arrives directly, source-NATed to the host's address"
+like "$(topo_log lan99-web)" '^client=192\.168\.99\.2$' "lan = allow: the LAN web server saw the host's address"
+is "$(log_lines transport)" "$n_transport" "lan = allow: the TransPort saw nothing of it"
+udp_before=$(far_count "$INET_NS" udp4)
+out=$(tg --profile "tgtest-lan-$$" -- "$PROBE" udp 192.168.99.1 9999 2>&1)
+like "$out" '^OK' "lan = allow: UDP to the LAN is sent ($out)"
+udp_after=$(far_count "$INET_NS" udp4)
+[ "$udp_after" -gt "$udp_before" ]; ok $? "lan = allow: ... and arrives (udp4 $udp_before -> $udp_after)"
+udp_before=$udp_after
+out=$(tg --profile "tgtest-lan-$$" -- "$PROBE" dns 192.168.99.1 www.example.test 2>&1)
+like "$out" '^FAIL' "lan = allow: DNS to the LAN resolver is refused ($out)"
+out=$(tg --profile "tgtest-lan-$$" -- dig +short +time=1 +tries=1 @192.168.99.1 www.example.test 2>&1)
+unlike "$out" '203\.0\.113\.10' "lan = allow: dig at the LAN resolver gets no answer"
+is "$(log_lines lan99-dns)" 0 "lan = allow: the LAN resolver saw no query"
+is "$(far_count "$INET_NS" udp4)" "$udp_before" "lan = allow: no DNS packet arrived"
+out=$(tg --profile "tgtest-lan-$$" -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
+like "$out" '^TRANSPORT orig=203\.0\.113\.10:80 ' "lan = allow: the internet still lands on the TransPort"
+# lan = deny (the default): the same LAN address lands on the TransPort
+n_web=$(log_lines lan99-web)
+out=$(tg --profile default -- curl -sS --max-time 5 http://192.168.99.1/ 2>&1)
+like "$out" '^TRANSPORT orig=192\.168\.99\.1:80 ' "lan = deny: TCP to the LAN lands on the TransPort"
+is "$(log_lines lan99-web)" "$n_web" "lan = deny: the LAN web server saw nothing"
+udp_before=$(far_count "$INET_NS" udp4)
+out=$(tg --profile default -- "$PROBE" udp 192.168.99.1 9999 2>&1)
+like "$out" '^FAIL' "lan = deny: UDP to the LAN is refused ($out)"
+is "$(far_count "$INET_NS" udp4)" "$udp_before" "lan = deny: nothing of it arrived"
+
+# ============================================================= host-services
+sys_profile "tgtest-cups-$$" 'mode = tor' 'host-services = tcp/631'
+n_transport=$(log_lines transport)
+out=$(tg --profile "tgtest-cups-$$" -- sh -c "$PROBE tcp $GW 631" 2>&1)
+is "$out" "OK recv 250 OK" "host-services = tcp/631: gateway:631 reaches the host's CUPS"
+like "$(topo_log cups)" '^peer=10\.118\.[0-9]+\.[0-9]+$' "host-services = tcp/631: cups.log shows the connection"
+is "$(log_lines transport)" "$n_transport" "host-services = tcp/631: not through the TransPort"
+out=$(tg --profile "tgtest-cups-$$" -- sh -c "$PROBE tcp $GW 9051" 2>&1)
+is "$(log_lines controlport)" 0 "host-services = tcp/631 does not open tcp/9051: the ControlPort saw nothing"
+like "$(topo_log transport)" 'orig=10\.118\.[0-9]+\.[0-9]+:9051' "... gateway:9051 lands on the TransPort"
+out=$(tg --profile "tgtest-cups-$$" -- sh -c "$PROBE udp $GW 631" 2>&1)
+like "$out" '^FAIL EPERM' "host-services = tcp/631 does not open udp/631 ($out)"
+n_cups=$(log_lines cups)
+out=$(tg --profile default -- sh -c "$PROBE tcp $GW 631" 2>&1)
+like "$out" '^OK recv HTTP/1.0 200 OK' "without host-services, gateway:631 lands on the TransPort"
+like "$(topo_log transport)" 'orig=10\.118\.[0-9]+\.[0-9]+:631' "... which saw the gateway's port 631"
+is "$(log_lines cups)" "$n_cups" "without host-services, CUPS saw nothing"
+
+# ================================================================= proxy-env
+out=$(tg --profile curl -- sh -c 'echo "GW=$(ip route show default | cut -d" " -f3)"; env' 2>&1)
+gw=$(sed -n 's/^GW=//p' <<<"$out")
+for var in ALL_PROXY all_proxy; do
+    like "$out" $'(^|\n)'"$var=socks5h://${gw//./\\.}:9050"$'(\n|$)' "proxy-env = yes (tor): $var=socks5h://GATEWAY:9050"
+done
+unlike "$out" $'(^|\n)(http|https|HTTP|HTTPS)_(proxy|PROXY)=' "proxy-env = yes (tor), no http-tunnel-port: no http_proxy"
+like "$out" $'(^|\n)no_proxy=localhost,127\\.0\\.0\\.1(\n|$)' "proxy-env = yes: no_proxy=localhost,127.0.0.1"
+out=$(tg --profile default -- env 2>&1)
+unlike "$out" '(PROXY|proxy)=' "proxy-env = no (default): no proxy variable"
+n_socks=$(log_lines socks)
+out=$(tg --profile curl -- curl -sS --max-time 5 http://www.example.test/ 2>&1)
+is "$out" "SOCKS target=www.example.test:80" "curl with the curl profile asks the SocksPort (socks5h: the name too)"
+is "$(log_lines socks)" "$((n_socks + 1))" "the SocksPort saw it"
+# with [tor] http-tunnel-port set, http_proxy names it
+CONF_TUNNEL=$TOPO_DIR/torgate-tunnel.conf
+{ cat "$CONF"; printf '[tor]\nhttp-tunnel-port = 127.0.0.1:9080\n'; } >"$CONF_TUNNEL"
+out=$(in_host "$TORGATE" --config "$CONF_TUNNEL" --profile curl -- sh -c 'echo "GW=$(ip route show default | cut -d" " -f3)"; env' 2>&1)
+gw=$(sed -n 's/^GW=//p' <<<"$out")
+for var in http_proxy https_proxy HTTP_PROXY HTTPS_PROXY; do
+    like "$out" $'(^|\n)'"$var=http://${gw//./\\.}:9080"$'(\n|$)' "proxy-env = yes, http-tunnel-port set: $var names the HTTPTunnelPort"
+done
+like "$out" $'(^|\n)ALL_PROXY=socks5h://' "... and ALL_PROXY still the SocksPort"
+
+# =========================================================== user-namespaces
+# (as root without capabilities, uid_map cannot map uid 0, which needs
+# CAP_SETFCAP since Linux 5.12: so unshare -U, not -Ur, here)
+out=$(tg --profile chromium -- unshare -U sh -c 'readlink /proc/self/ns/user' 2>&1); st=$?
+is "$st" 0 "user-namespaces = allow (chromium): unshare -U succeeds ($out)"
+isnt "$out" "$(tg --profile chromium -- readlink /proc/self/ns/user 2>&1)" "... and COMMAND's child is in a new user namespace"
+out=$(tg --profile chromium -- unshare -Un true 2>&1); st=$?
+is "$st" 0 "user-namespaces = allow: a nested network namespace too ($out)"
+out=$(tg --profile default -- unshare -U true 2>&1); st=$?
+isnt "$st" 0 "user-namespaces = deny (default): unshare -U fails"
+like "$out" 'Operation not permitted' "... with EPERM ($out)"
+out=$(tg --profile default -- unshare -Un true 2>&1); st=$?
+isnt "$st" 0 "user-namespaces = deny: unshare -Un fails too"
+
+done_testing
