@@ -11,7 +11,9 @@
 # and UDP/DNS to the gateway's port 53; clearnet mode lets IPv4 UDP and TCP
 # out to the internet, nothing to the host, the LAN or IPv6. Both: the socket
 # families, types and options of the seccomp filter, with its errnos; the
-# i386 ABI (leak32, int 0x80 from the 64-bit leak) dies of SIGSYS.
+# i386 ABI (leak32, int 0x80 from the 64-bit leak) dies of SIGSYS. Offline
+# mode (the offline profile): the sandbox has loopback only, so every attempt
+# but loopback-local ones is blocked, and nothing arrives anywhere.
 #
 # Env: TORGATE, PROBE (common.sh), LEAK (leak), LEAK32 (leak32).
 . "$(dirname "$0")/../integration/common.sh"
@@ -72,6 +74,8 @@ abstract_before=$(log_lines abstract)
 GW='$(ip route show default | cut -d" " -f3)'
 SUMMARY=
 MODE=
+# the link of the link-local IPv6 attempt: eth0 (an offline sandbox has only lo)
+LL_IF=eth0
 
 # leak_run ARGS... : run `leak ARGS` (or leak32 for socketcall32) in a sandbox
 # of $MODE; sets RES (its line) and ST (torgate's exit status).
@@ -79,6 +83,7 @@ leak_run() {
     local bin=$LEAK profile=()
     [ "$1" != socketcall32 ] || bin=$LEAK32
     [ "$MODE" != clearnet ] || profile=(--profile unsafe-browser)
+    [ "$MODE" != offline ] || profile=(--profile offline)
     ST=0
     RES=$(tg "${profile[@]}" -- sh -c "exec $bin $*" 2>&1) || ST=$?
     SUMMARY+="$(printf '%-8s %-40s %s' "$MODE" "$(shown "$@")" "$RES [exit $ST]")"$'\n'
@@ -120,7 +125,7 @@ common_attempts() {
     expect raw6 -- 'blocked:EAFNOSUPPORT@socket'
     expect packet -- 'blocked:EAFNOSUPPORT@socket'
     expect ipv6 2001:db8:ff::10 80 -- 'blocked:EAFNOSUPPORT@socket'
-    expect ipv6 'fe80::1%eth0' 80 -- 'blocked:EAFNOSUPPORT@socket'
+    expect ipv6 "fe80::1%$LL_IF" 80 -- 'blocked:EAFNOSUPPORT@socket'
     expect tcp 127.0.0.1 9051 -- 'blocked:ECONNREFUSED@connect'
     expect abstract "$ABSTRACT" -- 'blocked:ECONNREFUSED@connect'
     expect netlink-route -- 'blocked:EPERM@RTM_NEWADDR'
@@ -258,6 +263,62 @@ is "$(log_lines transport) $(log_lines socks) $(log_lines dnsport)" "$n_transpor
 is "$(log_lines controlport)$(log_lines cups)$(log_lines hostsvc)" 000 "clearnet: no host service saw anything"
 is "$(host_count from_sandbox)" 0 "clearnet: the host accepted nothing at all from the sandbox"
 is "$(log_lines abstract)" "$abstract_before" "clearnet: the host's abstract socket saw no connection"
+
+# ========================================================== offline mode
+# No link, no default route: GW stands for the gateway a linked sandbox would
+# have, the first address of the pool, which an offline sandbox cannot reach.
+MODE=offline
+GW=10.118.0.1
+LL_IF=lo
+far_reset
+in_host nft reset counters table inet leakhost >/dev/null
+n_transport=$(log_lines transport)
+n_socks=$(log_lines socks)
+n_dnsport=$(log_lines dnsport)
+n_servers="$(log_lines web) $(log_lines lan-web) $(log_lines inet-dns) $(log_lines lan-dns)"
+
+# UDP and DNS: nowhere to send but the sandbox's own loopback
+expect udp 203.0.113.10 9999 -- 'blocked:ENETUNREACH@sendto'
+expect udp-connect 203.0.113.10 9999 -- 'blocked:ENETUNREACH@connect'
+expect udp-sendmsg 203.0.113.10 9999 -- 'blocked:ENETUNREACH@sendmsg'
+expect udp-sendmmsg 203.0.113.10 9999 -- 'blocked:ENETUNREACH@sendmmsg'
+expect udp 203.0.113.53 53 -- 'blocked:ENETUNREACH@sendto'
+expect udp 192.168.77.2 53 -- 'blocked:ENETUNREACH@sendto'
+expect udp "$GW" 53 -- 'blocked:ENETUNREACH@sendto'
+expect udp-connect "$GW" 53 -- 'blocked:ENETUNREACH@connect'
+expect udp 192.0.2.2 8080 -- 'blocked:ENETUNREACH@sendto'
+expect broadcast 9999 -- 'blocked:ENETUNREACH@sendto'
+expect multicast 224.0.0.251 5353 -- 'blocked:ENETUNREACH@sendto'
+expect multicast 239.255.255.250 1900 -- 'blocked:ENETUNREACH@sendto'
+expect dns "$GW" www.example.test -- 'blocked:ENETUNREACH@sendto'
+expect dns 203.0.113.53 www.example.test -- 'blocked:ENETUNREACH@sendto'
+expect dns 192.168.77.2 www.example.test -- 'blocked:ENETUNREACH@sendto'
+# loopback-local: the sandbox's own loopback works (and is not the host's)
+expect udp 127.0.0.1 5353 -- 'ok'
+expect udp-connect 127.0.0.1 5353 -- 'ok'
+expect dns 127.0.0.1 www.example.test -- 'blocked:(TIMEOUT@recv|ECONNREFUSED@recv)'
+# TCP: no route anywhere
+expect tcp 203.0.113.10 80 -- 'blocked:ENETUNREACH@connect'
+expect tcp 192.168.77.2 80 -- 'blocked:ENETUNREACH@connect'
+expect tcp "$GW" 9051 -- 'blocked:ENETUNREACH@connect'
+expect tcp "$GW" 9040 -- 'blocked:ENETUNREACH@connect'
+expect tcp 192.0.2.2 8080 -- 'blocked:ENETUNREACH@connect'
+expect tcp 127.0.0.1 9040 -- 'blocked:ECONNREFUSED@connect'
+common_attempts
+
+for ns in INET LAN; do
+    nsname=${ns}_NS
+    is "$(far_count "${!nsname}" all4)" 0 "offline: $ns side: no IPv4 packet arrived"
+    is "$(far_count "${!nsname}" ip6)" 0 "offline: $ns side: no IPv6 packet arrived"
+done
+is "$(log_lines web) $(log_lines lan-web) $(log_lines inet-dns) $(log_lines lan-dns)" "$n_servers" \
+    "offline: no internet or LAN server saw anything"
+is "$(log_lines transport) $(log_lines socks) $(log_lines dnsport)" "$n_transport $n_socks $n_dnsport" \
+    "offline: nothing went to Tor"
+is "$(log_lines controlport)$(log_lines cups)$(log_lines hostsvc)" 000 "offline: no host service saw anything"
+is "$(host_count from_sandbox)" 0 "offline: the host received nothing at all from the sandbox"
+is "$(log_lines abstract)" "$abstract_before" "offline: the host's abstract socket saw no connection"
+is "$(host_sandbox_links)" "" "offline: no sandbox link was ever left on the host"
 
 note "results (mode, attempt, what leak printed, torgate's exit status):"
 note "${SUMMARY%$'\n'}"

@@ -1,0 +1,108 @@
+#!/bin/bash
+# DNS side doors: ways glibc resolves names other than DNS to the resolver in
+# resolv.conf -- nscd's socket, systemd-resolved's varlink socket (through an
+# nsswitch.conf "hosts: resolve ..." line). In a private mount namespace (the
+# host's real /run and /etc are untouched) we put listeners at both sockets
+# and such an nsswitch.conf in place; inside the sandbox, a lookup must be
+# answered by the DNSPort while neither listener hears a thing. As a control,
+# a process outside torgate in the same mount namespace reaches both.
+. "$(dirname "$0")/common.sh"
+tg_setup
+
+cat >"$TOPO_DIR/listen.py" <<'EOF'
+import os, socket, struct, sys
+path, log = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(path)
+os.chmod(path, 0o666)
+s.listen(16)
+while True:
+    c, _ = s.accept()
+    pid = struct.unpack("3i", c.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0]
+    try:
+        comm = open("/proc/%d/comm" % pid).read().strip()
+    except OSError:
+        comm = "?"
+    with open(log, "a") as f:
+        f.write("connection pid=%d comm=%s\n" % (pid, comm))
+    c.close()
+EOF
+cat >"$TOPO_DIR/connect.py" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+try:
+    s.connect(sys.argv[1])
+    print("connected")
+except OSError as e:
+    print("FAIL", e.strerror)
+EOF
+printf 'passwd: files\ngroup: files\nhosts: resolve [!UNAVAIL=return] files dns\nnetworks: files\n' \
+    >"$TOPO_DIR/nsswitch.conf"
+: >"$TOPO_DIR/nscd.log"
+: >"$TOPO_DIR/resolved.log"
+
+# Runs in HOST_NS's network namespace and a private mount namespace of its
+# own; writes what it saw into $TOPO_DIR/out.*.
+cat >"$TOPO_DIR/inner.sh" <<'EOF'
+set -u
+D=$TOPO_DIR
+mount -t tmpfs -o mode=0755 tmpfs /run || exit 10
+mkdir -p /run/nscd /run/systemd/resolve || exit 11
+python3 "$D/listen.py" /run/nscd/socket "$D/nscd.log" </dev/null >/dev/null 2>&1 &
+p1=$!
+python3 "$D/listen.py" /run/systemd/resolve/io.systemd.Resolve "$D/resolved.log" </dev/null >/dev/null 2>&1 &
+p2=$!
+for i in $(seq 100); do
+    [ -S /run/nscd/socket ] && [ -S /run/systemd/resolve/io.systemd.Resolve ] && break
+    sleep 0.05
+done
+mount --bind "$D/nsswitch.conf" /etc/nsswitch.conf || exit 12
+"$TORGATE" --config "$CONF" -- getent hosts www.example.test >"$D/out.getent" 2>&1
+"$TORGATE" --config "$CONF" -- grep '^hosts:' /etc/nsswitch.conf >"$D/out.nsswitch" 2>&1
+"$TORGATE" --config "$CONF" -- sh -c 'if [ -e /run/nscd/socket ]; then echo present; else echo absent; fi' \
+    >"$D/out.nscd" 2>&1
+"$TORGATE" --config "$CONF" -- sh -c 'if [ -e /run/systemd/resolve/io.systemd.Resolve ]; then echo present; else echo absent; fi' \
+    >"$D/out.resolved" 2>&1
+"$TORGATE" --config "$CONF" -- python3 "$D/connect.py" /run/nscd/socket >"$D/out.connect-nscd" 2>&1
+"$TORGATE" --config "$CONF" -- python3 "$D/connect.py" /run/systemd/resolve/io.systemd.Resolve \
+    >"$D/out.connect-resolved" 2>&1
+cp "$D/nscd.log" "$D/nscd.inside"
+cp "$D/resolved.log" "$D/resolved.inside"
+# the control: outside torgate, in the same mount namespace
+grep '^hosts:' /etc/nsswitch.conf >"$D/out.control-nsswitch" 2>&1
+python3 "$D/connect.py" /run/nscd/socket >"$D/out.control-nscd" 2>&1
+python3 "$D/connect.py" /run/systemd/resolve/io.systemd.Resolve >"$D/out.control-resolved" 2>&1
+sleep 0.2
+kill $p1 $p2
+wait $p1 $p2 2>/dev/null
+exit 0
+EOF
+
+n_dns=$(log_lines dnsport)
+in_host env TOPO_DIR="$TOPO_DIR" TORGATE="$TORGATE" CONF="$CONF" \
+    unshare -m --propagation private sh "$TOPO_DIR/inner.sh"
+is "$?" 0 "the private mount namespace with the side doors was set up"
+
+like "$(cat "$TOPO_DIR/out.getent")" '^203\.0\.113\.10 +www\.example\.test' "getent in the sandbox resolves www.example.test"
+[ "$(log_lines dnsport)" -gt "$n_dns" ]; ok $? "... through the DNSPort"
+like "$(topo_log dnsport)" 'qname=www\.example\.test' "the DNSPort saw the query"
+# (torgate's launcher, outside the sandbox, looks the user up with getpwuid(),
+# which asks nscd: those connections are not the sandbox's)
+is "$(grep -v ' comm=torgate$' "$TOPO_DIR/nscd.inside")" "" "nscd's socket heard nothing from the sandbox"
+is "$(cat "$TOPO_DIR/resolved.inside")" "" "systemd-resolved's varlink socket heard nothing at all"
+is "$(cat "$TOPO_DIR/out.nsswitch")" "hosts: files dns" "the sandbox's /etc/nsswitch.conf: hosts: files dns"
+is "$(cat "$TOPO_DIR/out.nscd")" "absent" "the sandbox has no /run/nscd/socket"
+is "$(cat "$TOPO_DIR/out.resolved")" "absent" "the sandbox has no /run/systemd/resolve/io.systemd.Resolve"
+like "$(cat "$TOPO_DIR/out.connect-nscd")" '^FAIL' "connecting to /run/nscd/socket from the sandbox fails"
+like "$(cat "$TOPO_DIR/out.connect-resolved")" '^FAIL' "connecting to the varlink socket from the sandbox fails"
+
+# the control: the side doors were really there
+is "$(cat "$TOPO_DIR/out.control-nsswitch")" "hosts: resolve [!UNAVAIL=return] files dns" \
+    "control: outside torgate, nsswitch.conf has the resolve line"
+is "$(cat "$TOPO_DIR/out.control-nscd")" "connected" "control: outside torgate, /run/nscd/socket accepts"
+is "$(cat "$TOPO_DIR/out.control-resolved")" "connected" "control: outside torgate, the varlink socket accepts"
+is "$(grep -c ' comm=python3$' "$TOPO_DIR/nscd.log") $(grep -c ' comm=python3$' "$TOPO_DIR/resolved.log")" "1 1" \
+    "control: both listeners logged the outside connection"
+ok_cmd "the host's own /etc/nsswitch.conf is untouched" sh -c "! grep -q '^hosts: resolve \\[' /etc/nsswitch.conf || [ \"\$(cat /etc/nsswitch.conf)\" != \"\$(cat $TOPO_DIR/nsswitch.conf)\" ]"
+
+done_testing

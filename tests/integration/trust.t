@@ -1,0 +1,108 @@
+#!/bin/bash
+# torgate is a capability-bearing program: what an ordinary caller controls
+# (environment, paths, links) gets it nothing, and it cannot be inspected
+# or traced while it runs. Each attempt is made for real and must fail.
+. "$(dirname "$0")/common.sh"
+tg_setup
+
+user=tgtrust$$
+home=$TOPO_DIR/home
+cleanup() { userdel "$user" 2>/dev/null; topo_down; }
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+mkdir -p "$home"
+useradd --system --home-dir "$home" --shell /bin/sh "$user"
+uid=$(id -u "$user")
+chown "$uid:$uid" "$home"
+chmod 755 "$TOPO_DIR"
+as_user() { in_host setpriv --reuid="$uid" --regid="$uid" --clear-groups env HOME="$home" "$@"; }
+
+# The environment: LD_PRELOAD never reaches a capability-bearing process.
+cat >"$TOPO_DIR/evil.c" <<'C'
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+__attribute__((constructor)) static void mark(void)
+{
+    char comm[64] = "", path[128];
+    FILE *f = fopen("/proc/self/comm", "r");
+    if (f && fgets(comm, sizeof comm, f))
+        comm[strcspn(comm, "\n")] = 0;
+    snprintf(path, sizeof path, "%s/preloaded-%s", getenv("MARK_DIR"), comm);
+    FILE *m = fopen(path, "w");
+    if (m)
+        fclose(m);
+}
+C
+sed -i 's/#include <unistd.h>/#include <stdlib.h>\n#include <unistd.h>/' "$TOPO_DIR/evil.c"
+cc -shared -fPIC -o "$TOPO_DIR/evil.so" "$TOPO_DIR/evil.c"
+mkdir -p "$TOPO_DIR/marks" && chmod 777 "$TOPO_DIR/marks"
+as_user env LD_PRELOAD="$TOPO_DIR/evil.so" MARK_DIR="$TOPO_DIR/marks" /bin/true
+ok_cmd "control: LD_PRELOAD works for an ordinary program" test -e "$TOPO_DIR/marks/preloaded-true"
+as_user env LD_PRELOAD="$TOPO_DIR/evil.so" MARK_DIR="$TOPO_DIR/marks" "$TORGATE" --profile offline -- /bin/true
+ok_cmd "LD_PRELOAD does not run in torgate" test ! -e "$TOPO_DIR/marks/preloaded-torgate"
+
+# Paths from the environment: $HOME is not where torgate looks for the
+# user's profiles (the password database is); a widening profile planted
+# under a $HOME of the caller's choosing is not read.
+mkdir -p "$TOPO_DIR/fakehome/.config/torgate/profiles"
+printf '[profile]\nmode = nonsense\n' >"$TOPO_DIR/fakehome/.config/torgate/profiles/default.profile"
+out=$(in_host setpriv --reuid="$uid" --regid="$uid" --clear-groups env HOME="$TOPO_DIR/fakehome" \
+    "$TORGATE" --explain default 2>&1)
+like "$out" '^profile +default \(/' "a profile under a fake \$HOME is not read (the real home's is)"
+unlike "$out" 'fakehome' "and the fake home is never named"
+
+# Files it could not open itself: a user profile that is a link to a file
+# only root can read is refused, and nothing of that file shows.
+mkdir -p "$home/.config/torgate/profiles"
+printf '[profile]\nmode = tor\nSECRET-LINE = 1\n' >"$TOPO_DIR/secret.profile"
+chmod 600 "$TOPO_DIR/secret.profile"
+ln -sf "$TOPO_DIR/secret.profile" "$home/.config/torgate/profiles/default.profile"
+chown -R "$uid:$uid" "$home/.config"
+out=$(as_user "$TORGATE" --profile default -- true 2>&1); st=$?
+is "$st" 125 "a user profile linked to a root-only file is refused"
+like "$out" 'cannot open profile .*default.profile' "with one line naming the user's file"
+unlike "$out" 'SECRET' "and nothing of the root-only file"
+rm -f "$home/.config/torgate/profiles/default.profile"
+ln -s "$TOPO_DIR" "$home/.config/torgate/profiles/d"
+out=$(as_user "$TORGATE" --profile ../../../../../../etc/shadow -- true 2>&1); st=$?
+is "$st" 125 "a profile name with a path is refused"
+like "$out" "invalid profile name" "as an invalid name"
+out=$(as_user "$TORGATE" --config /etc/shadow -- true 2>&1); st=$?
+is "$st" 125 "--config naming a root-only file is refused"
+unlike "$out" 'root:' "without reading it"
+
+# While COMMAND runs, the launcher holds no capability and cannot be traced
+# or read by its caller.
+rm -f "$TOPO_DIR/marks/ready"
+in_host setpriv --reuid="$uid" --regid="$uid" --clear-groups env HOME="$home" \
+    "$TORGATE" --profile offline -- sh -c "echo >$TOPO_DIR/marks/ready; exec sleep 30" &
+running=$!
+wait_for test -e "$TOPO_DIR/marks/ready"
+launcher=$(pgrep -u "$uid" -x torgate | sort -n | head -n1)
+like "$launcher" '^[0-9]+$' "the launcher runs as the user (pid $launcher)"
+status=$(cat "/proc/$launcher/status")
+like "$status" 'CapPrm:[[:space:]]+0000000000000000' "the launcher has dropped every permitted capability"
+like "$status" 'CapEff:[[:space:]]+0000000000000000' "and every effective one"
+out=$(as_user python3 -c '
+import ctypes, sys
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.ptrace(16, int(sys.argv[1]), None, None)   # PTRACE_ATTACH
+print("attached" if r == 0 else "refused errno=%d" % ctypes.get_errno())
+' "$launcher" 2>&1)
+like "$out" '^refused errno=1$' "the caller cannot ptrace the launcher (EPERM: it is not dumpable)"
+out=$(as_user sh -c "cat /proc/$launcher/environ >/dev/null 2>&1 && echo readable || echo unreadable")
+is "$out" "unreadable" "the caller cannot read the launcher's /proc/PID/environ"
+sandbox_init=$(pgrep -u "$uid" -P "$launcher" | head -n1)
+out=$(as_user python3 -c '
+import ctypes, sys
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.ptrace(16, int(sys.argv[1]), None, None)
+print("attached" if r == 0 else "refused errno=%d" % ctypes.get_errno())
+' "$sandbox_init" 2>&1)
+like "$out" '^refused errno=1$' "nor the sandbox's first process (set up with capabilities)"
+pkill -u "$uid" -x sleep
+wait "$running"
+
+done_testing
