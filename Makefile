@@ -9,12 +9,24 @@ DATADIR     ?= $(PREFIX)/share
 BINDIR      ?= $(PREFIX)/bin
 MANDIR      ?= $(DATADIR)/man
 DESTDIR     ?=
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# The host hardening ruleset (etc/host-hardening.nft.in), names resolved when
+# it is loaded. nftables matches a socket's primary group only: the desktop
+# group is by default the group of the user running sudo make install.
+TOR_USER    ?= debian-tor
+I2P_USER    ?=
+DESKTOP_GROUP ?= $(if $(SUDO_USER),$(shell id -gn $(SUDO_USER)),users)
+CONTROLPORT_FILTER_USER ?= $(TOR_USER)
+SOCKS_PORT  ?= 9050
+TRANS_PORT  ?= 9040
+DNS_PORT    ?= 5353
+CONTROL_PORT ?= 9051
 BUILDDIR    ?= build/release
 SANITIZE    ?=
 
 PKGS        := libnl-3.0 libnl-route-3.0 libnftables inih libcap-ng libseccomp
 BUILD_DEPS  := build-essential pkg-config libnl-3-dev libnl-route-3-dev libnftables-dev libinih-dev \
-               libcap-ng-dev libseccomp-dev libcmocka-dev gcc-multilib
+               libcap-ng-dev libseccomp-dev libcmocka-dev gcc-multilib clang libclang-rt-14-dev
 TEST_DEPS   := iproute2 nftables curl dnsutils python3 libcap2-bin valgrind hyperfine util-linux procps
 CC          ?= cc
 CFLAGS      ?= -O2 -g
@@ -40,7 +52,7 @@ STAGE       := $(CURDIR)/build/stage
 ASAN_STAGE  := $(CURDIR)/build/stage-asan
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps check selftest leak unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind
+.PHONY: all deps check selftest leak fuzz fuzz-run fuzz-brief unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind
 all: $(BUILDDIR)/torgate
 
 $(BUILDDIR)/%.o: %.c $(wildcard include/*.h)
@@ -76,23 +88,43 @@ deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# Every file install writes is listed in MANIFEST, so that uninstall removes
+# exactly what was installed (torgate.conf only if install wrote it).
+MANIFEST     = $(DATADIR)/torgate/installed-files
+INSTALL_FILE = install -m $(1) $(2) "$(DESTDIR)$(3)" && echo "$(3)" >>$(DESTDIR)$(MANIFEST)
+HARDENING_SED = -e 's/@TOR_USER@/$(TOR_USER)/g' -e 's/@DESKTOP_GROUP@/$(DESKTOP_GROUP)/g' \
+	    -e 's/@CONTROLPORT_FILTER_USER@/$(CONTROLPORT_FILTER_USER)/g' -e 's/@SOCKS_PORT@/$(SOCKS_PORT)/g' \
+	    -e 's/@TRANS_PORT@/$(TRANS_PORT)/g' -e 's/@DNS_PORT@/$(DNS_PORT)/g' -e 's/@CONTROL_PORT@/$(CONTROL_PORT)/g' \
+	    $(if $(I2P_USER),-e 's/@I2P@//' -e 's/@I2P_USER@/$(I2P_USER)/g',-e '/@I2P@/d')
+
 install: $(BUILDDIR)/torgate
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/torgate/profiles $(DESTDIR)$(SYSCONFDIR)/torgate \
-	    $(DESTDIR)$(SYSCONFDIR)/tor/torrc.d $(DESTDIR)$(MANDIR)/man1
-	install -m 0755 $(BUILDDIR)/torgate $(DESTDIR)$(BINDIR)/torgate
+	    $(DESTDIR)$(SYSCONFDIR)/tor/torrc.d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSCONFDIR)/sysctl.d $(DESTDIR)$(SYSCONFDIR)/modprobe.d
+	: >$(DESTDIR)$(MANIFEST)
+	$(call INSTALL_FILE,0755,$(BUILDDIR)/torgate,$(BINDIR)/torgate)
+	@# File capabilities, never a setuid bit: the binary drops them all before COMMAND runs.
 	setcap cap_net_admin,cap_sys_admin,cap_setpcap+p $(DESTDIR)$(BINDIR)/torgate
-	install -m 0644 profiles/*.profile $(DESTDIR)$(DATADIR)/torgate/profiles/
+	for f in profiles/*.profile; do $(call INSTALL_FILE,0644,$$f,$(DATADIR)/torgate/$$f) || exit 1; done
 	[ -e $(DESTDIR)$(SYSCONFDIR)/torgate/torgate.conf ] || \
-	    install -m 0644 etc/torgate.conf $(DESTDIR)$(SYSCONFDIR)/torgate/torgate.conf
-	install -m 0644 etc/torrc.d/torgate.conf $(DESTDIR)$(SYSCONFDIR)/tor/torrc.d/torgate.conf
-	install -m 0644 man/torgate.1 $(DESTDIR)$(MANDIR)/man1/torgate.1
+	    { $(call INSTALL_FILE,0644,etc/torgate.conf,$(SYSCONFDIR)/torgate/torgate.conf); }
+	$(call INSTALL_FILE,0644,etc/torrc.d/torgate.conf,$(SYSCONFDIR)/tor/torrc.d/torgate.conf)
+	$(call INSTALL_FILE,0644,man/torgate.1,$(MANDIR)/man1/torgate.1)
+	$(call INSTALL_FILE,0644,man/torgate.conf.5,$(MANDIR)/man5/torgate.conf.5)
+	$(call INSTALL_FILE,0644,man/torgate.profile.5,$(MANDIR)/man5/torgate.profile.5)
+	sed $(HARDENING_SED) etc/host-hardening.nft.in >build/host-hardening.nft
+	$(call INSTALL_FILE,0644,build/host-hardening.nft,$(SYSCONFDIR)/torgate/host-hardening.nft)
+	sed 's|/etc/torgate/|$(SYSCONFDIR)/torgate/|g' etc/systemd/torgate-hardening.service >build/torgate-hardening.service
+	$(call INSTALL_FILE,0644,build/torgate-hardening.service,$(SYSTEMDUNITDIR)/torgate-hardening.service)
+	$(call INSTALL_FILE,0644,etc/sysctl.d/60-torgate.conf,$(SYSCONFDIR)/sysctl.d/60-torgate.conf)
+	$(call INSTALL_FILE,0644,etc/modprobe.d/torgate-no-conntrack-helper.conf,$(SYSCONFDIR)/modprobe.d/torgate-no-conntrack-helper.conf)
+	echo '$(MANIFEST)' >>$(DESTDIR)$(MANIFEST)
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/torgate $(DESTDIR)$(SYSCONFDIR)/tor/torrc.d/torgate.conf \
-	    $(DESTDIR)$(MANDIR)/man1/torgate.1
-	rm -f $(patsubst profiles/%,$(DESTDIR)$(DATADIR)/torgate/profiles/%,$(wildcard profiles/*.profile))
-	-rmdir $(DESTDIR)$(DATADIR)/torgate/profiles $(DESTDIR)$(DATADIR)/torgate 2>/dev/null
-	@echo "kept $(DESTDIR)$(SYSCONFDIR)/torgate/torgate.conf (your configuration)"
+	@[ -e $(DESTDIR)$(MANIFEST) ] || { echo "nothing to uninstall: no $(DESTDIR)$(MANIFEST)"; exit 1; }
+	while read -r f; do rm -f "$(DESTDIR)$$f"; done <$(DESTDIR)$(MANIFEST)
+	-rmdir $(DESTDIR)$(DATADIR)/torgate/profiles $(DESTDIR)$(DATADIR)/torgate $(DESTDIR)$(SYSCONFDIR)/torgate \
+	    $(DESTDIR)$(SYSCONFDIR)/tor/torrc.d 2>/dev/null
 
 # One staged install per flavour: tests run the installed binary with the
 # installed profiles, never the source tree.
@@ -121,6 +153,30 @@ integration-asan: stage-asan
 	    ASAN_OPTIONS=detect_leaks=0:exitcode=99 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    prove -f tests/integration/*.t
 
+# The configuration and profile parser under libFuzzer (clang), with ASan and
+# UBSan: briefly in make check, longer with make fuzz. libFuzzer adds what it
+# finds to the first corpus directory: a scratch one, so that
+# tests/fuzz/corpus keeps only the seeds.
+FUZZ_CC     ?= clang
+FUZZ_DIR    ?= build/fuzz
+FUZZ_TIME   ?= 600
+FUZZER      := $(FUZZ_DIR)/fuzz_settings
+FUZZ_SRCS   := tests/fuzz/fuzz_settings.c launcher/settings.c launcher/config.c launcher/profile.c launcher/util.c
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11 -D_GNU_SOURCE \
+               -Wall -Wextra -Werror -Iinclude -DTORGATE_VERSION='"$(VERSION)"' -DTORGATE_SYSCONFDIR='"$(SYSCONFDIR)"' \
+               -DTORGATE_DATADIR='"$(DATADIR)"' $(shell pkg-config --cflags inih 2>/dev/null)
+$(FUZZER): $(FUZZ_SRCS) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRCS) $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
+fuzz: deps fuzz-run
+fuzz-run: $(FUZZER)
+	@mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts
+	$(FUZZER) -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
+	    -dict=tests/fuzz/settings.dict -artifact_prefix=$(FUZZ_DIR)/artifacts/ \
+	    $(FUZZ_DIR)/corpus tests/fuzz/corpus
+fuzz-brief: FUZZ_TIME := 25
+fuzz-brief: fuzz-run
+
 # The adversarial leak suite: every way out, in tor and clearnet mode.
 leak: stage
 	$(MAKE) BUILDDIR=build/check build/check/tests/probe build/check/tests/leak build/check/tests/leak32
@@ -137,6 +193,7 @@ selftest:
 
 check: deps
 	$(MAKE) unit
+	$(MAKE) fuzz-brief
 	$(MAKE) selftest
 	$(MAKE) integration
 	$(MAKE) leak

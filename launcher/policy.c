@@ -2,6 +2,7 @@
 #include "policy.h"
 
 #include <grp.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,8 +24,33 @@ static bool in_group(gid_t gid)
     return false;
 }
 
+/* A host service on a port the gateway already leads elsewhere (Tor's or
+ * the I2P router's) would quietly take that port over. */
+static void check_service_ports(const struct torgate_config *cfg, const struct profile *p)
+{
+    struct host_service taken[5];
+    size_t n = 0;
+    if (p->mode == MODE_TOR) {
+        taken[n++] = (struct host_service){IPPROTO_UDP, 53};
+        taken[n++] = (struct host_service){IPPROTO_TCP, cfg->socks_port.port};
+        if (cfg->http_tunnel_port.port)
+            taken[n++] = (struct host_service){IPPROTO_TCP, cfg->http_tunnel_port.port};
+    } else if (p->mode == MODE_I2P) {
+        taken[n++] = (struct host_service){IPPROTO_TCP, cfg->i2p_http_proxy.port};
+        taken[n++] = (struct host_service){IPPROTO_TCP, cfg->i2p_https_proxy.port};
+        taken[n++] = (struct host_service){IPPROTO_TCP, cfg->i2p_sam.port};
+    }
+    for (size_t i = 0; i < p->services.count; i++)
+        for (size_t k = 0; k < n; k++)
+            if (p->services.list[i].proto == taken[k].proto && p->services.list[i].port == taken[k].port)
+                die("%s:%d: host service %s/%u is the gateway's port for %s already", p->path,
+                    p->lines[KEY_SERVICES], taken[k].proto == IPPROTO_TCP ? "tcp" : "udp", taken[k].port,
+                    p->mode == MODE_I2P ? "the I2P router" : "Tor");
+}
+
 void policy_authorize(const struct torgate_config *cfg, const struct profile *p)
 {
+    check_service_ports(cfg, p);
     if (p->mode != MODE_CLEARNET || getuid() == 0)
         return;
     if (!cfg->clearnet_group)
@@ -61,7 +87,7 @@ static void explain_services(FILE *out, const struct profile *p)
         return;
     }
     for (size_t i = 0; i < p->services.count; i++)
-        fprintf(out, "%s%s/%u", i ? ", " : "", p->services.list[i].proto == 6 ? "tcp" : "udp",
+        fprintf(out, "%s%s/%u", i ? ", " : "", p->services.list[i].proto == IPPROTO_TCP ? "tcp" : "udp",
                 p->services.list[i].port);
     fputs(" (at the gateway, leading to the host's 127.0.0.1)\n", out);
 }

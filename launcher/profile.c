@@ -68,29 +68,59 @@ static bool parse_yes_no(const char *value, void *target, char **why)
     return parse_two(value, target, "yes", "no", why);
 }
 
+/* One PROTO/PORT item, strictly: "tcp" or "udp", '/', 1 to 5 digits, no
+ * sign, no leading zero, at most 65535. */
+static bool parse_service(const char *item, struct host_service *out)
+{
+    const char *slash = strchr(item, '/');
+    if (!slash)
+        return false;
+    size_t proto_len = (size_t)(slash - item);
+    if (proto_len == 3 && strncmp(item, "tcp", 3) == 0)
+        out->proto = IPPROTO_TCP;
+    else if (proto_len == 3 && strncmp(item, "udp", 3) == 0)
+        out->proto = IPPROTO_UDP;
+    else
+        return false;
+    const char *digits = slash + 1;
+    size_t n = strlen(digits);
+    if (n == 0 || n > 5 || digits[0] == '0' || strspn(digits, "0123456789") != n)
+        return false;
+    unsigned long port = strtoul(digits, NULL, 10);
+    if (port > 65535)
+        return false;
+    out->port = (uint16_t)port;
+    return true;
+}
+
 /* "tcp/631, udp/5353": PROTO/PORT items separated by commas. */
 static bool parse_services(const char *value, void *target, char **why)
 {
     struct host_services *s = target;
     autofree char *copy = xstrdup(value);
     s->count = 0;
-    for (char *save = NULL, *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-        char proto[8];
-        unsigned port;
-        char end;
-        while (*item == ' ' || *item == '\t')
-            item++;
-        if (sscanf(item, "%7[a-z]/%u %c", proto, &port, &end) != 2 || port == 0 || port > 65535 ||
-            (strcmp(proto, "tcp") != 0 && strcmp(proto, "udp") != 0)) {
+    char *rest = copy, *item;
+    while ((item = strsep(&rest, ","))) {
+        item += strspn(item, " \t");
+        char *end = item + strlen(item);
+        while (end > item && (end[-1] == ' ' || end[-1] == '\t'))
+            *--end = '\0';
+        struct host_service svc;
+        if (!parse_service(item, &svc)) {
             *why = xasprintf("'%s' is not PROTO/PORT (tcp/631, udp/5353)", item);
             return false;
+        }
+        for (size_t i = 0; i < s->count; i++) {
+            if (s->list[i].proto == svc.proto && s->list[i].port == svc.port) {
+                *why = xasprintf("'%s' is given twice", item);
+                return false;
+            }
         }
         if (s->count == MAX_HOST_SERVICES) {
             *why = xasprintf("at most %d host services", MAX_HOST_SERVICES);
             return false;
         }
-        s->list[s->count++] = (struct host_service){strcmp(proto, "tcp") == 0 ? IPPROTO_TCP : IPPROTO_UDP,
-                                                    (uint16_t)port};
+        s->list[s->count++] = svc;
     }
     return true;
 }

@@ -71,13 +71,32 @@ static int on_setting(void *user, const char *section, const char *key, const ch
     return 1;
 }
 
+/* A line longer than inih's buffer would be cut in two and its tail read as
+ * a line of its own (a comment could then hide a setting): it becomes a
+ * line inih rejects, with the reason kept for the error. */
+static char *too_long(struct load_state *st, char *buf)
+{
+    if (!st->why)
+        st->why = xasprintf("line too long (at most %d characters)", ini_max_line - 3);
+    strcpy(buf, "[");
+    return buf;
+}
+
 /* inih's readers, counting lines so that checks across keys can name one. */
 static char *read_file_line(char *buf, int size, void *stream)
 {
     struct load_state *st = stream;
     char *line = fgets(buf, size, st->file);
-    if (line)
-        st->line++;
+    if (!line)
+        return NULL;
+    st->line++;
+    size_t len = strlen(line);
+    if (len == (size_t)size - 1 && line[len - 1] != '\n' && !feof(st->file)) {
+        int c;
+        while ((c = fgetc(st->file)) != EOF && c != '\n')
+            ;
+        return too_long(st, buf);
+    }
     return line;
 }
 
@@ -86,15 +105,17 @@ static char *read_string_line(char *buf, int size, void *stream)
     struct load_state *st = stream;
     if (!*st->text || size < 2)
         return NULL;
-    size_t n = 0;
-    while (n < (size_t)size - 1 && st->text[n] && st->text[n] != '\n')
-        n++;
-    if (n < (size_t)size - 1 && st->text[n] == '\n')
+    size_t n = strcspn(st->text, "\n");
+    st->line++;
+    if (n > (size_t)size - 2) {
+        st->text += n + (st->text[n] == '\n');
+        return too_long(st, buf);
+    }
+    if (st->text[n] == '\n')
         n++;
     memcpy(buf, st->text, n);
     buf[n] = '\0';
     st->text += n;
-    st->line++;
     return buf;
 }
 

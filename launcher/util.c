@@ -10,7 +10,8 @@ static int error_fd = -1;
 
 void report_errors_to(int fd) { error_fd = fd; }
 
-__attribute__((noreturn)) static void die_va(int status, int errnum, const char *fmt, va_list ap)
+__attribute__((noreturn, format(printf, 3, 0))) static void die_va(int status, int errnum, const char *fmt,
+                                                                   va_list ap)
 {
     char msg[1024];
     int n = vsnprintf(msg, sizeof msg, fmt, ap);

@@ -16,8 +16,8 @@ say "Building the topology: host, internet (203.0.113.0/24), LAN (192.168.77.0/2
 topo_up || { echo "demo: cannot build the topology" >&2; exit 1; }
 tg() { ip netns exec "$HOST_NS" "$TORGATE" "$@"; }
 
-say "torgate curl http://203.0.113.10/  (the internet's web server)"
-run tg -- curl -sS --max-time 5 http://203.0.113.10/
+say "torgate --profile default curl http://203.0.113.10/  (the internet's web server)"
+run tg --profile default -- curl -sS --max-time 5 http://203.0.113.10/
 echo "The stand-in TransPort saw:   $(tail -n1 "$TOPO_DIR/transport.log")"
 echo "The internet web server saw:  $(wc -l <"$TOPO_DIR/web.log") requests"
 

@@ -72,7 +72,7 @@ static void errors_name_file_and_line(void **state)
     expect_config_error("[tor]\ntrans-port = ::1:9040\n", "is not an IPv4 address");
     expect_config_error("[tor]\ndns-port = 127.0.0.1:53\ndns-port = 127.0.0.1:54\n",
                         "t.conf:3: duplicate key 'dns-port' in [tor]");
-    expect_config_error("[tor]\ncontrol-port = 127.0.0.1:9051\n", "t.conf:2: unknown key 'control-port' in [tor]");
+    expect_config_error("[tor]\ncontrolport = 127.0.0.1:9051\n", "t.conf:2: unknown key 'controlport' in [tor]");
     expect_config_error("[tors]\ntrans-port = 127.0.0.1:9040\n", "t.conf:2: unknown section [tors]");
     expect_config_error("pool = 10.0.0.0/8\n", "t.conf:1: 'pool' must be inside a [section]");
     expect_config_error("[network]\npool 10.0.0.0/8\n", "t.conf:2: syntax error");

@@ -73,6 +73,15 @@ static void errors_name_the_line(void **state)
     expect_error("[profile]\nhost-services = tcp/0\n", "is not PROTO/PORT");
     expect_error("[profile]\nhost-services = sctp/9\n", "is not PROTO/PORT");
     expect_error("[profile]\nhost-services = tcp/631 junk\n", "is not PROTO/PORT");
+    expect_error("[profile]\nhost-services = tcp/4294967927\n", "is not PROTO/PORT");
+    expect_error("[profile]\nhost-services = tcp/-4294966665\n", "is not PROTO/PORT");
+    expect_error("[profile]\nhost-services = tcp/+631\n", "is not PROTO/PORT");
+    expect_error("[profile]\nhost-services = tcp/0631\n", "is not PROTO/PORT");
+    expect_error("[profile]\nhost-services = tcp/ 631\n", "is not PROTO/PORT");
+    expect_error("[profile]\nhost-services = tcp/65536\n", "is not PROTO/PORT");
+    expect_error("[profile]\nhost-services = tcp/631,,udp/53\n", "'' is not PROTO/PORT");
+    expect_error("[profile]\nhost-services = tcp/631, tcp/631\n", "'tcp/631' is given twice");
+    expect_error("[profile]\nhost-services =\n", "'' is not PROTO/PORT");
     expect_error("[profile]\nsandbox = yes\n", "x.profile:2: unknown key 'sandbox' in [profile]");
     /* Checks across keys name the line of the key that does not fit. */
     expect_error("[profile]\nmode = tor\n\ndns = clearnet\n", "x.profile:4: dns = clearnet needs mode = clearnet");
@@ -80,6 +89,22 @@ static void errors_name_the_line(void **state)
     expect_error("[profile]\nmode = clearnet\nhost-services = tcp/631\n",
                  "x.profile:3: host-services cannot be given to a clearnet or offline profile");
     expect_error("[profile]\nmode = offline\nlan = allow\n", "x.profile:3: lan = allow needs mode = tor or clearnet");
+}
+
+/* A line longer than the parser's buffer is an error, not two lines: a
+ * comment padded out must not turn its tail into a setting. */
+static void long_lines_are_refused(void **state)
+{
+    (void)state;
+    char text[512] = "[profile]\n#";
+    memset(text + strlen(text), ' ', 250);
+    strcat(text, "mode = offline\nmode = tor\n");
+    struct profile p = {0};
+    char *err = NULL;
+    if (profile_load_string(&p, text, "x.profile", &err))
+        fail_msg("accepted a long line; mode = %d", p.mode);
+    assert_non_null(strstr(err, "x.profile:2: line too long"));
+    free(err);
 }
 
 static void expect_narrows(const char *system, const char *user, bool ok, int key)
@@ -142,7 +167,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults_follow_the_mode), cmocka_unit_test(every_key),
         cmocka_unit_test(errors_name_the_line),     cmocka_unit_test(user_profiles_only_narrow),
-        cmocka_unit_test(profile_names_are_plain),
+        cmocka_unit_test(profile_names_are_plain),  cmocka_unit_test(long_lines_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
