@@ -126,8 +126,13 @@ void init_run(char **argv, int error_fd, const struct seccomp_policy *policy)
         die_with_error("cannot start the command");
     if (command == 0) {
         sigprocmask(SIG_SETMASK, &old, NULL);
+        close(h.to_init[0]);
+        close(h.to_command[1]);
         run_command(argv, policy, &h);
     }
+    /* Only COMMAND's process may hold these ends: if it dies, init reads EOF. */
+    close(h.to_init[1]);
+    close(h.to_command[0]);
     int listener = take_listener(command, &h);
 
     /* COMMAND's copy of error_fd closes when its exec succeeds: the launcher's

@@ -89,23 +89,34 @@ static void place_resolver_files(const char *resolv_conf)
         die_with_error("cannot unmount the resolver files' tmpfs");
 }
 
+/* The user's path, opened as the user (no capability effective). */
+static int open_as_user(const char *dir)
+{
+    caps_lower();
+    int fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    caps_raise();
+    return fd;
+}
+
 /* ~/.config/torgate, read-only inside: user profiles decide what later
- * sandboxes may do, so no app may write them. The user's path is opened
- * with no capability effective, as the user, then bound over itself through
- * that handle. */
+ * sandboxes may do, so no app may write them. The directory is bound over
+ * itself through a handle opened as the user; the bind is then made
+ * read-only through a second handle, which must be the new mount's root
+ * (remounting anything else fails, and so does the sandbox). */
 static void protect_user_config(const char *dir)
 {
     if (!dir)
         return;
-    caps_lower();
-    autoclose int dir_fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    caps_raise();
-    if (dir_fd < 0)
+    autoclose int below = open_as_user(dir);
+    if (below < 0)
         return; /* none (an unwritable home): nothing to protect */
-    autoclose int tree = open_tree(dir_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-    struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
-    if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH, &ro, sizeof ro) != 0 ||
-        move_mount(tree, "", dir_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", below);
+    if (mount(path, path, "none", MS_BIND, NULL) != 0)
+        die_with_error("cannot bind ~/.config/torgate in the sandbox");
+    autoclose int above = open_as_user(dir);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", above);
+    if (above < 0 || mount("none", path, "none", MS_REMOUNT | MS_BIND | MS_RDONLY | MOUNT_SAFE, NULL) != 0)
         die_with_error("cannot make ~/.config/torgate read-only in the sandbox");
 }
 
