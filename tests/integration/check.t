@@ -14,9 +14,7 @@ cleanup() {
     userdel "$user" 2>/dev/null
     topo_down
 }
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
+cleanup_with cleanup
 
 # A ready machine: the stand-in Tor ports (topology), a ControlPort stand-in
 # that has bootstrapped, the snippet included, the host ruleset, resolvers.

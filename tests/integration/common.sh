@@ -40,3 +40,38 @@ far_all_zero() { # NS
         [ "$(far_count "$1" "$c")" = 0 ] || return 1
     done
 }
+
+# Runs FUNC when the test ends, however it ends; FUNC must call topo_down.
+cleanup_with() {
+    trap "$1" EXIT
+    trap "$1; exit 130" INT
+    trap "$1; exit 143" TERM
+}
+
+# System profiles of a test's own, in the staged administrator's directory
+# (looked at before the shipped one): sys_profile NAME LINE...; removed, and
+# the directory too if the test made it, by sys_profiles_cleanup.
+ETC_PROFILES=${STAGE:+$STAGE/etc/torgate/profiles}
+OURS=()
+MADE_DIR=
+sys_profiles_init() {
+    : "${STAGE:?set STAGE to the staged install (make integration does)}"
+    if [ ! -d "$ETC_PROFILES" ]; then
+        mkdir -m 0755 "$ETC_PROFILES" || bail_out "cannot create $ETC_PROFILES"
+        MADE_DIR=1
+    fi
+}
+sys_profile() {
+    local name=$1
+    shift
+    printf '%s\n' '[profile]' "$@" >"$ETC_PROFILES/$name.profile"
+    chmod 0644 "$ETC_PROFILES/$name.profile"
+    OURS+=("$name")
+}
+sys_profiles_cleanup() {
+    local n
+    for n in "${OURS[@]}"; do rm -f "$ETC_PROFILES/$n.profile"; done
+    [ ! -d "$ETC_PROFILES" ] || chmod 0755 "$ETC_PROFILES"
+    [ -z "$MADE_DIR" ] || rmdir "$ETC_PROFILES" 2>/dev/null
+    return 0
+}

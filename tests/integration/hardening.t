@@ -23,9 +23,7 @@ cleanup_users() {
     groupdel "$desk_group" 2>/dev/null
     return 0
 }
-trap 'cleanup_users; topo_down' EXIT
-trap 'cleanup_users; topo_down; exit 130' INT
-trap 'cleanup_users; topo_down; exit 143' TERM
+cleanup_with 'cleanup_users; topo_down'
 groupadd --system "$desk_group" || bail_out "groupadd failed"
 for u in "$tor_user" "$i2p_user" "$cpf_user"; do
     useradd --system --no-create-home --shell /usr/sbin/nologin "$u" || bail_out "useradd $u failed"

@@ -9,33 +9,15 @@ tg_setup
 # Profiles of our own go into the staged system directory (the
 # administrator's, looked at first); they and the directory, if we made it,
 # go away again. So do the I2P stand-ins.
-ETC_PROFILES=$STAGE/etc/torgate/profiles
-MADE_DIR=
-if [ ! -d "$ETC_PROFILES" ]; then
-    mkdir -m 0755 "$ETC_PROFILES" || bail_out "cannot create $ETC_PROFILES"
-    MADE_DIR=1
-fi
-OURS=()
+sys_profiles_init
 EXTRA_PIDS=
 cleanup() {
-    local n pid
-    for n in "${OURS[@]}"; do rm -f "$ETC_PROFILES/$n.profile"; done
-    [ -z "$MADE_DIR" ] || rmdir "$ETC_PROFILES" 2>/dev/null
+    local pid
+    sys_profiles_cleanup
     for pid in $EXTRA_PIDS; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
     topo_down
 }
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
-
-# sys_profile NAME LINES... : a root-owned 0644 system profile
-sys_profile() {
-    local name=$1
-    shift
-    printf '%s\n' '[profile]' "$@" >"$ETC_PROFILES/$name.profile"
-    chmod 0644 "$ETC_PROFILES/$name.profile"
-    OURS+=("$name")
-}
+cleanup_with cleanup
 
 # In a sandbox's shell, GW is the gateway: the default route's next hop (a
 # sandbox without DNS has no nameserver line to read it from).

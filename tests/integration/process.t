@@ -84,7 +84,7 @@ like "$(in_host nft list table inet torgate)" 'dnat ip to 127\.0\.0\.1:9040' "th
 user=tgtest$$
 useradd --system --no-create-home --shell /usr/sbin/nologin "$user"
 uid=$(id -u "$user")
-trap 'userdel "$user" 2>/dev/null; topo_down' EXIT
+cleanup_with 'userdel "$user" 2>/dev/null; topo_down'
 as_user() { in_host setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"; }
 out=$(as_user "$TORGATE" -- sh -c 'id -u; grep -E "^Cap(Prm|Eff|Bnd)" /proc/self/status' 2>&1)
 like "$out" "^$uid" "COMMAND runs as the calling user"

@@ -9,23 +9,17 @@
 tg_setup
 
 ETC=$STAGE/etc/torgate
-ETC_PROFILES=$ETC/profiles
 SHIPPED=$STAGE/share/torgate/profiles
 SYS_CONF=$ETC/torgate.conf
 [ -d "$SHIPPED" ] || bail_out "no shipped profiles in $SHIPPED"
 
 # Everything we change in $STAGE and on the system is put back.
-MADE_DIR=
-OURS=()
 CONF_SAVED=
 user=tgprof$$
 group=tgcn$$
 UHOME_PARENT=
 cleanup() {
-    local n
-    for n in "${OURS[@]}"; do rm -f "$ETC_PROFILES/$n.profile"; done
-    [ ! -d "$ETC_PROFILES" ] || chmod 0755 "$ETC_PROFILES"
-    [ -z "$MADE_DIR" ] || rmdir "$ETC_PROFILES" 2>/dev/null
+    sys_profiles_cleanup
     if [ -n "$CONF_SAVED" ]; then
         if [ "$CONF_SAVED" = none ]; then rm -f "$SYS_CONF"; else cp -p "$CONF_SAVED" "$SYS_CONF"; rm -f "$CONF_SAVED"; fi
     fi
@@ -34,18 +28,7 @@ cleanup() {
     [ -z "$UHOME_PARENT" ] || rm -rf "$UHOME_PARENT"
     topo_down
 }
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
-
-# sys_profile NAME LINES... : a root-owned 0644 system profile of ours
-sys_profile() {
-    local name=$1
-    shift
-    printf '%s\n' '[profile]' "$@" >"$ETC_PROFILES/$name.profile"
-    chmod 0644 "$ETC_PROFILES/$name.profile"
-    OURS+=("$name")
-}
+cleanup_with cleanup
 
 # ============================================================ --list-profiles
 # (before anything of ours is in the administrator's directory)
@@ -70,7 +53,7 @@ in_host nft list table inet torgate >/dev/null 2>&1
 isnt "$?" 0 "--explain installed no firewall table"
 
 # =========================================================== choosing a profile
-[ -d "$ETC_PROFILES" ] || { mkdir -m 0755 "$ETC_PROFILES" && MADE_DIR=1; } || bail_out "cannot create $ETC_PROFILES"
+sys_profiles_init
 
 out=$(tg --profile offline -- ip -o link show 2>&1)
 unlike "$out" 'eth0' "--profile offline: the sandbox has no eth0"

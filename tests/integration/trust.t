@@ -8,9 +8,7 @@ tg_setup
 user=tgtrust$$
 home=$TOPO_DIR/home
 cleanup() { userdel "$user" 2>/dev/null; topo_down; }
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
+cleanup_with cleanup
 mkdir -p "$home"
 useradd --system --home-dir "$home" --shell /bin/sh "$user"
 uid=$(id -u "$user")

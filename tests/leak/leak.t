@@ -44,9 +44,7 @@ cleanup() {
     wait "$abstract_pid" 2>/dev/null || true
     topo_down
 }
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
+cleanup_with cleanup
 
 in_host nft -f - <<'EOF' || bail_out "cannot add the host's counters"
 table inet leakhost {

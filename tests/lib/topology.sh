@@ -27,7 +27,7 @@
 #                        in NS ("$INET_NS" or "$LAN_NS")
 # far_reset          zero the counters in INET_NS and LAN_NS
 # topo_log NAME      print $TOPO_DIR/NAME.log
-# wait_for cmd...    retry cmd every 0.05 s for ~5 s (as in tap.sh)
+# (wait_for, to retry a command for a while, is in tap.sh)
 #
 # Exported: HOST_NS INET_NS LAN_NS TOPO_DIR, plus TOPO_STANDINS (servers.py).
 #
@@ -70,18 +70,6 @@ _TOPO_ALL_DIRS=${_TOPO_ALL_DIRS:-}
 in_host() { ip netns exec "$HOST_NS" "$@"; }
 in_inet() { ip netns exec "$INET_NS" "$@"; }
 in_lan()  { ip netns exec "$LAN_NS" "$@"; }
-
-wait_for() {
-    local tries=${WAIT_FOR_TIMEOUT:-100} st=0
-    while :; do
-        st=0
-        "$@" >/dev/null 2>&1 || st=$?
-        [ "$st" -ne 0 ] || return 0
-        tries=$((tries - 1))
-        [ "$tries" -gt 0 ] || return "$st"
-        sleep 0.05
-    done
-}
 
 topo_log() { cat "$TOPO_DIR/$1.log"; }
 
