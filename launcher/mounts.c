@@ -108,8 +108,10 @@ static void protect_user_config(const char *dir)
     if (!dir)
         return;
     autoclose int below = open_as_user(dir);
-    if (below < 0)
+    if (below < 0 && errno == ENOENT)
         return; /* none (an unwritable home): nothing to protect */
+    if (below < 0)
+        die_with_error("cannot open %s to make it read-only in the sandbox (is it a symbolic link?)", dir);
     char path[64];
     snprintf(path, sizeof path, "/proc/self/fd/%d", below);
     if (mount(path, path, "none", MS_BIND, NULL) != 0)

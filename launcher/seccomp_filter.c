@@ -70,6 +70,12 @@ static void restrict_sockets(scmp_filter_ctx ctx)
     RULE(ctx, eperm, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET), SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
     RULE(ctx, eperm, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET), SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_PACKET));
     RULE(ctx, eperm, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET), SCMP_A2(SCMP_CMP_EQ, IPPROTO_ICMP));
+    /* Only TCP and UDP: SCTP and DCCP would pass the supervisor as "not a
+     * datagram socket" and reach the firewall alone. */
+    RULE(ctx, eperm, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET), SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_SEQPACKET));
+    RULE(ctx, eperm, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET), SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_DCCP));
+    RULE(ctx, eperm, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET), SCMP_A2(SCMP_CMP_EQ, IPPROTO_SCTP));
+    RULE(ctx, eperm, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET), SCMP_A2(SCMP_CMP_EQ, IPPROTO_DCCP));
     /* Netlink: NETLINK_ROUTE only (reading links and addresses). */
     RULE(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), socket, SCMP_A0(SCMP_CMP_EQ, AF_NETLINK),
          SCMP_A2(SCMP_CMP_NE, NETLINK_ROUTE));

@@ -45,6 +45,7 @@
  *                            lead to another root count as an escape too
  *   unshare-net              unshare(CLONE_NEWUSER|CLONE_NEWNET)
  *   vsock | bluetooth | key  AF_VSOCK, AF_BLUETOOTH (L2CAP), AF_KEY sockets
+ *   sctp | dccp             AF_INET SCTP and DCCP sockets (protocols the supervisor does not see)
  *   int80 ADDR PORT          the i386 ABI from this 64-bit process: int 0x80
  *                            socketcall(SYS_SOCKET) for AF_INET6 and a UDP
  *                            socket + socketcall(SYS_SENDTO) to ADDR PORT
@@ -965,6 +966,10 @@ int main(int argc, char **argv)
         return NOARGS(do_unshare_net());
     if (IS("vsock"))
         return NOARGS(do_socket_only(AF_VSOCK, SOCK_STREAM, 0));
+    if (IS("sctp"))
+        return NOARGS(do_socket_only(AF_INET, SOCK_STREAM, IPPROTO_SCTP));
+    if (IS("dccp"))
+        return NOARGS(do_socket_only(AF_INET, SOCK_DCCP, IPPROTO_DCCP));
     if (IS("bluetooth"))
         return NOARGS(do_socket_only(AF_BLUETOOTH, SOCK_SEQPACKET, LEAK_BTPROTO_L2CAP));
     if (IS("key"))

@@ -135,6 +135,8 @@ common_attempts() {
     expect setns-proc -- 'blocked:EPERM@setns'
     expect unshare-net -- 'blocked:EPERM@unshare'
     expect vsock -- 'blocked:EAFNOSUPPORT@socket'
+    expect sctp -- 'blocked:EPERM@socket'
+    expect dccp -- 'blocked:EPERM@socket'
     expect bluetooth -- 'blocked:EAFNOSUPPORT@socket'
     expect key -- 'blocked:EAFNOSUPPORT@socket'
     expect_refused x32
