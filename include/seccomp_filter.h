@@ -1,5 +1,5 @@
-/* The second wall: a seccomp filter (libseccomp) over every process of the
- * sandbox, so that a hole in the network namespace or the host's rules does
+/* The second wall: a seccomp filter (libseccomp) over COMMAND and all it
+ * starts, so that a hole in the network namespace or the host's rules does
  * not become a leak on its own. */
 #ifndef TORGATE_SECCOMP_FILTER_H
 #define TORGATE_SECCOMP_FILTER_H
@@ -20,7 +20,7 @@ struct seccomp_policy {
 /* Loads the filter into the calling process (no_new_privs must be set) and
  * its future children. In tor mode it returns the listener of the user
  * notifications through which every datagram's destination is checked
- * (supervisor_run() serves it); otherwise -1. Dies if the filter cannot be
+ * (supervisor.h serves it); otherwise -1. Dies if the filter cannot be
  * built or loaded. */
 int seccomp_filter_load(const struct seccomp_policy *policy);
 

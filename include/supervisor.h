@@ -1,5 +1,6 @@
 /* Tor mode's syscall-layer rule for datagrams: a datagram socket of the
- * sandbox may connect or send only to the gateway's port 53. The sandbox's
+ * sandbox may connect or send only to the gateway's port 53 (with dns =
+ * tor) and, with lan = allow, to RFC 1918 addresses but their port 53. The sandbox's
  * init serves the seccomp filter's user notifications for connect, sendto
  * with an address, sendmsg and sendmmsg: calls on any other kind of socket
  * continue as they are; calls on an IPv4 datagram socket are carried out by
