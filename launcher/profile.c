@@ -265,21 +265,22 @@ bool profile_narrows(const struct profile *system, const struct profile *user, c
     return true;
 }
 
-/* A system profile must be out of every non-root user's reach: the file and
- * every directory above it owned by root and writable by no one else. */
-static void check_trusted(const char *path)
+/* Every component of path, up to /, owned by root and writable by no one
+ * else (a symbolic link's own mode means nothing; a sticky directory, like
+ * /tmp, lets no one replace what root put in it). */
+static void check_chain(const char *path, const char *profile)
 {
     autofree char *copy = xstrdup(path);
     for (char *p = copy; *p;) {
         struct stat st;
         if (lstat(p, &st) != 0)
             die_with_error("cannot check %s", p);
-        /* A sticky directory (/tmp) lets no one replace what root put in it. */
         bool sticky_dir = S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX);
-        if (st.st_uid != 0 || ((st.st_mode & (S_IWGRP | S_IWOTH)) && !sticky_dir))
+        bool writable = !S_ISLNK(st.st_mode) && (st.st_mode & (S_IWGRP | S_IWOTH)) && !sticky_dir;
+        if (st.st_uid != 0 || writable)
             die("refusing system profile %s: %s is not owned by root or is writable by others (fix its owner "
                 "and mode)",
-                path, p);
+                profile, p);
         if (strcmp(p, "/") == 0)
             break;
         char *slash = strrchr(p, '/');
@@ -288,6 +289,17 @@ static void check_trusted(const char *path)
         else
             *slash = '\0';
     }
+}
+
+/* A system profile must be out of every non-root user's reach: the path as
+ * given (its links included) and the path the links lead to. */
+static void check_trusted(const char *path)
+{
+    check_chain(path, path);
+    autofree char *real = realpath(path, NULL);
+    if (!real)
+        die_with_error("cannot check %s", path);
+    check_chain(real, path);
 }
 
 static FILE *open_profile(const char *path)
