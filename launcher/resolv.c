@@ -8,6 +8,12 @@
 
 #include "util.h"
 
+/* IPv6 is off in every sandbox, so an AAAA answer is an address nothing can
+ * reach: Tor's DNSPort would even automap an .onion name to an IPv6 address
+ * first for `getent hosts`. glibc (2.36 and later) then asks for A records
+ * only; programs with resolvers of their own still fall back to IPv4. */
+#define NO_AAAA "options no-aaaa\n"
+
 char *resolv_conf_render(const struct sandbox_plan *plan, const struct slot *slot)
 {
     if (plan->profile->dns == DNS_CLEARNET)
@@ -16,7 +22,7 @@ char *resolv_conf_render(const struct sandbox_plan *plan, const struct slot *slo
         return xstrdup("# torgate: no resolver in this sandbox (dns = none)\n");
     char gw[16];
     /* Tor's DNSPort, reached at the gateway; glibc asks nothing else. */
-    return xasprintf("# torgate: DNS through Tor's DNSPort\nnameserver %s\n", format_addr4(slot->gateway, gw));
+    return xasprintf("# torgate: DNS through Tor's DNSPort\nnameserver %s\n" NO_AAAA, format_addr4(slot->gateway, gw));
 }
 
 static bool nameserver_line(const char *line, char addr[64])
@@ -59,6 +65,8 @@ bool clearnet_resolvers_parse(const char *text, const char *path, char **lines, 
         fprintf(mem, "nameserver %s\n", addr);
         found++;
     }
+    if (ok)
+        fputs(NO_AAAA, mem);
     fclose(mem);
     if (ok && !found) {
         *err = xasprintf("%s: names no IPv4 nameserver for clearnet sandboxes", path);

@@ -12,7 +12,7 @@ is "$(log_lines transport)$(log_lines socks)" "00" "nothing went to Tor"
 [ "$(far_count "$INET_NS" tcp4)" -gt 0 ]; ok $? "the internet side counted the TCP packets"
 
 out=$(tg --profile unsafe-browser -- cat /etc/resolv.conf)
-like "$out" $'\nnameserver 203\\.0\\.113\\.53$' "resolv.conf names the clearnet resolver"
+like "$out" $'\nnameserver 203\\.0\\.113\\.53\noptions no-aaaa$' "resolv.conf names the clearnet resolver, and asks for no AAAA records"
 out=$(tg --profile unsafe-browser -- getent hosts www.example.test 2>&1)
 like "$out" '^203\.0\.113\.10 +www\.example\.test' "getent resolves through the clearnet resolver"
 like "$(topo_log inet-dns)" 'client=192\.0\.2\.2 qname=www\.example\.test' "the clearnet resolver saw the query from the uplink's address"

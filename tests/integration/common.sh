@@ -8,16 +8,23 @@ TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${TORGATE:?set TORGATE to the staged torgate binary (make integration does)}"
 : "${PROBE:?set PROBE to the probe binary (make integration does)}"
 
-# Builds the topology and a torgate.conf for it. The clearnet resolver is the
-# internet namespace's DNS server.
+# Builds the topology and a torgate.conf for it.
 tg_setup() {
     topo_up || bail_out "cannot build the test topology"
+    tg_write_conf
+}
+
+# torgate.conf for the topology: the clearnet resolver is the internet
+# namespace's DNS server; with a real tor (tests/lib/tornet.sh), its control
+# cookie is named too.
+tg_write_conf() {
     CONF=$TOPO_DIR/torgate.conf
     printf 'nameserver 203.0.113.53\n' >"$TOPO_DIR/clearnet-resolv.conf"
     cat >"$CONF" <<CONF
 [clearnet]
 resolv-conf = $TOPO_DIR/clearnet-resolv.conf
 CONF
+    [ -z "${TOR_COOKIE:-}" ] || printf '[tor]\ncontrol-cookie = %s\n' "$TOR_COOKIE" >>"$CONF"
 }
 
 tg() { in_host "$TORGATE" --config "$CONF" "$@"; }

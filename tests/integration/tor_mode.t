@@ -13,7 +13,8 @@ like "$(topo_log transport)" 'orig=192\.168\.77\.2:22' "the TransPort saw the LA
 is "$(log_lines lan-web)" 0 "the LAN web server saw nothing"
 
 out=$(tg -- cat /etc/resolv.conf)
-like "$out" $'\nnameserver 10\\.118\\.[0-9]+\\.[0-9]+$' "resolv.conf names the gateway, and only it"
+like "$out" $'\nnameserver 10\\.118\\.[0-9]+\\.[0-9]+\noptions no-aaaa$' "resolv.conf names the gateway, and only it, and asks for no AAAA records"
+is "$(grep -c nameserver <<<"$out")" 1 "one nameserver line"
 out=$(tg -- getent hosts www.example.test 2>&1)
 like "$out" '^203\.0\.113\.10 +www\.example\.test' "getent resolves through the DNSPort"
 like "$(topo_log dnsport)" 'peer=10\.118\.[0-9]+\.[0-9]+ qname=www\.example\.test' "the DNSPort got the query from the sandbox's address"

@@ -20,6 +20,9 @@
 #   env TOPO_HOST_FORWARDING=1  HOST_NS forwards (ip_forward, v6 forwarding);
 #                    default: forwarding off in HOST_NS.
 #   env TOPO_KEEP=1  topo_down keeps $TOPO_DIR (the logs).
+#   env TOPO_TOR=real  no stand-in TransPort, DNSPort, SocksPort or
+#                    ControlPort in HOST_NS: a real tor is to listen there
+#                    (tests/lib/tornet.sh).
 # topo_down          kill the servers, delete the namespaces, remove
 #                    TOPO_DIR. Idempotent, never fails.
 # in_host / in_inet / in_lan cmd...   run cmd in that namespace
@@ -39,11 +42,15 @@
 #                             the namespaces' own stacks emit
 #   fromlan4                  (INET_NS only) IPv4 with saddr 192.168.77.0/24
 #
+# topo_add_pid PID   a process topo_down is to kill (a server started by a
+#                    library built on this one)
+#
 # Servers (logs in $TOPO_DIR, one line per event, created empty by topo_up):
 #   INET_NS  web 203.0.113.10:80, [2001:db8:ff::10]:80  web.log  "client=IP"
 #                body "INTERNET client=IP"
 #            dns udp 203.0.113.53:53       inet-dns.log  "client=IP qname=N"
-#                www.example.test A 203.0.113.10, else NXDOMAIN
+#                www.example.test A 203.0.113.10, git.example.test
+#                203.0.113.11, ssh.example.test 203.0.113.22, else NXDOMAIN
 #   LAN_NS   dns udp 192.168.77.2:53       lan-dns.log   (same fixture)
 #            web 192.168.77.2:80           lan-web.log   body "LAN client=IP"
 #   HOST_NS  TransPort  127.0.0.1:9040     transport.log "peer=IP:PORT orig=IP:PORT"
@@ -251,10 +258,12 @@ EOF
     _topo_start "$LAN_NS" lan-dns dns --fixture inet --log-key client \
         --listen 192.168.77.2:53
     _topo_start "$LAN_NS" lan-web web --label LAN --listen 192.168.77.2:80
-    _topo_start "$HOST_NS" transport transport --listen 127.0.0.1:9040
-    _topo_start "$HOST_NS" dnsport dns --fixture tor --listen 127.0.0.1:5353
-    _topo_start "$HOST_NS" socks socks --listen 127.0.0.1:9050
-    _topo_start "$HOST_NS" controlport banner --listen 127.0.0.1:9051
+    if [ "${TOPO_TOR:-standin}" != real ]; then
+        _topo_start "$HOST_NS" transport transport --listen 127.0.0.1:9040
+        _topo_start "$HOST_NS" dnsport dns --fixture tor --listen 127.0.0.1:5353
+        _topo_start "$HOST_NS" socks socks --listen 127.0.0.1:9050
+        _topo_start "$HOST_NS" controlport banner --listen 127.0.0.1:9051
+    fi
     _topo_start "$HOST_NS" cups banner --listen 127.0.0.1:631
     _topo_start "$HOST_NS" hostsvc banner --reply 'HOSTSVC\n' --listen 192.0.2.2:8080
 
@@ -263,10 +272,12 @@ EOF
     _topo_wait_listening "$INET_NS" u 203.0.113.53 53 || return 1
     _topo_wait_listening "$LAN_NS" u 192.168.77.2 53 || return 1
     _topo_wait_listening "$LAN_NS" t 192.168.77.2 80 || return 1
-    _topo_wait_listening "$HOST_NS" t 127.0.0.1 9040 || return 1
-    _topo_wait_listening "$HOST_NS" u 127.0.0.1 5353 || return 1
-    _topo_wait_listening "$HOST_NS" t 127.0.0.1 9050 || return 1
-    _topo_wait_listening "$HOST_NS" t 127.0.0.1 9051 || return 1
+    if [ "${TOPO_TOR:-standin}" != real ]; then
+        _topo_wait_listening "$HOST_NS" t 127.0.0.1 9040 || return 1
+        _topo_wait_listening "$HOST_NS" u 127.0.0.1 5353 || return 1
+        _topo_wait_listening "$HOST_NS" t 127.0.0.1 9050 || return 1
+        _topo_wait_listening "$HOST_NS" t 127.0.0.1 9051 || return 1
+    fi
     _topo_wait_listening "$HOST_NS" t 127.0.0.1 631 || return 1
     _topo_wait_listening "$HOST_NS" t 192.0.2.2 8080 || return 1
 
@@ -274,6 +285,10 @@ EOF
     # far-side counters from zero
     far_reset
     return 0
+}
+
+topo_add_pid() {
+    _TOPO_ALL_PIDS="$_TOPO_ALL_PIDS $1"
 }
 
 topo_down() {
@@ -294,6 +309,13 @@ topo_down() {
         wait "$pid" 2>/dev/null || true
     done
     _TOPO_ALL_PIDS=
+    # whatever else still runs in our namespaces (a daemon's children, a
+    # server a failed test left behind) dies with them
+    for ns in $_TOPO_ALL_NS; do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do
+            kill -KILL "$pid" 2>/dev/null || true
+        done
+    done
     for ns in $_TOPO_ALL_NS; do
         ip netns del "$ns" 2>/dev/null || true
     done

@@ -12,7 +12,8 @@ event.  The process serves until killed.
   dns        DNS (UDP).  A records from a fixture; logs "peer=IP qname=NAME"
              (or "client=IP qname=NAME" with --log-key client).
              --fixture tor    : www.example.test and *.onion answered
-             --fixture inet   : www.example.test only (default)
+             --fixture inet   : www.example.test, git.example.test and
+                                ssh.example.test (default)
   socks      SOCKS5 no-auth CONNECT (IPv4, IPv6, domain).  Logs
              "peer=IP target=HOST:PORT", then answers one HTTP request with
              "SOCKS target=HOST:PORT\\n".
@@ -166,7 +167,9 @@ class TransportHandler(socketserver.BaseRequestHandler):
 
 # ---------------------------------------------------------------------- dns
 FIXTURES = {
-    "inet": {"www.example.test": "203.0.113.10"},
+    "inet": {"www.example.test": "203.0.113.10",
+             "git.example.test": "203.0.113.11",
+             "ssh.example.test": "203.0.113.22"},
     "tor": {"www.example.test": "203.0.113.10", ".onion": "10.192.0.77"},
 }
 

@@ -21,6 +21,8 @@ static void tor_mode_names_the_gateway(void **state)
     char *text = resolv_conf_render(&plan, &s);
     assert_non_null(strstr(text, "\nnameserver 10.118.0.21\n"));
     assert_int_equal(strstr(text, "nameserver") - text, strstr(text, "nameserver 10.118.0.21") - text);
+    /* IPv6 is off in the sandbox: no AAAA queries, no automapped IPv6 */
+    assert_non_null(strstr(text, "\noptions no-aaaa\n"));
     free(text);
 }
 
@@ -31,7 +33,8 @@ static void clearnet_keeps_ipv4_resolvers_only(void **state)
     assert_true(clearnet_resolvers_parse("# from DHCP\nsearch lan\nnameserver 192.168.1.1\n"
                                          "nameserver fe80::1\n  nameserver 203.0.113.53\noptions edns0\n",
                                          "r.conf", &lines, &err));
-    assert_string_equal(lines, "# torgate: the clearnet resolvers\nnameserver 192.168.1.1\nnameserver 203.0.113.53\n");
+    assert_string_equal(lines, "# torgate: the clearnet resolvers\nnameserver 192.168.1.1\nnameserver 203.0.113.53\n"
+                                       "options no-aaaa\n");
     free(lines);
 }
 

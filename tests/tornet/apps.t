@@ -1,0 +1,93 @@
+#!/bin/bash
+# Real programs as people use them, each under its own shipped profile, with
+# a real tor as the host's Tor: curl, wget, git clone over http, ssh, and
+# Debian's chromium (headless), whose screenshot is kept in $ARTEFACTS. Each
+# server in the internet says who connected: the exit, never the host.
+. "$(dirname "$0")/common.sh"
+ARTEFACTS=${ARTEFACTS:-$TESTS_DIR/../build/artefacts}
+mkdir -p "$ARTEFACTS" || bail_out "cannot create $ARTEFACTS"
+tornet_setup
+
+SRV=$TOPO_DIR/servers
+mkdir -m 0755 "$SRV" || bail_out "cannot create $SRV"
+ip -n "$INET_NS" addr add 203.0.113.11/32 dev lo || bail_out "cannot add the git server's address"
+ip -n "$INET_NS" addr add 203.0.113.22/32 dev lo || bail_out "cannot add the ssh server's address"
+
+# git.example.test: a bare repository served over plain ("dumb") http.
+git_repo() {
+    local work=$SRV/work
+    git init -q -b main "$work" &&
+        echo "cloned through Tor" >"$work/README" &&
+        git -C "$work" add README &&
+        git -C "$work" -c user.name=torgate -c user.email=torgate@example.test commit -q -m first &&
+        git clone -q --bare "$work" "$SRV/git/repo.git" &&
+        git -C "$SRV/git/repo.git" update-server-info
+}
+mkdir -p "$SRV/git" && git_repo >/dev/null 2>&1 || bail_out "cannot make the git repository"
+ip netns exec "$INET_NS" python3 -m http.server 80 --bind 203.0.113.11 --directory "$SRV/git" \
+    </dev/null >/dev/null 2>"$SRV/git.log" &
+topo_add_pid $!
+
+# ssh.example.test: dropbear, with root's home swapped for one of the test's
+# own in a mount namespace of its own (the real /root is never touched).
+mkdir -p -m 0700 "$SRV/home/.ssh" || bail_out "cannot make the ssh home"
+ssh-keygen -q -t ed25519 -N '' -C torgate-test -f "$SRV/id" || bail_out "cannot make an ssh key"
+cp "$SRV/id.pub" "$SRV/home/.ssh/authorized_keys"
+dropbearkey -t ed25519 -f "$SRV/hostkey" >/dev/null 2>&1 || bail_out "cannot make dropbear's host key"
+echo "ssh.example.test $(dropbearkey -y -f "$SRV/hostkey" | grep '^ssh-ed25519' | cut -d' ' -f1,2)" >"$SRV/known_hosts"
+ip netns exec "$INET_NS" unshare -m --propagation private sh -c \
+    'mount --bind "$1" /root && exec dropbear -F -E -s -p 203.0.113.22:22 -r "$2" -P "$3"' \
+    sh "$SRV/home" "$SRV/hostkey" "$SRV/dropbear.pid" </dev/null >/dev/null 2>"$SRV/ssh.log" &
+topo_add_pid $!
+listening() { [ -n "$(ip netns exec "$INET_NS" ss -Hnlt "src $1 and sport = :$2")" ]; }
+wait_for listening 203.0.113.11 80 || bail_out "the git server does not listen"
+wait_for listening 203.0.113.22 22 || bail_out "the ssh server does not listen"
+
+# curl
+web_mark
+out=$(tg curl -sS --max-time 60 http://www.example.test/ 2>&1)
+is "$out" "INTERNET client=$EXIT_ADDR" "torgate curl URL: the page, fetched from the exit"
+is "$(web_since)" "client=$EXIT_ADDR" "the web server saw the exit only"
+
+# wget
+web_mark
+out=$(tg wget -q -O - --timeout=60 --tries=1 http://www.example.test/ 2>&1)
+is "$out" "INTERNET client=$EXIT_ADDR" "torgate wget URL: the page, fetched from the exit"
+is "$(web_since)" "client=$EXIT_ADDR" "the web server saw the exit only"
+
+# git clone over http
+rm -rf "$TOPO_DIR/clone"
+out=$(tg git clone -q http://git.example.test/repo.git "$TOPO_DIR/clone" 2>&1)
+ok $? "torgate git clone http://git.example.test/repo.git succeeds ($out)"
+is "$(cat "$TOPO_DIR/clone/README" 2>&1)" "cloned through Tor" "the clone has the repository's file"
+like "$(cat "$SRV/git.log")" "^$EXIT_ADDR - - .*\"GET /repo\\.git/info/refs" "the git server saw the exit fetch info/refs"
+unlike "$(cat "$SRV/git.log")" "^192\\.0\\.2\\.2 " "and never the host"
+
+# ssh
+out=$(tg ssh -F /dev/null -i "$SRV/id" -o IdentitiesOnly=yes -o BatchMode=yes -o ConnectTimeout=60 \
+    -o UserKnownHostsFile="$SRV/known_hosts" -o StrictHostKeyChecking=yes \
+    root@ssh.example.test 'echo "$SSH_CLIENT"' 2>&1)
+like "$out" "^$EXIT_ADDR [0-9]+ 22\$" "torgate ssh: logged in with a key, and the server saw the exit (SSH_CLIENT=$out)"
+like "$(cat "$SRV/ssh.log")" "Pubkey auth succeeded for 'root' .* from $EXIT_ADDR:" "dropbear logged the login from the exit"
+unlike "$(cat "$SRV/ssh.log")" "192\\.0\\.2\\.2" "and never the host"
+
+# chromium, headless: the page's text, then a screenshot kept as an artefact.
+# As root, chromium runs only without its own sandbox (--no-sandbox).
+chromium_opts=(--headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$TOPO_DIR/chromium"
+    --disable-features=DnsOverHttps --timeout=60000)
+web_mark
+out=$(tg chromium "${chromium_opts[@]}" --dump-dom http://www.example.test/ 2>"$TOPO_DIR/chromium.log")
+like "$out" "INTERNET client=${EXIT_ADDR//./\\.}" "chromium loads the page through Tor: it shows the exit's address"
+rm -f "$ARTEFACTS/chromium-through-tor.png"
+tg chromium "${chromium_opts[@]}" --window-size=800,300 --screenshot="$ARTEFACTS/chromium-through-tor.png" \
+    http://www.example.test/ >>"$TOPO_DIR/chromium.log" 2>&1
+is "$(head -c 8 "$ARTEFACTS/chromium-through-tor.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')" 89504e470d0a1a0a \
+    "chromium took a screenshot: $ARTEFACTS/chromium-through-tor.png"
+is "$(web_since | sort -u)" "client=$EXIT_ADDR" "the web server saw chromium only from the exit"
+[ "$TAP_FAILED" = 0 ] || diag "chromium's output: $(tail -n 20 "$TOPO_DIR/chromium.log")"
+
+is "$(far_count "$INET_NS" udp4) $(far_count "$INET_NS" ip6)" "0 0" \
+    "no UDP and no IPv6 reached the internet from the host (the host's tor speaks TCP to relays only)"
+is "$(far_count "$LAN_NS" all4) $(far_count "$LAN_NS" ip6)" "0 0" "nothing reached the LAN"
+
+done_testing
