@@ -14,18 +14,7 @@ tg_setup() {
     tg_write_conf
 }
 
-# torgate.conf for the topology: the clearnet resolver is the internet
-# namespace's DNS server; with a real tor (tests/lib/tornet.sh), its control
-# cookie is named too.
-tg_write_conf() {
-    CONF=$TOPO_DIR/torgate.conf
-    printf 'nameserver 203.0.113.53\n' >"$TOPO_DIR/clearnet-resolv.conf"
-    cat >"$CONF" <<CONF
-[clearnet]
-resolv-conf = $TOPO_DIR/clearnet-resolv.conf
-CONF
-    [ -z "${TOR_COOKIE:-}" ] || printf '[tor]\ncontrol-cookie = %s\n' "$TOR_COOKIE" >>"$CONF"
-}
+tg_write_conf() { CONF=$(topo_torgate_conf); }
 
 tg() { in_host "$TORGATE" --config "$CONF" "$@"; }
 # torgate in the background: $! is torgate itself (with SIGINT not ignored,

@@ -42,6 +42,10 @@
 #                             the namespaces' own stacks emit
 #   fromlan4                  (INET_NS only) IPv4 with saddr 192.168.77.0/24
 #
+# topo_torgate_conf  write $TOPO_DIR/torgate.conf for the topology and print
+#                    its path: the clearnet resolver is the internet's DNS
+#                    server; with a real tor (tests/lib/tornet.sh), its
+#                    control cookie is named too
 # topo_add_pid PID   a process topo_down is to kill (a server started by a
 #                    library built on this one)
 #
@@ -285,6 +289,15 @@ EOF
     # far-side counters from zero
     far_reset
     return 0
+}
+
+topo_torgate_conf() {
+    printf 'nameserver 203.0.113.53\n' >"$TOPO_DIR/clearnet-resolv.conf"
+    {
+        printf '[clearnet]\nresolv-conf = %s\n' "$TOPO_DIR/clearnet-resolv.conf"
+        [ -z "${TOR_COOKIE:-}" ] || printf '[tor]\ncontrol-cookie = %s\n' "$TOR_COOKIE"
+    } >"$TOPO_DIR/torgate.conf"
+    echo "$TOPO_DIR/torgate.conf"
 }
 
 topo_add_pid() {
