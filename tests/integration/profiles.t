@@ -238,7 +238,7 @@ out=$(as_user "$TORGATE" --profile unsafe-browser -- curl -sS --max-time 5 http:
 is "$out" "INTERNET client=192.0.2.2" "clearnet, the user in group $group: reaches the internet web server directly"
 is "$(log_lines web)" 1 "... which logged it"
 out=$(as_user "$TORGATE" --profile unsafe-browser -- cat /etc/resolv.conf 2>&1)
-like "$out" $'(^|\n)nameserver 203\\.0\\.113\\.53$' "... with the configured clearnet resolver"
+like "$out" $'(^|\n)nameserver 203\\.0\\.113\\.53\n' "... with the configured clearnet resolver"
 out=$(as_user "$TORGATE" --profile unsafe-browser -- touch "$UPROF/x.profile" 2>&1); st=$?
 isnt "$st" 0 "in a clearnet sandbox too, ~/.config/torgate/profiles is read-only ($out)"
 
