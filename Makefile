@@ -186,11 +186,14 @@ fuzz-brief: fuzz-run
 
 # End to end with a real tor: a private Tor network in namespaces
 # (tests/lib/tornet.sh), real programs in sandboxes. The chromium screenshot
-# is kept in build/artefacts.
+# and the timings (network, bootstrap, suite) are kept in build/artefacts.
 tornet: stage
 	$(MAKE) BUILDDIR=build/check build/check/tests/probe
+	@mkdir -p build/artefacts; start=$$(date +%s); \
 	TORGATE=$(STAGE)/bin/torgate STAGE=$(STAGE) PROBE=$(CURDIR)/build/check/tests/probe \
-	    ARTEFACTS=$(CURDIR)/build/artefacts prove -f tests/tornet/*.t
+	    ARTEFACTS=$(CURDIR)/build/artefacts prove -f tests/tornet/*.t; st=$$?; \
+	echo "$$(date -u +%FT%TZ) make tornet: $$(($$(date +%s) - start)) s, status $$st" >>build/artefacts/tornet-timings.txt; \
+	tail -n 4 build/artefacts/tornet-timings.txt; exit $$st
 
 # The adversarial leak suite: every way out, in tor and clearnet mode.
 leak: stage

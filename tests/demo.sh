@@ -28,6 +28,7 @@ run torgate curl -sS --max-time 60 http://www.example.test/
 echo "The web server saw a visit from: $(last_visitor)  (the exit relay is $EXIT_ADDR; the host is 192.0.2.2)"
 
 say "An onion service, by its name: resolved through Tor's DNSPort, automapped, reached through the TransPort"
+tornet_wait_onion || exit 1
 run torgate --profile default -- curl -sS --max-time 90 "http://$ONION/"
 
 say "Leak attempts from inside the sandbox"

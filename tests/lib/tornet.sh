@@ -18,10 +18,11 @@
 #
 # tornet_up          topo_up (with TOPO_TOR=real), then the network: keys,
 #                    torrcs, the daemons; waits for a consensus listing every
-#                    relay and the exit, and for the onion service's
-#                    descriptor; starts the host's tor and waits until it
-#                    has bootstrapped. Progress lines go to stderr. Every
+#                    relay and the exit; starts the host's tor and waits
+#                    until it has bootstrapped. Progress lines go to stderr. Every
 #                    daemon is killed by topo_down.
+# tornet_wait_onion  wait until the onion service has published its
+#                    descriptor: call it before the first request for it
 # tornet_stop_host_tor   stop the host's tor (and wait until it is gone)
 # torctl ARGS...     tests/lib/torctl.py against the host's ControlPort
 #
@@ -160,8 +161,7 @@ _tornet_consensus_complete() {
 # The onion service has uploaded its descriptor. Before that, a client that
 # asks for it fails and does not ask those directories again for minutes.
 _tornet_onion_published() {
-    grep -q 'Service descriptor (v3) .* uploaded\|upload_descriptor_to_hsdir\|successfully uploaded' \
-        "$TORNET_DIR/hs0/notice.log" "$TORNET_DIR/hs0/info.log" 2>/dev/null
+    grep -q 'upload_descriptor_to_hsdir' "$TORNET_DIR/hs0/info.log" 2>/dev/null
 }
 
 _tornet_wait() { # SECONDS WHAT CMD... : poll CMD every 0.25 s
@@ -237,13 +237,21 @@ EOF
     done
     _tornet_wait 90 "a complete consensus" _tornet_consensus_complete || return 1
     _tornet_say "consensus lists every relay and the exit after $(_tornet_since "$tnet") s"
-    _tornet_wait 90 "the onion service's descriptor" _tornet_onion_published || return 1
     TORNET_READY_S=$(_tornet_since "$tnet")
+    _tornet_wait 30 "the onion service's keys" test -s "$TORNET_DIR/hs0/hs/hostname" || return 1
     ONION=$(cat "$TORNET_DIR/hs0/hs/hostname") || return 1
     export ONION TORNET_READY_S
     _tornet_say "network ready after $TORNET_READY_S s; onion service $ONION"
 
     tornet_start_host_tor
+}
+
+# Before the first request for the onion service: a client that asks before
+# its descriptor is uploaded does not ask those directories again for
+# minutes. The upload comes 4-16 s after the consensus is complete.
+tornet_wait_onion() {
+    _tornet_wait 90 "the onion service's descriptor" _tornet_onion_published || return 1
+    _tornet_say "the onion service's descriptor is uploaded"
 }
 
 tornet_start_host_tor() {

@@ -10,6 +10,10 @@ tornet_setup() {
     tg_write_conf
     diag "tor network ready in $TORNET_READY_S s, the host's tor bootstrapped in $TORNET_BOOTSTRAP_S s" \
         "($((SECONDS - t0)) s with the topology and keys)"
+    # the record: one line per network built
+    [ -z "${ARTEFACTS:-}" ] || { mkdir -p "$ARTEFACTS" &&
+        printf '%s %s: network ready %s s, host tor bootstrapped %s s, %s s in all\n' "$(date -u +%FT%TZ)" \
+            "$(basename "$0")" "$TORNET_READY_S" "$TORNET_BOOTSTRAP_S" "$((SECONDS - t0))" >>"$ARTEFACTS/tornet-timings.txt"; }
     far_reset
 }
 

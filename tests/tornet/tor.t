@@ -55,6 +55,7 @@ like "$(tail -n +$mark "$EVENTS")" 'STREAM [0-9]+ NEW 0 www\.example\.test:80 .*
 
 # The onion service, by its name: automapped by the DNSPort into the shipped
 # snippet's VirtualAddrNetworkIPv4, then through the TransPort.
+tornet_wait_onion || bail_out "the onion service published no descriptor"
 out=$(tg --profile default -- getent hosts "$ONION" 2>&1)
 like "$out" '^10\.(19[2-9]|2[0-4][0-9]|25[0-5])\.[0-9]+\.[0-9]+ ' "the onion name resolves to an automapped address in 10.192.0.0/10 ($out)"
 web_mark
@@ -86,14 +87,16 @@ for circ in $(awk '{print $2}' <<<"$pairs" | sort -u); do
 done
 
 # The clearnet profile reaches the web server directly, never through Tor.
-streams_before=$(grep -c '^STREAM [0-9]* NEW ' "$EVENTS")
+# (a user's streams only: the host's tor fetches directory documents too)
+user_streams() { grep -c '^STREAM [0-9]* NEW .*PURPOSE=USER' "$EVENTS"; }
+streams_before=$(user_streams)
 web_mark
 dns_before=$(log_lines inet-dns)
 out=$(tg --profile unsafe-browser -- curl -sS --max-time 20 http://www.example.test/ 2>&1)
 is "$out" "INTERNET client=192.0.2.2" "the clearnet profile reaches the web server from the host's uplink address"
 like "$(tail -n +$((dns_before + 1)) "$TOPO_DIR/inet-dns.log")" 'client=192\.0\.2\.2 qname=www\.example\.test' \
     "and resolves with the internet's DNS server directly"
-is "$(grep -c '^STREAM [0-9]* NEW ' "$EVENTS")" "$streams_before" "tor opened no stream for it"
+is "$(user_streams)" "$streams_before" "tor opened no stream for it"
 
 # tor stopped: apps fail at once (refused, not timed out), and nothing leaves.
 tornet_stop_host_tor
