@@ -53,7 +53,7 @@ STAGE       := $(CURDIR)/build/stage
 ASAN_STAGE  := $(CURDIR)/build/stage-asan
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps check selftest tornet leak fuzz fuzz-run fuzz-brief unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind
+.PHONY: all deps check selftest tornet tornet-asan leak fuzz fuzz-run fuzz-brief unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind
 all: $(BUILDDIR)/torgate
 
 $(BUILDDIR)/%.o: %.c $(wildcard include/*.h)
@@ -195,6 +195,13 @@ tornet: stage
 	echo "$$(date -u +%FT%TZ) make tornet: $$(($$(date +%s) - start)) s, status $$st" >>build/artefacts/tornet-timings.txt; \
 	tail -n 4 build/artefacts/tornet-timings.txt; exit $$st
 
+# The real-Tor flows (tor.t, apps.t) with the ASan and UBSan build.
+tornet-asan: stage-asan
+	$(MAKE) BUILDDIR=build/check build/check/tests/probe
+	TORGATE=$(ASAN_STAGE)/bin/torgate STAGE=$(ASAN_STAGE) PROBE=$(CURDIR)/build/check/tests/probe \
+	    ASAN_OPTIONS=detect_leaks=0:exitcode=99 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    prove -f tests/tornet/tor.t tests/tornet/apps.t
+
 # The adversarial leak suite: every way out, in tor and clearnet mode.
 leak: stage
 	$(MAKE) BUILDDIR=build/check build/check/tests/probe build/check/tests/leak build/check/tests/leak32
@@ -222,6 +229,7 @@ check: deps
 	$(MAKE) tornet
 	$(MAKE) leak
 	$(MAKE) integration-asan
+	$(MAKE) tornet-asan
 	$(MAKE) valgrind
 
 bench: deps stage

@@ -4,7 +4,6 @@
 # Debian's chromium (headless), whose screenshot is kept in $ARTEFACTS. Each
 # server in the internet says who connected: the exit, never the host.
 . "$(dirname "$0")/common.sh"
-ARTEFACTS=${ARTEFACTS:-$TESTS_DIR/../build/artefacts}
 mkdir -p "$ARTEFACTS" || bail_out "cannot create $ARTEFACTS"
 tornet_setup
 

@@ -3,6 +3,8 @@
 # (tests/lib/tornet.sh), with a real tor as the host's Tor.
 . "$(dirname "${BASH_SOURCE[0]}")/../integration/common.sh"
 . "$TESTS_DIR/lib/tornet.sh"
+# What the tests keep: the chromium screenshot, the timings.
+ARTEFACTS=${ARTEFACTS:-$(cd "$TESTS_DIR/.." && pwd)/build/artefacts}
 
 tornet_setup() {
     local t0=$SECONDS
@@ -11,9 +13,9 @@ tornet_setup() {
     diag "tor network ready in $TORNET_READY_S s, the host's tor bootstrapped in $TORNET_BOOTSTRAP_S s" \
         "($((SECONDS - t0)) s with the topology and keys)"
     # the record: one line per network built
-    [ -z "${ARTEFACTS:-}" ] || { mkdir -p "$ARTEFACTS" &&
+    mkdir -p "$ARTEFACTS" &&
         printf '%s %s: network ready %s s, host tor bootstrapped %s s, %s s in all\n' "$(date -u +%FT%TZ)" \
-            "$(basename "$0")" "$TORNET_READY_S" "$TORNET_BOOTSTRAP_S" "$((SECONDS - t0))" >>"$ARTEFACTS/tornet-timings.txt"; }
+            "$(basename "$0")" "$TORNET_READY_S" "$TORNET_BOOTSTRAP_S" "$((SECONDS - t0))" >>"$ARTEFACTS/tornet-timings.txt"
     far_reset
 }
 
