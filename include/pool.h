@@ -37,8 +37,8 @@ struct slot_set {
 };
 void slot_set_init(struct slot_set *set, uint32_t count);
 void slot_set_add(struct slot_set *set, uint32_t index);
-/* Lowest free index at or after start; false if none. */
-bool slot_set_first_free(const struct slot_set *set, uint32_t start, uint32_t *index);
+/* The first free index at or after start, wrapping around; false if none. */
+bool slot_set_next_free(const struct slot_set *set, uint32_t start, uint32_t *index);
 void slot_set_clear(struct slot_set *set);
 
 #endif

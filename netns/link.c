@@ -8,6 +8,8 @@
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
@@ -170,16 +172,30 @@ int host_link_index(struct nl_sock *sk, const struct slot *slot)
     return rtnl_link_get_ifindex(link);
 }
 
+/* Where the search for a free slot starts: anywhere in the pool. Tor isolates
+ * sandboxes by their address (IsolateClientAddr), and keeps using a circuit
+ * for up to ten minutes: a sandbox given the address another one had just
+ * left could share that one's circuits, and an exit could link two
+ * applications run one after the other. Starting at a random slot makes that
+ * unlikely (one in the pool's slot count, 16384 by default). */
+static uint32_t random_slot(const struct prefix4 *pool)
+{
+    uint32_t r = 0;
+    if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
+        r = (uint32_t)getpid(); /* no worse than the lowest free slot */
+    return r % pool_slot_count(pool);
+}
+
 void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sandbox_pid, uint32_t group,
                       struct slot *slot)
 {
     struct slot_set taken;
-    uint32_t index = 0;
+    uint32_t index = random_slot(pool);
 
     slot_set_init(&taken, pool_slot_count(pool));
     taken_slots(sk, &taken);
     for (;;) {
-        if (!slot_set_first_free(&taken, index, &index)) {
+        if (!slot_set_next_free(&taken, index, &index)) {
             char buf[16];
             slot_set_clear(&taken);
             die("address pool %s/%u is exhausted (%u sandboxes running): set a larger [network] pool in "

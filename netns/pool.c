@@ -56,9 +56,10 @@ void slot_set_add(struct slot_set *set, uint32_t index)
         set->bits[index / 8] |= (unsigned char)(1u << (index % 8));
 }
 
-bool slot_set_first_free(const struct slot_set *set, uint32_t start, uint32_t *index)
+bool slot_set_next_free(const struct slot_set *set, uint32_t start, uint32_t *index)
 {
-    for (uint32_t i = start; i < set->count; i++) {
+    for (uint32_t n = 0; n < set->count; n++) {
+        uint32_t i = (uint32_t)(((uint64_t)start + n) % set->count);
         if (!(set->bits[i / 8] & (1u << (i % 8)))) {
             *index = i;
             return true;

@@ -135,6 +135,10 @@ EOF
     exit)
         cat <<EOF
 ExitRelay 1
+# The exit may hold an older consensus than the client for a while after the
+# start, and would refuse streams whose middle relay it does not know yet
+# ("open a stream from unknown relay"): the first connections would fail.
+RefuseUnknownExits 0
 OutboundBindAddressExit $2
 ExitPolicyRejectPrivate 0
 ExitPolicyRejectLocalInterfaces 0

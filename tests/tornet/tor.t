@@ -86,6 +86,15 @@ for circ in $(awk '{print $2}' <<<"$pairs" | sort -u); do
     diag "circuit $circ: $(awk -v c="$circ" '$1 == c { print $3 }' <<<"$circuits")"
 done
 
+# One sandbox after the other: the second never takes over the first one's
+# address, and with it its circuits (torgate picks a random free slot).
+mark=$(($(wc -l <"$EVENTS") + 1))
+tg --profile default -- curl -sS --max-time 60 http://203.0.113.10/ >/dev/null 2>&1
+tg --profile default -- curl -sS --max-time 60 http://203.0.113.10/ >/dev/null 2>&1
+pairs=$(streams_since "$mark" | grep ' 203\.0\.113\.10:80$')
+is "$(awk '{print $1}' <<<"$pairs" | sort -u | wc -l)" 2 "two sandboxes one after the other, two source addresses ($(tr '\n' ' ' <<<"$pairs"))"
+is "$(awk '{print $2}' <<<"$pairs" | sort -u | wc -l)" 2 "and two circuits"
+
 # The clearnet profile reaches the web server directly, never through Tor.
 # (a user's streams only: the host's tor fetches directory documents too)
 user_streams() { grep -c '^STREAM [0-9]* NEW .*PURPOSE=USER' "$EVENTS"; }

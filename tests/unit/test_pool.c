@@ -52,25 +52,29 @@ static void ifnames_parse_back(void **state)
     assert_false(pool_parse_ifname("tg99999999999", &i));
 }
 
-static void first_free_skips_taken(void **state)
+static void next_free_skips_taken_and_wraps(void **state)
 {
     (void)state;
     struct slot_set set;
     uint32_t i;
     slot_set_init(&set, 20);
-    assert_true(slot_set_first_free(&set, 0, &i));
+    assert_true(slot_set_next_free(&set, 0, &i));
     assert_int_equal(i, 0);
     slot_set_add(&set, 0);
     slot_set_add(&set, 1);
     slot_set_add(&set, 3);
     slot_set_add(&set, 500); /* outside: ignored */
-    assert_true(slot_set_first_free(&set, 0, &i));
+    assert_true(slot_set_next_free(&set, 0, &i));
     assert_int_equal(i, 2);
-    assert_true(slot_set_first_free(&set, 3, &i));
+    assert_true(slot_set_next_free(&set, 3, &i));
     assert_int_equal(i, 4);
+    for (uint32_t k = 4; k < 20; k++)
+        slot_set_add(&set, k);
+    assert_true(slot_set_next_free(&set, 19, &i)); /* wraps around */
+    assert_int_equal(i, 2);
     for (uint32_t k = 0; k < 20; k++)
         slot_set_add(&set, k);
-    assert_false(slot_set_first_free(&set, 0, &i));
+    assert_false(slot_set_next_free(&set, 0, &i));
     slot_set_clear(&set);
 }
 
@@ -80,7 +84,7 @@ int main(void)
         cmocka_unit_test(slots_are_slash_30s),
         cmocka_unit_test(smallest_pool_has_one_slot),
         cmocka_unit_test(ifnames_parse_back),
-        cmocka_unit_test(first_free_skips_taken),
+        cmocka_unit_test(next_free_skips_taken_and_wraps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
