@@ -67,13 +67,15 @@ $(BUILDDIR)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-$(PROBE): tests/probe/probe.c
+# The test programs that try the network from inside a sandbox, with their
+# shared helpers.
+$(PROBE): tests/probe/probe.c tests/lib/netprobe.c tests/lib/netprobe.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -o $@ $<
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -Itests/lib -o $@ $(filter %.c,$^)
 
-$(LEAK): tests/leak/leak.c
+$(LEAK): tests/leak/leak.c tests/lib/netprobe.c tests/lib/netprobe.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -o $@ $<
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -Itests/lib -o $@ $(filter %.c,$^)
 
 # A freestanding i386 program (no libc): the 32-bit system call ABI.
 $(LEAK32): tests/leak/leak32.c

@@ -82,6 +82,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "netprobe.h"
+
 #ifndef IPPROTO_ICMP
 #define IPPROTO_ICMP 1
 #endif
@@ -92,16 +94,6 @@
 
 static const char *attempt = "?";
 static const char *volatile cur_step = "start";
-
-static const char *errname(int e)
-{
-    static char buf[32];
-    const char *n = strerrorname_np(e);
-    if (n)
-        return n;
-    snprintf(buf, sizeof buf, "E%d", e);
-    return buf;
-}
 
 static int ok(const char *detail)
 {
@@ -182,66 +174,6 @@ static int tries_result(struct tries *t)
     }
     printf("%s blocked:%s\n", attempt, t->list);
     return 1;
-}
-
-static int parse_port(const char *s, uint16_t *port)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < 0 || v > 65535)
-        return -1;
-    *port = (uint16_t)v;
-    return 0;
-}
-
-/* Numeric IPv4/IPv6 address (IPv6 with an optional %scope) and port. */
-static socklen_t parse_addr(const char *host, const char *port_s, struct sockaddr_storage *ss)
-{
-    uint16_t port;
-    if (parse_port(port_s, &port))
-        return 0;
-    char buf[INET6_ADDRSTRLEN + IF_NAMESIZE + 4];
-    size_t n = strlen(host);
-    if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < sizeof buf) {
-        memcpy(buf, host + 1, n - 2);
-        buf[n - 2] = 0;
-    } else if (n < sizeof buf) {
-        memcpy(buf, host, n + 1);
-    } else {
-        return 0;
-    }
-    struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV, .ai_socktype = SOCK_DGRAM };
-    struct addrinfo *res = NULL;
-    if (getaddrinfo(buf, port_s, &hints, &res) || !res)
-        return 0;
-    socklen_t len = res->ai_addrlen;
-    memset(ss, 0, sizeof *ss);
-    memcpy(ss, res->ai_addr, len);
-    freeaddrinfo(res);
-    return len;
-}
-
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-/* 1 readable, 0 timeout, -1 error */
-static int wait_fd(int fd, short events, long ms)
-{
-    long deadline = now_ms() + ms;
-    for (;;) {
-        long left = deadline - now_ms();
-        if (left <= 0)
-            return 0;
-        struct pollfd p = { .fd = fd, .events = events };
-        int r = poll(&p, 1, (int)left);
-        if (r < 0 && errno == EINTR)
-            continue;
-        return r < 0 ? -1 : r;
-    }
 }
 
 static void one_line(char *s)
@@ -361,16 +293,6 @@ static int do_multicast(int argc, char **argv)
         return blocked_errno(errno, "sendto");
     close(fd);
     return ok(NULL);
-}
-
-static const char *rcode_name(int rc)
-{
-    static const char *names[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED" };
-    static char buf[16];
-    if (rc >= 0 && rc < 6)
-        return names[rc];
-    snprintf(buf, sizeof buf, "RCODE%d", rc);
-    return buf;
 }
 
 static int do_dns(int argc, char **argv)

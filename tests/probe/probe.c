@@ -60,15 +60,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *errname(int e)
-{
-    static char buf[32];
-    const char *n = strerrorname_np(e);
-    if (n)
-        return n;
-    snprintf(buf, sizeof buf, "E%d", e);
-    return buf;
-}
+#include "netprobe.h"
 
 static int ok(const char *fmt, ...)
 {
@@ -96,65 +88,6 @@ static int usage(void)
           "     | icmp ADDR | raw | packet | bindtodevice IFNAME\n"
           "     | broadcast PORT | multicast ADDR PORT\n", stderr);
     return 2;
-}
-
-static int parse_port(const char *s, uint16_t *port)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < 0 || v > 65535)
-        return -1;
-    *port = (uint16_t)v;
-    return 0;
-}
-
-/* Fill ss from an IPv4/IPv6 literal; returns length or 0. */
-static socklen_t parse_addr(const char *s, uint16_t port,
-                            struct sockaddr_storage *ss)
-{
-    memset(ss, 0, sizeof *ss);
-    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-    if (inet_pton(AF_INET, s, &a4->sin_addr) == 1) {
-        a4->sin_family = AF_INET;
-        a4->sin_port = htons(port);
-        return sizeof *a4;
-    }
-    char tmp[INET6_ADDRSTRLEN + 2];
-    size_t n = strlen(s);
-    if (n >= 2 && s[0] == '[' && s[n - 1] == ']' && n - 2 < sizeof tmp) {
-        memcpy(tmp, s + 1, n - 2);
-        tmp[n - 2] = 0;
-        s = tmp;
-    }
-    if (inet_pton(AF_INET6, s, &a6->sin6_addr) == 1) {
-        a6->sin6_family = AF_INET6;
-        a6->sin6_port = htons(port);
-        return sizeof *a6;
-    }
-    return 0;
-}
-
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-/* Wait for fd readable until deadline; 1 ready, 0 timeout, -1 error. */
-static int wait_readable(int fd, long deadline)
-{
-    for (;;) {
-        long left = deadline - now_ms();
-        if (left <= 0)
-            return 0;
-        struct pollfd p = { .fd = fd, .events = POLLIN };
-        int r = poll(&p, 1, (int)left);
-        if (r < 0 && errno == EINTR)
-            continue;
-        return r < 0 ? -1 : r;
-    }
 }
 
 static void unescape(const char *in, char *out, size_t outsz)
@@ -188,10 +121,9 @@ static int do_tcp(int argc, char **argv, int only6)
 {
     if (argc < 2 || argc > 3)
         return usage();
-    uint16_t port;
     struct sockaddr_storage ss;
-    socklen_t sl;
-    if (parse_port(argv[1], &port) || !(sl = parse_addr(argv[0], port, &ss)))
+    socklen_t sl = parse_addr(argv[0], argv[1], &ss);
+    if (!sl)
         return usage();
     if (only6 && ss.ss_family != AF_INET6)
         return usage();
@@ -242,7 +174,7 @@ static int do_tcp(int argc, char **argv, int only6)
     size_t got = 0;
     long deadline = now_ms() + 2000;
     while (got < sizeof buf - 1 && !memchr(buf, '\n', got)) {
-        int r = wait_readable(fd, deadline);
+        int r = wait_fd(fd, POLLIN, deadline - now_ms());
         if (r < 0)
             return fail_errno(errno, "poll");
         if (r == 0)
@@ -304,10 +236,9 @@ static int do_udp(int argc, char **argv)
     }
     if (np != 2)
         return usage();
-    uint16_t port;
     struct sockaddr_storage ss;
-    socklen_t sl;
-    if (parse_port(pos[1], &port) || !(sl = parse_addr(pos[0], port, &ss)))
+    socklen_t sl = parse_addr(pos[0], pos[1], &ss);
+    if (!sl)
         return usage();
     int rc;
     int fd = udp_connect(&ss, sl, &rc);
@@ -318,7 +249,7 @@ static int do_udp(int argc, char **argv)
         return fail_errno(errno, "send");
     if (!expect)
         return ok("sent %zd", w);
-    int r = wait_readable(fd, now_ms() + 1000);
+    int r = wait_fd(fd, POLLIN, 1000);
     if (r < 0)
         return fail_errno(errno, "poll");
     if (r == 0)
@@ -333,17 +264,6 @@ static int do_udp(int argc, char **argv)
         *nl = 0;
     sanitize(buf);
     return ok("reply %s", buf);
-}
-
-static const char *rcode_name(int rc)
-{
-    static const char *names[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-                                   "NOTIMP", "REFUSED" };
-    static char buf[16];
-    if (rc >= 0 && rc < 6)
-        return names[rc];
-    snprintf(buf, sizeof buf, "RCODE%d", rc);
-    return buf;
 }
 
 /* skip a (possibly compressed) name; returns new offset or -1 */
@@ -364,11 +284,8 @@ static int do_dns(int argc, char **argv)
 {
     if (argc < 2 || argc > 3)
         return usage();
-    uint16_t port = 53;
-    if (argc == 3 && parse_port(argv[2], &port))
-        return usage();
     struct sockaddr_storage ss;
-    socklen_t sl = parse_addr(argv[0], port, &ss);
+    socklen_t sl = parse_addr(argv[0], argc == 3 ? argv[2] : "53", &ss);
     if (!sl)
         return usage();
 
@@ -406,7 +323,7 @@ static int do_dns(int argc, char **argv)
     long deadline = now_ms() + 2000;
     unsigned char m[4096];
     for (;;) {
-        int r = wait_readable(fd, deadline);
+        int r = wait_fd(fd, POLLIN, deadline - now_ms());
         if (r < 0)
             return fail_errno(errno, "poll");
         if (r == 0)
@@ -497,7 +414,7 @@ static int icmp_try(struct sockaddr_storage *ss, socklen_t sl, int type,
     }
     long deadline = now_ms() + 1000;
     for (;;) {
-        int r = wait_readable(fd, deadline);
+        int r = wait_fd(fd, POLLIN, deadline - now_ms());
         if (r <= 0) {
             *err = r < 0 ? errname(errno) : "TIMEOUT";
             snprintf(res, rsz, r < 0 ? "%s@poll" : "%s", *err);
@@ -540,7 +457,7 @@ static int do_icmp(int argc, char **argv)
     if (argc != 1)
         return usage();
     struct sockaddr_storage ss;
-    socklen_t sl = parse_addr(argv[0], 0, &ss);
+    socklen_t sl = parse_addr(argv[0], "0", &ss);
     if (!sl)
         return usage();
     char r1[64], r2[64];
@@ -579,11 +496,9 @@ static int do_broadcast(int argc, char **argv)
 {
     if (argc != 1)
         return usage();
-    uint16_t port;
     struct sockaddr_storage ss;
-    socklen_t sl;
-    if (parse_port(argv[0], &port) ||
-        !(sl = parse_addr("255.255.255.255", port, &ss)))
+    socklen_t sl = parse_addr("255.255.255.255", argv[0], &ss);
+    if (!sl)
         return usage();
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -601,10 +516,9 @@ static int do_multicast(int argc, char **argv)
 {
     if (argc != 2)
         return usage();
-    uint16_t port;
     struct sockaddr_storage ss;
-    socklen_t sl;
-    if (parse_port(argv[1], &port) || !(sl = parse_addr(argv[0], port, &ss)))
+    socklen_t sl = parse_addr(argv[0], argv[1], &ss);
+    if (!sl)
         return usage();
     int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
