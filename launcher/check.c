@@ -117,7 +117,11 @@ static void check_bootstrap(struct tally *t, const struct torgate_config *cfg)
     struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(cfg->control_port.port),
                               .sin_addr.s_addr = htonl(cfg->control_port.addr)};
     if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
-        report(t, FAIL, "Tor's ControlPort does not answer on port %u: is tor running?", cfg->control_port.port);
+        if (errno == ECONNREFUSED)
+            report(t, FAIL, "Tor's ControlPort does not answer on port %u: is tor running?", cfg->control_port.port);
+        else /* the host hardening ruleset lets only the ControlPort filter in */
+            report(t, SKIP, "Tor's bootstrap: the ControlPort on port %u refuses you (%s): the host hardening "
+                   "ruleset keeps it for its filter", cfg->control_port.port, strerror(errno));
         return;
     }
     char auth[128] = "AUTHENTICATE ", reply[1024];

@@ -19,12 +19,15 @@
 # tornet_up          topo_up (with TOPO_TOR=real), then the network: keys,
 #                    torrcs, the daemons; waits for a consensus listing every
 #                    relay and the exit; starts the host's tor and waits
-#                    until it has bootstrapped. Progress lines go to stderr. Every
+#                    until it has bootstrapped. With TORNET_HARDENING=FILE,
+#                    that ruleset is loaded into HOST_NS before the host's
+#                    tor starts. Progress lines go to stderr. Every
 #                    daemon is killed by topo_down.
 # tornet_wait_onion  wait until the onion service has published its
 #                    descriptor: call it before the first request for it
 # tornet_stop_host_tor   stop the host's tor (and wait until it is gone)
-# torctl ARGS...     tests/lib/torctl.py against the host's ControlPort
+# torctl ARGS...     tests/lib/torctl.py against the host's ControlPort, as
+#                    the tor user
 #
 # Exported: TORNET_DIR, EXIT_ADDR, ONION (the onion service's name),
 # TOR_COOKIE (the host tor's control cookie), TORNET_READY_S and
@@ -47,8 +50,11 @@ _tornet_say() { echo "tornet: $*" >&2; }
 _tornet_now() { date +%s.%N; }
 _tornet_since() { awk -v a="$1" -v b="$(_tornet_now)" 'BEGIN { printf "%.1f", b - a }'; }
 
+# As the tor user, as a ControlPort filter would: the host hardening ruleset
+# lets nobody else reach the ControlPort.
 torctl() {
-    ip netns exec "$HOST_NS" python3 "$TORNET_LIB_DIR/torctl.py" --cookie "$TOR_COOKIE" "$@"
+    ip netns exec "$HOST_NS" setpriv --reuid="$TORNET_USER" --regid="$TORNET_USER" --init-groups \
+        /usr/bin/python3 "$TORNET_LIB_DIR/torctl.py" --cookie "$TOR_COOKIE" "$@"
 }
 
 # _tornet_tor NS DIR : start tor in the foreground as the tor user, in NS;
@@ -247,6 +253,11 @@ EOF
     export ONION TORNET_READY_S
     _tornet_say "network ready after $TORNET_READY_S s; onion service $ONION"
 
+    if [ -n "${TORNET_HARDENING:-}" ]; then
+        # as at boot: the host's rules are in place before tor starts
+        ip netns exec "$HOST_NS" nft -f "$TORNET_HARDENING" || { _tornet_say "cannot load $TORNET_HARDENING"; return 1; }
+        _tornet_say "host hardening ruleset loaded: $TORNET_HARDENING"
+    fi
     tornet_start_host_tor
 }
 

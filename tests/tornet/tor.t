@@ -8,6 +8,7 @@
 tornet_setup
 
 EVENTS=$TOPO_DIR/tor-events.log
+: >"$EVENTS" && chown "$TORNET_USER" "$EVENTS"
 # The host tor's circuit and stream events, for the whole test.
 torctl events "$EVENTS" &
 topo_add_pid $!
