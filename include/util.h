@@ -32,6 +32,8 @@ void report_errors_to(int fd);
 /* -v: progress lines on stderr. */
 extern bool verbose;
 __attribute__((format(printf, 1, 2))) void debug(const char *fmt, ...);
+/* Print "torgate: warning: MESSAGE" (one line) and carry on. */
+__attribute__((format(printf, 1, 2))) void warn(const char *fmt, ...);
 
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);

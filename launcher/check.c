@@ -42,7 +42,7 @@ enum { OK, FAIL, SKIP };
 
 /* Is something bound to ep in this network namespace? /proc/net/{tcp,udp}
  * list sockets with addresses in hex (network order, as the host prints it). */
-static bool bound(const char *table, const struct endpoint4 *ep, bool listening)
+bool endpoint_bound(const char *table, const struct endpoint4 *ep, bool listening)
 {
     autofree char *path = xasprintf("/proc/self/net/%s", table);
     autofclose FILE *f = fopen(path, "re");
@@ -73,7 +73,7 @@ static void check_ports(struct tally *t, const struct torgate_config *cfg)
         const struct endpoint4 *ep = (const void *)((const char *)cfg + ports[i].offset);
         char addr[16];
         format_addr4(ep->addr, addr);
-        if (bound(ports[i].table, ep, ports[i].listening))
+        if (endpoint_bound(ports[i].table, ep, ports[i].listening))
             report(t, OK, "Tor's %s listens on %s:%u", ports[i].name, addr, ep->port);
         else
             report(t, FAIL, "nothing listens on %s:%u (%s): start tor with %s included in %s", addr, ep->port,

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "caps.h"
+#include "check.h"
 #include "firewall.h"
 #include "link.h"
 #include "policy.h"
@@ -111,6 +112,13 @@ int launch(const struct sandbox_plan *plan)
     const struct profile *profile = plan->profile;
     bool networked = profile->mode != MODE_OFFLINE;
     uint32_t group = policy_link_group(profile);
+    if (profile->mode == MODE_TOR && !endpoint_bound("tcp", &plan->cfg->trans_port, true)) {
+        /* Not an error: COMMAND is as confined as ever, and tor may be on
+         * its way. But its connections will be refused until it is. */
+        char addr[16];
+        warn("nothing listens on Tor's TransPort %s:%u: is tor running? Until it is, %s reaches nothing",
+             format_addr4(plan->cfg->trans_port.addr, addr), plan->cfg->trans_port.port, plan->argv[0]);
+    }
     caps_raise();
     if (networked) {
         /* The table goes in before any link it governs exists. */

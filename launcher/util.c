@@ -58,6 +58,16 @@ void die_with_status(int status, const char *fmt, ...)
     die_va(status, 0, fmt, ap);
 }
 
+void warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("torgate: warning: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
 void debug(const char *fmt, ...)
 {
     if (!verbose)

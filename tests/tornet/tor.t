@@ -115,6 +115,9 @@ sleep 1 # the last FIN and RST of tor's connections
 far_reset
 web_mark
 dns_before=$(log_lines inet-dns)
+out=$(tg --profile default -- true 2>&1)
+is "$out" "torgate: warning: nothing listens on Tor's TransPort 127.0.0.1:9040: is tor running? Until it is, true reaches nothing" \
+    "torgate warns that tor is not running (and runs COMMAND, as confined as ever)"
 tg --profile default -- curl -sS --max-time 30 http://203.0.113.10/ >/dev/null 2>&1
 is "$?" 7 "curl to an address fails at once: connection refused (curl status 7, not 28 for a timeout)"
 out=$(tg -- sh -c "dig +time=20 +tries=1 @$GATEWAY_OF_SANDBOX www.example.test" 2>&1)
@@ -123,7 +126,7 @@ out=$(tg --profile default -- curl -sS --max-time 30 http://www.example.test/ 2>
 is "$?" 6 "curl by name fails: the name cannot be resolved (curl status 6: $out)"
 out=$(tg -- curl -sS --max-time 30 http://www.example.test/ 2>&1)
 is "$?" 7 "curl by SOCKS (its own profile) fails at once too: refused ($out)"
-out=$(tg -- "$PROBE" udp 203.0.113.53 53 2>&1)
+out=$(tg -- "$PROBE" udp 203.0.113.53 53 2>/dev/null)
 like "$out" '^FAIL' "other UDP is still refused ($out)"
 is "$(web_since)" "" "the web server saw nothing"
 is "$(tail -n +$((dns_before + 1)) "$TOPO_DIR/inet-dns.log")" "" "the DNS server saw nothing"
