@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 static void fail(const char *what)
@@ -100,7 +101,10 @@ static void lookups(const char *server, long n)
     unsigned char buf[512];
     for (long i = 0; i < n; i++) {
         int s = socket(AF_INET, SOCK_DGRAM, 0);
-        if (s < 0 || connect(s, (struct sockaddr *)&sin, sizeof sin))
+        /* a lost datagram must fail the run, not hang it */
+        struct timeval two_seconds = {.tv_sec = 2};
+        if (s < 0 || setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &two_seconds, sizeof two_seconds) ||
+            connect(s, (struct sockaddr *)&sin, sizeof sin))
             fail("connect");
         if (send(s, query, sizeof query, 0) != (ssize_t)sizeof query)
             fail("send");

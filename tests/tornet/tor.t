@@ -115,9 +115,10 @@ sleep 1 # the last FIN and RST of tor's connections
 far_reset
 web_mark
 dns_before=$(log_lines inet-dns)
-out=$(tg --profile default -- true 2>&1)
+# (at a terminal: script(1) gives torgate one)
+out=$(script -qec "ip netns exec $HOST_NS $TORGATE --config $CONF --profile default -- true" /dev/null | tr -d '\r')
 is "$out" "torgate: warning: nothing listens on Tor's TransPort 127.0.0.1:9040: is tor running? Until it is, true reaches nothing" \
-    "torgate warns that tor is not running (and runs COMMAND, as confined as ever)"
+    "at a terminal, torgate warns that tor is not running (and runs COMMAND, as confined as ever)"
 tg --profile default -- curl -sS --max-time 30 http://203.0.113.10/ >/dev/null 2>&1
 is "$?" 7 "curl to an address fails at once: connection refused (curl status 7, not 28 for a timeout)"
 out=$(tg -- sh -c "dig +time=20 +tries=1 @$GATEWAY_OF_SANDBOX www.example.test" 2>&1)
