@@ -221,7 +221,8 @@ valgrind:
 	TORGATE=$(CURDIR)/build/valgrind/torgate bash tests/valgrind.sh
 
 selftest:
-	prove -f tests/selftest/*.t
+	$(MAKE) BUILDDIR=build/check build/check/tests/probe
+	PROBE=$(CURDIR)/build/check/tests/probe prove -f tests/selftest/*.t
 
 check: deps
 	$(MAKE) unit

@@ -8,6 +8,7 @@ Authenticates with the cookie file, then one of:
                           45% (loading relay descriptors)"); exits 0 at 100%,
                           1 on timeout.
   getinfo KEY             prints the value of GETINFO KEY.
+  signal NAME             SIGNAL NAME (NEWNYM, for instance).
   events FILE             SETEVENTS CIRC STREAM; appends every event line to
                           FILE (flushed at once) until killed or tor closes
                           the connection.
@@ -110,6 +111,8 @@ def main():
     b.add_argument("--timeout", type=int, default=120)
     g = sub.add_parser("getinfo")
     g.add_argument("key")
+    s = sub.add_parser("signal")
+    s.add_argument("name")
     e = sub.add_parser("events")
     e.add_argument("file")
     a = p.parse_args()
@@ -130,6 +133,9 @@ def main():
         ctl = Control(a.host, a.port, a.cookie)
         if a.cmd == "getinfo":
             print(ctl.getinfo(a.key))
+            return 0
+        if a.cmd == "signal":
+            ctl.command("SIGNAL " + a.name)
             return 0
         return events(ctl, a.file)
     except (OSError, EOFError, RuntimeError) as err:

@@ -24,8 +24,10 @@
 #                    tor starts. Progress lines go to stderr. Every
 #                    daemon is killed by topo_down.
 # tornet_wait_onion  wait until the onion service has published its
-#                    descriptor: call it before the first request for it
+#                    descriptor and answers the host's tor (by SOCKS): call
+#                    it before the first request for it
 # tornet_stop_host_tor   stop the host's tor (and wait until it is gone)
+# tornet_start_host_tor  start it again, and wait until it has bootstrapped
 # torctl ARGS...     tests/lib/torctl.py against the host's ControlPort, as
 #                    the tor user
 #
@@ -70,17 +72,23 @@ _tornet_datadir() { # DIR
     mkdir -p "$1" && chown "$TORNET_USER:" "$1" && chmod 0700 "$1"
 }
 
+# _tornet_as_tor CMD... : CMD as the tor user, in the internet namespace
+# (making keys sends nothing, but nothing of the network runs outside)
+_tornet_as_tor() {
+    ip netns exec "$INET_NS" setpriv --reuid="$TORNET_USER" --regid="$TORNET_USER" --init-groups "$@"
+}
+
 # _tornet_keys NAME ADDR ROLE : identity keys (and an authority's
 # certificate); writes the DirAuthority line of an authority to NAME/dirauth
 _tornet_keys() {
     local name=$1 addr=$2 role=$3 d=$TORNET_DIR/$1 fp v3
     _tornet_datadir "$d" && _tornet_datadir "$d/keys" || return 1
     if [ "$role" = auth ]; then
-        (cd "$d/keys" && printf '' | setpriv --reuid="$TORNET_USER" --regid="$TORNET_USER" --init-groups \
+        (cd "$d/keys" && printf '' | _tornet_as_tor \
             tor-gencert --create-identity-key -m 12 -a "$addr:7000" --passphrase-fd 0 \
             -i authority_identity_key -s authority_signing_key -c authority_certificate >/dev/null) || return 1
     fi
-    fp=$(setpriv --reuid="$TORNET_USER" --regid="$TORNET_USER" --init-groups \
+    fp=$(_tornet_as_tor \
         tor --quiet --ignore-missing-torrc -f /dev/null --DataDirectory "$d" --ORPort 5000 --list-fingerprint \
         2>/dev/null | awk 'END { $1 = ""; gsub(/ /, ""); print }')
     [ -n "$fp" ] || return 1
@@ -186,7 +194,7 @@ _tornet_wait() { # SECONDS WHAT CMD... : poll CMD every 0.25 s
 }
 
 tornet_up() {
-    local t0 tnet name addr role pids
+    local t0 tnet name addr role pid pids
     t0=$(_tornet_now)
     TOPO_TOR=real topo_up || return 1
     id "$TORNET_USER" >/dev/null 2>&1 || { _tornet_say "no user $TORNET_USER (install Debian's tor)"; return 1; }
@@ -263,10 +271,24 @@ EOF
 
 # Before the first request for the onion service: a client that asks before
 # its descriptor is uploaded does not ask those directories again for
-# minutes. The upload comes 4-16 s after the consensus is complete.
+# minutes. The upload comes 4-16 s after the consensus is complete. The
+# first upload may go to the directories an older consensus named, which the
+# host's tor does not ask: then NEWNYM purges its onion service state (at
+# most once every 10 s), and the service has uploaded again by the next try.
 tornet_wait_onion() {
+    local i
     _tornet_wait 90 "the onion service's descriptor" _tornet_onion_published || return 1
-    _tornet_say "the onion service's descriptor is uploaded"
+    for ((i = 0; i < 9; i++)); do
+        if ip netns exec "$HOST_NS" curl -s -o /dev/null -m 15 --socks5-hostname 127.0.0.1:9050 "http://$ONION/"; then
+            _tornet_say "the onion service answers the host's tor"
+            return 0
+        fi
+        _tornet_say "the onion service does not answer yet: NEWNYM, and again in 10 s"
+        torctl signal NEWNYM || return 1
+        sleep 10
+    done
+    _tornet_say "the onion service does not answer (logs in $TORNET_DIR)"
+    return 1
 }
 
 tornet_start_host_tor() {
@@ -281,7 +303,7 @@ tornet_start_host_tor() {
 }
 
 tornet_stop_host_tor() {
-    local pid
+    local pid i
     pid=$(cat "$TORNET_DIR/host/tor.pid") || return 1
     kill "$pid" 2>/dev/null
     # tor waits ShutdownWaitLength (30 s) for a relay only; a client exits

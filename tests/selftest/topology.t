@@ -10,9 +10,11 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
 
 BUILD=$(mktemp -d)
-PROBE=$BUILD/probe
-cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -o "$PROBE" \
-    "$HERE/../probe/probe.c"
+if [ -z "${PROBE:-}" ]; then # make selftest builds it; by hand, build it here
+    PROBE=$BUILD/probe
+    cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -I"$HERE/../lib" -o "$PROBE" \
+        "$HERE/../probe/probe.c" "$HERE/../lib/netprobe.c"
+fi
 cleanup() { topo_down; rm -rf "$BUILD"; }
 
 
