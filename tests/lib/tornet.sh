@@ -144,7 +144,11 @@ ContactInfo $1@tornet.test
 SocksPort 0
 EOF
     case $3 in
-    auth) printf '%s\n' "AuthoritativeDirectory 1" "V3AuthoritativeDirectory 1" "ExitPolicy reject *:*" ;;
+    # Stable for every relay from the start: circuits for long-lived ports
+    # (22, ssh) take Stable relays only, and in a network minutes old the
+    # flag would follow uptime ranks, the exit's included, at random.
+    auth) printf '%s\n' "AuthoritativeDirectory 1" "V3AuthoritativeDirectory 1" "ExitPolicy reject *:*" \
+        "AuthDirVoteStableGuaranteeMinUptime 0" ;;
     relay) echo "ExitPolicy reject *:*" ;;
     exit)
         cat <<EOF
@@ -168,12 +172,12 @@ EOF
 }
 
 # The consensus the first authority serves lists all six relays, one of
-# them an Exit. A client that starts earlier may take a partial consensus
+# them a Stable Exit. A client that starts earlier may take a partial consensus
 # and sit on it for 10-15 s.
 _tornet_consensus_complete() {
     local c
     c=$(ip netns exec "$INET_NS" curl -s -m 2 http://198.51.100.1:7000/tor/status-vote/current/consensus) || return 1
-    [ "$(grep -c '^r ' <<<"$c")" -ge 6 ] && grep -q '^s .*Exit' <<<"$c"
+    [ "$(grep -c '^r ' <<<"$c")" -ge 6 ] && grep -q '^s .*Exit.* Stable' <<<"$c"
 }
 
 # The onion service has uploaded its descriptor. Before that, a client that
