@@ -424,21 +424,10 @@ static int do_tcp(int argc, char **argv, int only6)
     if (fd < 0)
         return blocked_errno(errno, "socket");
     cur_step = "connect";
-    if (connect(fd, (struct sockaddr *)&ss, sl) < 0) {
-        if (errno != EINPROGRESS)
-            return blocked_errno(errno, "connect");
-        int r = wait_fd(fd, POLLOUT, 2000);
-        if (r < 0)
-            return blocked_errno(errno, "poll");
-        if (r == 0)
-            return blocked("TIMEOUT", "connect");
-        int err = 0;
-        socklen_t el = sizeof err;
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
-            return blocked_errno(errno, "getsockopt");
-        if (err)
-            return blocked_errno(err, "connect");
-    }
+    const char *step;
+    int e = connect_within(fd, (struct sockaddr *)&ss, sl, 2000, &step);
+    if (e)
+        return e < 0 ? blocked("TIMEOUT", "connect") : blocked_errno(e, step);
     if (only6) {
         close(fd);
         return ok("connected");

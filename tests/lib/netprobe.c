@@ -79,6 +79,27 @@ int wait_fd(int fd, short events, long ms)
     }
 }
 
+int connect_within(int fd, const struct sockaddr *sa, socklen_t len, long ms, const char **step)
+{
+    *step = "connect";
+    if (connect(fd, sa, len) == 0)
+        return 0;
+    if (errno != EINPROGRESS)
+        return errno;
+    int r = wait_fd(fd, POLLOUT, ms);
+    if (r <= 0) {
+        *step = "poll";
+        return r < 0 ? errno : -1;
+    }
+    int err = 0;
+    socklen_t el = sizeof err;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0) {
+        *step = "getsockopt";
+        return errno;
+    }
+    return err;
+}
+
 const char *rcode_name(int rc)
 {
     static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};

@@ -17,6 +17,10 @@ socklen_t parse_addr(const char *host, const char *port, struct sockaddr_storage
 long now_ms(void);
 /* Waits up to ms for events on fd: 1 ready, 0 timed out, -1 error. */
 int wait_fd(int fd, short events, long ms);
+/* Connects the non-blocking socket fd to sa, waiting up to ms. 0 once
+ * connected; else the errno value, with *step the call that failed
+ * ("connect", "poll" or "getsockopt"), or -1 when the time ran out. */
+int connect_within(int fd, const struct sockaddr *sa, socklen_t len, long ms, const char **step);
 /* "NOERROR", "NXDOMAIN"..., or "RCODE<n>". */
 const char *rcode_name(int rc);
 

@@ -131,25 +131,10 @@ static int do_tcp(int argc, char **argv, int only6)
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return fail_errno(errno, "socket");
-    if (connect(fd, (struct sockaddr *)&ss, sl) < 0) {
-        if (errno != EINPROGRESS)
-            return fail_errno(errno, "connect");
-        struct pollfd p = { .fd = fd, .events = POLLOUT };
-        int r;
-        do
-            r = poll(&p, 1, 2000);
-        while (r < 0 && errno == EINTR);
-        if (r < 0)
-            return fail_errno(errno, "poll");
-        if (r == 0)
-            return fail("ETIMEDOUT", "connect");
-        int err = 0;
-        socklen_t el = sizeof err;
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
-            return fail_errno(errno, "getsockopt");
-        if (err)
-            return fail_errno(err, "connect");
-    }
+    const char *step;
+    int e = connect_within(fd, (struct sockaddr *)&ss, sl, 2000, &step);
+    if (e)
+        return e < 0 ? fail("ETIMEDOUT", "connect") : fail_errno(e, step);
     /* back to blocking for the send, bounded by a timeout */
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     struct timeval tv = { .tv_sec = 2 };
