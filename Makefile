@@ -39,9 +39,9 @@ CFLAGS      += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 
 LDFLAGS     += -pie -Wl,-z,relro,-z,now $(SANITIZE)
 LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-LIB_SRCS    := launcher/util.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
+LIB_SRCS    := launcher/util.c launcher/environment.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
                launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c launcher/seccomp_filter.c launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
-               launcher/launch.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
+               launcher/launch.c netns/addresses.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILDDIR)/tests/%,$(wildcard tests/unit/test_*.c))
 PROBE       := $(BUILDDIR)/tests/probe
@@ -75,7 +75,7 @@ $(PROBE): tests/probe/probe.c tests/lib/netprobe.c tests/lib/netprobe.h
 
 $(LEAK): tests/leak/leak.c tests/lib/netprobe.c tests/lib/netprobe.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -Itests/lib -o $@ $(filter %.c,$^)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -Itests/lib -o $@ $(filter %.c,$^) -lpthread
 
 # A freestanding i386 program (no libc): the 32-bit system call ABI.
 $(LEAK32): tests/leak/leak32.c
@@ -170,7 +170,7 @@ FUZZ_CC     ?= clang
 FUZZ_DIR    ?= build/fuzz
 FUZZ_TIME   ?= 600
 FUZZER      := $(FUZZ_DIR)/fuzz_settings
-FUZZ_SRCS   := tests/fuzz/fuzz_settings.c launcher/settings.c launcher/config.c launcher/profile.c launcher/util.c
+FUZZ_SRCS   := tests/fuzz/fuzz_settings.c launcher/settings.c launcher/config.c launcher/profile.c launcher/util.c netns/addresses.c
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11 -D_GNU_SOURCE \
                -Wall -Wextra -Werror -Iinclude -DTORGATE_VERSION='"$(VERSION)"' -DTORGATE_SYSCONFDIR='"$(SYSCONFDIR)"' \
                -DTORGATE_DATADIR='"$(DATADIR)"' $(shell pkg-config --cflags inih 2>/dev/null)

@@ -6,6 +6,10 @@
 
 #include <stdbool.h>
 
+/* Root only (--user): becomes user name (its uid, primary group and
+ * groups), keeping root's capabilities permitted for caps_init(). Dies if
+ * name is unknown or root. */
+void caps_become_user(const char *name);
 /* Keeps CAP_SYS_ADMIN, CAP_NET_ADMIN and CAP_SETPCAP permitted, none effective;
  * dies with a fix-it line if the binary was not given them. */
 void caps_init(void);

@@ -45,6 +45,10 @@ struct profile {
     bool proxy_env;       /* proxy variables pointing at the gateway */
     bool user_namespaces; /* may create user and network namespaces */
     struct host_services services;
+    /* Stands in for a clearnet system profile: only those who may use that
+     * one may use it, however much it narrows (a user's unsafe-browser with
+     * mode = tor and lan = allow is still gated). */
+    bool gated;
 };
 
 const char *net_mode_name(enum net_mode mode);

@@ -15,6 +15,7 @@ struct sandbox_plan {
     char *clearnet_resolvers; /* "nameserver ..." lines, dns = clearnet only */
     char *user_config_dir;    /* ~/.config/torgate, made read-only inside; NULL if none */
     char **argv;              /* COMMAND and its arguments */
+    char *cwd;                /* the caller's working directory, found again inside; NULL if none */
 };
 
 /* Runs COMMAND in a new sandbox and returns torgate's exit status: COMMAND's,

@@ -7,13 +7,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "profile.h"
 
 struct seccomp_policy {
     enum net_mode mode;
     uint32_t gateway; /* host order: where a tor sandbox's DNS goes */
     bool allow_dns;   /* datagrams to the gateway's port 53 */
-    bool allow_lan;   /* datagrams to RFC 1918 addresses, but not to their port 53 */
+    bool allow_lan;   /* datagrams to the LAN (addresses.h), but not to its port 53 */
+    struct prefix4 pool; /* never the LAN */
     bool allow_user_namespaces;
 };
 

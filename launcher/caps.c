@@ -2,7 +2,10 @@
 #include "caps.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include <cap-ng.h>
 
@@ -17,6 +20,22 @@ static void apply_or_die(capng_select_t set, const char *what)
         die("cannot %s (libcap-ng error %d)", what, rc);
 }
 
+void caps_become_user(const char *name)
+{
+    struct passwd *pw = getpwnam(name);
+    if (!pw)
+        die("--user %s: no such user", name);
+    if (pw->pw_uid == 0 || pw->pw_gid == 0)
+        die("--user %s: COMMAND never runs as uid 0 or gid 0; name an ordinary user", name);
+    /* Root's capabilities survive the change of uid (keep-caps, permitted
+     * set only); caps_init() then keeps the three torgate needs, as for a
+     * user who runs the installed binary. */
+    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) != 0 ||
+        prctl(PR_SET_KEEPCAPS, 1) != 0 || setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) != 0 ||
+        prctl(PR_SET_KEEPCAPS, 0) != 0)
+        die_with_error("cannot become user %s", name);
+}
+
 void caps_init(void)
 {
     if (capng_get_caps_process() != 0)
@@ -24,7 +43,7 @@ void caps_init(void)
     for (size_t i = 0; i < N_ELEMENTS(needed_caps); i++) {
         if (!capng_have_capability(CAPNG_PERMITTED, needed_caps[i]))
             die("torgate lacks %s: install it with 'make install' (which runs setcap "
-                "cap_net_admin,cap_sys_admin,cap_setpcap+p) or run it as root",
+                "cap_net_admin,cap_sys_admin,cap_setpcap+p)",
                 capng_capability_to_name(needed_caps[i]));
     }
     capng_clear(CAPNG_SELECT_CAPS);
@@ -88,6 +107,10 @@ static void check_no_capabilities(void)
 
 void caps_drop_all(void)
 {
+    /* What this process holds now: in a user namespace of its own, every
+     * capability of that namespace, whatever the launcher had. */
+    if (capng_get_caps_process() != 0)
+        die_with_error("cannot read capabilities before dropping them");
     caps_raise(); /* the bounding set and securebits need CAP_SETPCAP */
     int rc = capng_lock();
     if (rc != 0)

@@ -7,13 +7,9 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "addresses.h"
 #include "settings.h"
 #include "util.h"
-
-/* Tor's VirtualAddrNetworkIPv4 as shipped in etc/torrc: automapped names land
- * there, so sandbox addresses must never fall inside it. */
-#define AUTOMAP_NET 0x0AC00000u /* 10.192.0.0 */
-#define AUTOMAP_LEN 10u
 
 static const struct setting config_schema[] = {
     {"tor", "trans-port", parse_endpoint4, offsetof(struct torgate_config, trans_port)},
@@ -76,12 +72,12 @@ static bool overlaps(struct prefix4 a, uint32_t b_addr, unsigned b_len)
 
 bool config_validate(const struct torgate_config *cfg, const char *name, char **err)
 {
-    static const struct {
+    const struct {
         uint32_t addr;
         unsigned len;
         const char *what;
     } reserved[] = {
-        {AUTOMAP_NET, AUTOMAP_LEN, "Tor's automap range 10.192.0.0/10"},
+        {tor_automap.addr, tor_automap.len, "Tor's automap range 10.192.0.0/10"},
         {0x7F000000u, 8, "loopback 127.0.0.0/8"},
         {0x00000000u, 8, "0.0.0.0/8"},
         {0xA9FE0000u, 16, "link-local 169.254.0.0/16"},

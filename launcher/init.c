@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -23,11 +24,48 @@ struct handoff {
     int to_command[2];
 };
 
+static bool write_proc_file(const char *path, const char *text)
+{
+    autoclose int fd = open(path, O_WRONLY | O_CLOEXEC);
+    return fd >= 0 && write_all(fd, text, strlen(text));
+}
+
+/* COMMAND runs in a user namespace of its own, the user's uid and gid mapped
+ * to themselves: init (outside it, the same user) then holds CAP_SYS_PTRACE
+ * over COMMAND and everything it starts, so that the supervisor can inspect
+ * a process that made itself non-dumpable, as browsers' helpers do. It gives
+ * COMMAND nothing: the namespace owns no other namespace, and every
+ * capability in it is dropped before exec. Where the kernel allows no user
+ * namespace, COMMAND runs without one, and the calls of a non-dumpable
+ * process are refused as uninspectable. */
+static void enter_user_namespace(void)
+{
+    uid_t uid = getuid();
+    gid_t gid = getgid();
+    if (unshare(CLONE_NEWUSER) != 0) {
+        debug("no user namespace for the command (%s): non-dumpable processes cannot be inspected",
+              strerror(errno));
+        return;
+    }
+    /* The change of credentials made this process non-dumpable, and so
+     * /proc/self root's; exec makes it dumpable again anyway. */
+    if (prctl(PR_SET_DUMPABLE, 1) != 0)
+        die_with_error("cannot enter the command's user namespace");
+    char map[64];
+    snprintf(map, sizeof map, "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+    bool ok = write_proc_file("/proc/self/setgroups", "deny") && write_proc_file("/proc/self/uid_map", map);
+    snprintf(map, sizeof map, "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+    if (!ok || !write_proc_file("/proc/self/gid_map", map))
+        die_with_error("cannot map the user into the command's user namespace");
+    caps_drop_all(); /* the new namespace's, all of them */
+}
+
 /* COMMAND's process: capabilities are already gone (init dropped them before
  * forking) and no_new_privs is set; the filter goes on last, then exec. */
 __attribute__((noreturn)) static void run_command(char **argv, const struct seccomp_policy *policy,
                                                   const struct handoff *h)
 {
+    enter_user_namespace();
     int listener = seccomp_filter_load(policy);
     /* init, which holds no capability, takes the listener (if there is one)
      * with pidfd_getfd(), which needs this process to be dumpable. It holds

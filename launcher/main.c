@@ -13,6 +13,7 @@
 #include "caps.h"
 #include "check.h"
 #include "config.h"
+#include "environment.h"
 #include "policy.h"
 #include "profile.h"
 #include "sandbox.h"
@@ -22,6 +23,7 @@
 
 struct options {
     const char *profile;
+    const char *user;
     const char *config;
     const char *explain;
     bool list_profiles;
@@ -31,12 +33,13 @@ struct options {
 
 static void usage(FILE *out)
 {
-    fputs("usage: torgate [--profile NAME] [--config FILE] [-v] [--] COMMAND [ARG...]\n"
+    fputs("usage: torgate [--profile NAME] [--config FILE] [--user NAME] [-v] [--] COMMAND [ARG...]\n"
           "       torgate --list-profiles | --explain NAME | check\n"
           "Runs COMMAND with all its traffic through Tor, or nowhere.\n"
           "  -p, --profile NAME  use NAME.profile (default: COMMAND's name if such a\n"
           "                      profile exists, else 'default')\n"
           "  -c, --config FILE   read FILE instead of " DEFAULT_CONFIG " (root only)\n"
+          "  -u, --user NAME     root only, and needed by root: run as NAME would\n"
           "  -v, --verbose       say what is being set up\n"
           "  -l, --list-profiles list the system profiles and their modes\n"
           "  -e, --explain NAME  print NAME's effective policy and the rules it\n"
@@ -52,16 +55,18 @@ static struct options parse_options(int argc, char **argv)
         {"profile", required_argument, NULL, 'p'}, {"config", required_argument, NULL, 'c'},
         {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},       {"list-profiles", no_argument, NULL, 'l'},
-        {"explain", required_argument, NULL, 'e'}, {NULL, 0, NULL, 0},
+        {"explain", required_argument, NULL, 'e'}, {"user", required_argument, NULL, 'u'},
+        {NULL, 0, NULL, 0},
     };
     struct options opts = {0};
     int c;
     opterr = 0;
     /* '+': options end at COMMAND, whose own options are its own. */
-    while ((c = getopt_long(argc, argv, "+p:c:vhVle:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+p:c:u:vhVle:", longopts, NULL)) != -1) {
         switch (c) {
         case 'p': opts.profile = optarg; break;
         case 'c': opts.config = optarg; break;
+        case 'u': opts.user = optarg; break;
         case 'v': verbose = true; break;
         case 'l': opts.list_profiles = true; break;
         case 'e': opts.explain = optarg; break;
@@ -133,10 +138,40 @@ static char *user_config_dir(void)
     return steal_pointer(&dir);
 }
 
+/* A COMMAND run as root would own every root-owned file and socket of the
+ * host (/etc, /proc/sys, the system bus as root): no sandbox holds that.
+ * Root names the user COMMAND runs as, and torgate then does everything as
+ * that user would. */
+static void choose_identity(const struct options *opts)
+{
+    bool root = getuid() == 0 || geteuid() == 0;
+    if (opts->user && !root)
+        die("--user is for root only");
+    if (opts->argv && root && !opts->user)
+        die("torgate does not run COMMAND as root, where no sandbox could hold it: run torgate as your own "
+            "user, or as root name one with --user NAME");
+    if (!opts->user)
+        return;
+    caps_become_user(opts->user);
+    struct passwd *pw = getpwuid(getuid());
+    /* As sudo -u sets them: root's would mislead COMMAND (root's PATH has
+     * directories the user cannot search). */
+    environment_caller_set("HOME", pw ? pw->pw_dir : "/");
+    environment_caller_set("USER", opts->user);
+    environment_caller_set("LOGNAME", opts->user);
+    environment_caller_set("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+}
+
 int main(int argc, char **argv)
 {
+    environment_isolate();
     distrust_caller();
     struct options opts = parse_options(argc, argv);
+    /* Read as the caller, with no capability effective: root's --config
+     * before root becomes --user. */
+    struct torgate_config cfg;
+    load_config(&cfg, opts.config);
+    choose_identity(&opts);
     /* Listing and explaining need no privilege at all. */
     if (opts.list_profiles || opts.explain)
         caps_drop_quietly();
@@ -144,9 +179,6 @@ int main(int argc, char **argv)
         caps_check_init();
     else
         caps_init();
-
-    struct torgate_config cfg;
-    load_config(&cfg, opts.config);
     if (opts.check)
         return check_run(&cfg);
     if (opts.list_profiles) {
@@ -163,14 +195,18 @@ int main(int argc, char **argv)
     debug("profile %s (%s), mode %s", profile.name, profile.path, net_mode_name(profile.mode));
     policy_authorize(&cfg, &profile);
 
-    struct sandbox_plan plan = {
-        .cfg = &cfg, .profile = &profile, .argv = opts.argv, .user_config_dir = user_config_dir()};
+    struct sandbox_plan plan = {.cfg = &cfg,
+                                .profile = &profile,
+                                .argv = opts.argv,
+                                .user_config_dir = user_config_dir(),
+                                .cwd = getcwd(NULL, 0)};
     if (profile.dns == DNS_CLEARNET)
         plan.clearnet_resolvers = clearnet_resolvers_read(cfg.clearnet_resolv_conf);
 
     int status = launch(&plan);
     free(plan.clearnet_resolvers);
     free(plan.user_config_dir);
+    free(plan.cwd);
     profile_clear(&profile);
     config_clear(&cfg);
     return status;

@@ -122,6 +122,22 @@ static void protect_user_config(const char *dir)
         die_with_error("cannot make ~/.config/torgate read-only in the sandbox");
 }
 
+/* The kernel's settings are no app's to change: /proc/sys (kernel.* is
+ * global, and a file owned by root is writable by a uid 0 without any
+ * capability: core_pattern runs a program as root outside every sandbox)
+ * and /sys with everything mounted below it. Read-only whoever runs the
+ * sandbox; the sandbox's own network settings are written before this. */
+static void make_kernel_settings_read_only(void)
+{
+    if (mount("/proc/sys", "/proc/sys", "none", MS_BIND | MS_REC, NULL) != 0)
+        die_with_error("cannot bind /proc/sys in the sandbox");
+    static const char *const trees[] = {"/proc/sys", "/sys"};
+    struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+    for (size_t i = 0; i < N_ELEMENTS(trees); i++)
+        if (mount_setattr(AT_FDCWD, trees[i], AT_RECURSIVE, &ro, sizeof ro) != 0)
+            die_with_error("cannot make %s read-only in the sandbox (Linux 5.12 or later is needed)", trees[i]);
+}
+
 void sandbox_mounts(const char *resolv_conf, const char *user_config_dir)
 {
     /* Nothing mounted here propagates back to the host. */
@@ -134,4 +150,5 @@ void sandbox_mounts(const char *resolv_conf, const char *user_config_dir)
      * their /proc/PID/ns links, are out of sight. */
     if (mount("proc", "/proc", "proc", MOUNT_SAFE, NULL) != 0)
         die_with_error("cannot mount /proc for the sandbox");
+    make_kernel_settings_read_only();
 }

@@ -51,19 +51,21 @@ static void check_service_ports(const struct torgate_config *cfg, const struct p
 void policy_authorize(const struct torgate_config *cfg, const struct profile *p)
 {
     check_service_ports(cfg, p);
-    if (p->mode != MODE_CLEARNET || getuid() == 0)
+    if ((p->mode != MODE_CLEARNET && !p->gated) || getuid() == 0)
         return;
+    /* Whatever a clearnet profile grants stays gated, however narrowed. */
+    const char *what = p->mode == MODE_CLEARNET ? "reaches the network without Tor"
+                                                : "stands in for a profile that reaches the network without Tor";
     if (!cfg->clearnet_group)
-        die("profile '%s' reaches the network without Tor, which is off on this computer: an administrator "
+        die("profile '%s' %s, which is off on this computer: an administrator "
             "can allow it for a group with [clearnet] group in torgate.conf",
-            p->name);
+            p->name, what);
     struct group *gr = getgrnam(cfg->clearnet_group);
     if (!gr)
         die("profile '%s' is for members of group '%s', which does not exist: ask your administrator", p->name,
             cfg->clearnet_group);
     if (!in_group(gr->gr_gid))
-        die("profile '%s' reaches the network without Tor and is for members of group '%s' only", p->name,
-            cfg->clearnet_group);
+        die("profile '%s' %s and is for members of group '%s' only", p->name, what, cfg->clearnet_group);
 }
 
 uint32_t policy_link_group(const struct profile *p)

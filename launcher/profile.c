@@ -372,6 +372,7 @@ static void apply_user_profile(struct profile *chosen, const char *name)
     if (!profile_narrows(chosen, &user, &why, &key))
         die("%s:%d: %s (%s); user profiles may only narrow what the system profile allows", user.path,
             user.lines[key], why, chosen->path);
+    user.gated = chosen->gated;
     profile_clear(chosen);
     *chosen = user;
 }
@@ -403,6 +404,7 @@ void profile_resolve(struct profile *p, const char *name, const char *command)
             if (!find_system(&base, "default"))
                 die("no default profile in %s or %s: reinstall torgate", system_dirs[0], system_dirs[1]);
         }
+        base.gated = base.mode == MODE_CLEARNET;
         apply_user_profile(&base, n);
         free(base.name);
         base.name = xstrdup(n);

@@ -1,7 +1,9 @@
-/* The seccomp filter's rules (libseccomp). */
+/* The seccomp filter's rules (libseccomp), as tables: each rule names the
+ * system call, the arguments it matches, the answer, and why. */
 #include "seccomp_filter.h"
 
 #include <errno.h>
+#include <linux/close_range.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -12,9 +14,104 @@
 
 #include "util.h"
 
+/* Linux 6.5: pidfds of a UNIX socket's peer; Debian 12's headers lack them. */
+#ifndef SO_PASSPIDFD
+#define SO_PASSPIDFD 76
+#endif
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77
+#endif
+#ifndef SO_BINDTOIFINDEX
+#define SO_BINDTOIFINDEX 62
+#endif
+
+/* int arguments: the kernel reads the low 32 bits only, so a rule must
+ * compare those and nothing else, or a value with high bits set slips past
+ * a rule that the kernel then does not see (socket(..., IPPROTO_ICMP | 1 <<
+ * 32) is an ICMP socket). */
+#define INT_EQ(arg, value) SCMP_CMP((arg), SCMP_CMP_MASKED_EQ, 0xffffffffu, (scmp_datum_t)(uint32_t)(value))
+#define BITS_EQ(arg, mask, value) SCMP_CMP((arg), SCMP_CMP_MASKED_EQ, (mask), (value))
+
+#define EPERM_ SCMP_ACT_ERRNO(EPERM)
+
+struct rule {
+    int nr;
+    uint32_t action;
+    unsigned count;
+    struct scmp_arg_cmp cmp[3];
+    const char *why;
+};
+
 /* Families a desktop application has business with: UNIX sockets (X11,
  * Wayland, D-Bus), IPv4, and NETLINK_ROUTE (getifaddrs). IPv6 is off. */
 static const int allowed_families[] = {AF_UNIX, AF_INET, AF_NETLINK};
+
+/* In every mode. */
+static const struct rule base_rules[] = {
+    /* IPv4 sockets the supervisor and the firewall are not made for. */
+    {SCMP_SYS(socket), EPERM_, 2, {INT_EQ(0, AF_INET), BITS_EQ(1, 0xf, SOCK_RAW)}, "raw IPv4 sockets"},
+    {SCMP_SYS(socket), EPERM_, 2, {INT_EQ(0, AF_INET), BITS_EQ(1, 0xf, SOCK_PACKET)}, "packet-type IPv4 sockets"},
+    {SCMP_SYS(socket), EPERM_, 2, {INT_EQ(0, AF_INET), INT_EQ(2, IPPROTO_ICMP)}, "ICMP (ping) sockets"},
+    {SCMP_SYS(socket), EPERM_, 2, {INT_EQ(0, AF_INET), BITS_EQ(1, 0xf, SOCK_SEQPACKET)},
+     "SCTP: the supervisor would take it for a stream"},
+    {SCMP_SYS(socket), EPERM_, 2, {INT_EQ(0, AF_INET), BITS_EQ(1, 0xf, SOCK_DCCP)}, "DCCP"},
+    {SCMP_SYS(socket), EPERM_, 2, {INT_EQ(0, AF_INET), INT_EQ(2, IPPROTO_SCTP)}, "SCTP"},
+    {SCMP_SYS(socket), EPERM_, 2, {INT_EQ(0, AF_INET), INT_EQ(2, IPPROTO_DCCP)}, "DCCP"},
+    /* High bits of the protocol make this refuse more, never less. */
+    {SCMP_SYS(socket), SCMP_ACT_ERRNO(EAFNOSUPPORT), 2,
+     {INT_EQ(0, AF_NETLINK), SCMP_A2(SCMP_CMP_NE, NETLINK_ROUTE)}, "netlink other than NETLINK_ROUTE"},
+    /* Ways around routing. */
+    {SCMP_SYS(setsockopt), EPERM_, 2, {INT_EQ(1, SOL_SOCKET), INT_EQ(2, SO_BINDTODEVICE)}, "binding to a device"},
+    {SCMP_SYS(setsockopt), EPERM_, 2, {INT_EQ(1, SOL_SOCKET), INT_EQ(2, SO_BINDTOIFINDEX)}, "binding to a device"},
+    {SCMP_SYS(setsockopt), EPERM_, 2, {INT_EQ(1, SOL_IP), INT_EQ(2, IP_TRANSPARENT)}, "transparent proxying"},
+    /* A process outside the sandbox: a pidfd of a UNIX socket's peer would
+     * let pidfd_getfd() copy that process's sockets, which live in the
+     * host's network namespace. ENOPROTOOPT, as a kernel before 6.5 says. */
+    {SCMP_SYS(getsockopt), SCMP_ACT_ERRNO(ENOPROTOOPT), 2, {INT_EQ(1, SOL_SOCKET), INT_EQ(2, SO_PEERPIDFD)},
+     "the pidfd of a socket's peer"},
+    {SCMP_SYS(setsockopt), SCMP_ACT_ERRNO(ENOPROTOOPT), 2, {INT_EQ(1, SOL_SOCKET), INT_EQ(2, SO_PASSPIDFD)},
+     "pidfds of senders (SCM_PIDFD)"},
+    {SCMP_SYS(pidfd_getfd), EPERM_, 0, {{0}}, "another process's file descriptors"},
+    /* io_uring's operations never pass through this filter. */
+    {SCMP_SYS(io_uring_setup), SCMP_ACT_ERRNO(ENOSYS), 0, {{0}}, "io_uring"},
+    {SCMP_SYS(io_uring_enter), SCMP_ACT_ERRNO(ENOSYS), 0, {{0}}, "io_uring"},
+    {SCMP_SYS(io_uring_register), SCMP_ACT_ERRNO(ENOSYS), 0, {{0}}, "io_uring"},
+    {SCMP_SYS(setns), EPERM_, 0, {{0}}, "other namespaces"},
+    {SCMP_SYS(bpf), EPERM_, 0, {{0}}, "BPF programs"},
+    /* clone3 passes its flags in memory the filter cannot read; ENOSYS makes
+     * glibc fall back to clone, whose flags it can. */
+    {SCMP_SYS(clone3), SCMP_ACT_ERRNO(ENOSYS), 0, {{0}}, "clone3's unreadable flags"},
+    /* One file descriptor table per process: the supervisor finds a thread's
+     * sockets through its thread group leader on kernels without
+     * PIDFD_THREAD (before 6.9), so no thread may have a table of its own. */
+    {SCMP_SYS(clone), EPERM_, 1, {BITS_EQ(0, CLONE_THREAD | CLONE_FILES, CLONE_THREAD)},
+     "a thread with file descriptors of its own"},
+    {SCMP_SYS(unshare), EPERM_, 1, {BITS_EQ(0, CLONE_FILES, CLONE_FILES)}, "unsharing the descriptor table"},
+    {SCMP_SYS(close_range), SCMP_ACT_ERRNO(EINVAL), 1, {BITS_EQ(2, CLOSE_RANGE_UNSHARE, CLOSE_RANGE_UNSHARE)},
+     "unsharing the descriptor table (EINVAL: as a kernel without the flag)"},
+};
+
+/* Unless the profile allows them (browsers' own sandboxes). */
+static const struct rule namespace_rules[] = {
+    {SCMP_SYS(unshare), EPERM_, 1, {BITS_EQ(0, CLONE_NEWUSER, CLONE_NEWUSER)}, "user namespaces"},
+    {SCMP_SYS(clone), EPERM_, 1, {BITS_EQ(0, CLONE_NEWUSER, CLONE_NEWUSER)}, "user namespaces"},
+    {SCMP_SYS(unshare), EPERM_, 1, {BITS_EQ(0, CLONE_NEWNET, CLONE_NEWNET)}, "network namespaces"},
+    {SCMP_SYS(clone), EPERM_, 1, {BITS_EQ(0, CLONE_NEWNET, CLONE_NEWNET)}, "network namespaces"},
+};
+
+/* Tor mode: every call that can name a datagram's destination goes to the
+ * supervisor. sendto() without an address cannot. */
+static const struct rule tor_rules[] = {
+    {SCMP_SYS(connect), SCMP_ACT_NOTIFY, 0, {{0}}, "a datagram socket's destination"},
+    {SCMP_SYS(sendto), SCMP_ACT_NOTIFY, 1, {SCMP_A4(SCMP_CMP_NE, 0)}, "a datagram's destination"},
+    {SCMP_SYS(sendmsg), SCMP_ACT_NOTIFY, 0, {{0}}, "a datagram's destination"},
+    {SCMP_SYS(sendmmsg), SCMP_ACT_NOTIFY, 0, {{0}}, "datagrams' destinations"},
+};
+
+/* I2P mode: the router's proxies are TCP; no IPv4 datagram at all. */
+static const struct rule i2p_rules[] = {
+    {SCMP_SYS(socket), EPERM_, 2, {INT_EQ(0, AF_INET), BITS_EQ(1, 0xf, SOCK_DGRAM)}, "datagrams"},
+};
 
 static void ctx_releasep(scmp_filter_ctx *ctx)
 {
@@ -22,20 +119,14 @@ static void ctx_releasep(scmp_filter_ctx *ctx)
         seccomp_release(*ctx);
 }
 
-static void add(scmp_filter_ctx ctx, uint32_t action, int nr, const char *what, unsigned count,
-                const struct scmp_arg_cmp *cmp)
+static void add_rules(scmp_filter_ctx ctx, const struct rule *rules, size_t n)
 {
-    int rc = seccomp_rule_add_array(ctx, action, nr, count, cmp);
-    if (rc < 0)
-        die("cannot build the seccomp filter (%s): %s", what, strerror(-rc));
+    for (size_t i = 0; i < n; i++) {
+        int rc = seccomp_rule_add_array(ctx, rules[i].action, rules[i].nr, rules[i].count, rules[i].cmp);
+        if (rc < 0)
+            die("cannot build the seccomp filter (%s): %s", rules[i].why, strerror(-rc));
+    }
 }
-
-#define RULE(ctx, action, name, ...)                                                                        \
-    do {                                                                                                    \
-        const struct scmp_arg_cmp cmp_[] = {__VA_ARGS__};                                                   \
-        add(ctx, action, SCMP_SYS(name), #name, N_ELEMENTS(cmp_), cmp_);                                    \
-    } while (0)
-#define RULE0(ctx, action, name) add(ctx, action, SCMP_SYS(name), #name, 0, NULL)
 
 static bool family_allowed(int family)
 {
@@ -47,73 +138,19 @@ static bool family_allowed(int family)
 
 /* socket() and socketpair(): any family but the allowed ones is refused with
  * EAFNOSUPPORT, so that applications fall back at once. */
-static void restrict_families(scmp_filter_ctx ctx, int nr, const char *what)
+static void restrict_families(scmp_filter_ctx ctx, int nr)
 {
-    const uint32_t refuse = SCMP_ACT_ERRNO(EAFNOSUPPORT);
+    struct rule r = {nr, SCMP_ACT_ERRNO(EAFNOSUPPORT), 1, {{0}}, "socket families"};
     for (int family = 0; family < AF_MAX; family++) {
         if (family_allowed(family))
             continue;
-        const struct scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)family);
-        add(ctx, refuse, nr, what, 1, &cmp);
+        r.cmp[0] = INT_EQ(0, family);
+        add_rules(ctx, &r, 1);
     }
-    /* Families the kernel may add later, and values with high bits set. */
-    const struct scmp_arg_cmp high = SCMP_A0(SCMP_CMP_GE, AF_MAX);
-    add(ctx, refuse, nr, what, 1, &high);
-}
-
-static void restrict_sockets(scmp_filter_ctx ctx)
-{
-    restrict_families(ctx, SCMP_SYS(socket), "socket");
-    restrict_families(ctx, SCMP_SYS(socketpair), "socketpair");
-    const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
-    /* Raw and packet-type IPv4 sockets, and ICMP "ping" sockets. */
-    RULE(ctx, eperm, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET), SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
-    RULE(ctx, eperm, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET), SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_PACKET));
-    RULE(ctx, eperm, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET), SCMP_A2(SCMP_CMP_EQ, IPPROTO_ICMP));
-    /* Only TCP and UDP: SCTP and DCCP would pass the supervisor as "not a
-     * datagram socket" and reach the firewall alone. */
-    RULE(ctx, eperm, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET), SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_SEQPACKET));
-    RULE(ctx, eperm, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET), SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_DCCP));
-    RULE(ctx, eperm, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET), SCMP_A2(SCMP_CMP_EQ, IPPROTO_SCTP));
-    RULE(ctx, eperm, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET), SCMP_A2(SCMP_CMP_EQ, IPPROTO_DCCP));
-    /* Netlink: NETLINK_ROUTE only (reading links and addresses). */
-    RULE(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), socket, SCMP_A0(SCMP_CMP_EQ, AF_NETLINK),
-         SCMP_A2(SCMP_CMP_NE, NETLINK_ROUTE));
-    /* Binding to a device or transparent proxying: ways around routing. */
-    RULE(ctx, eperm, setsockopt, SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET), SCMP_A2(SCMP_CMP_EQ, SO_BINDTODEVICE));
-    RULE(ctx, eperm, setsockopt, SCMP_A1(SCMP_CMP_EQ, SOL_IP), SCMP_A2(SCMP_CMP_EQ, IP_TRANSPARENT));
-}
-
-/* Ways around the filter and out of the namespaces. */
-static void close_bypasses(scmp_filter_ctx ctx, bool allow_user_namespaces)
-{
-    const uint32_t enosys = SCMP_ACT_ERRNO(ENOSYS), eperm = SCMP_ACT_ERRNO(EPERM);
-    /* io_uring's operations never pass through this filter. */
-    RULE0(ctx, enosys, io_uring_setup);
-    RULE0(ctx, enosys, io_uring_enter);
-    RULE0(ctx, enosys, io_uring_register);
-    RULE0(ctx, eperm, setns);
-    RULE0(ctx, eperm, bpf);
-    /* clone3 passes its flags in memory the filter cannot read; ENOSYS makes
-     * glibc fall back to clone, whose flags it can. */
-    RULE0(ctx, enosys, clone3);
-    if (!allow_user_namespaces) {
-        const unsigned long ns_flags[] = {CLONE_NEWUSER, CLONE_NEWNET};
-        for (size_t i = 0; i < N_ELEMENTS(ns_flags); i++) {
-            RULE(ctx, eperm, unshare, SCMP_A0(SCMP_CMP_MASKED_EQ, ns_flags[i], ns_flags[i]));
-            RULE(ctx, eperm, clone, SCMP_A0(SCMP_CMP_MASKED_EQ, ns_flags[i], ns_flags[i]));
-        }
-    }
-}
-
-/* Tor mode: every call that can name a datagram's destination goes to the
- * supervisor. sendto() without an address cannot. */
-static void supervise_destinations(scmp_filter_ctx ctx)
-{
-    RULE0(ctx, SCMP_ACT_NOTIFY, connect);
-    RULE(ctx, SCMP_ACT_NOTIFY, sendto, SCMP_A4(SCMP_CMP_NE, 0));
-    RULE0(ctx, SCMP_ACT_NOTIFY, sendmsg);
-    RULE0(ctx, SCMP_ACT_NOTIFY, sendmmsg);
+    /* Families the kernel may add later, and any value with high bits set
+     * (compared on 64 bits: it refuses more, never less). */
+    r.cmp[0] = SCMP_A0(SCMP_CMP_GE, AF_MAX);
+    add_rules(ctx, &r, 1);
 }
 
 int seccomp_filter_load(const struct seccomp_policy *policy)
@@ -133,14 +170,15 @@ int seccomp_filter_load(const struct seccomp_policy *policy)
     int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
     if (rc < 0)
         die("cannot build the seccomp filter: %s", strerror(-rc));
-    restrict_sockets(ctx);
-    close_bypasses(ctx, policy->allow_user_namespaces);
+    restrict_families(ctx, SCMP_SYS(socket));
+    restrict_families(ctx, SCMP_SYS(socketpair));
+    add_rules(ctx, base_rules, N_ELEMENTS(base_rules));
+    if (!policy->allow_user_namespaces)
+        add_rules(ctx, namespace_rules, N_ELEMENTS(namespace_rules));
     if (policy->mode == MODE_TOR)
-        supervise_destinations(ctx);
-    /* I2P mode: the router's proxies are TCP; no IPv4 datagram at all. */
+        add_rules(ctx, tor_rules, N_ELEMENTS(tor_rules));
     if (policy->mode == MODE_I2P)
-        RULE(ctx, SCMP_ACT_ERRNO(EPERM), socket, SCMP_A0(SCMP_CMP_EQ, AF_INET),
-             SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_DGRAM));
+        add_rules(ctx, i2p_rules, N_ELEMENTS(i2p_rules));
     rc = seccomp_load(ctx);
     if (rc < 0)
         die("cannot load the seccomp filter: %s (does the kernel have CONFIG_SECCOMP_FILTER?)", strerror(-rc));

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <linux/kcmp.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include <seccomp.h>
 
+#include "addresses.h"
 #include "seccomp_filter.h"
 #include "util.h"
 
@@ -25,6 +27,7 @@ struct supervisor {
     int listener;
     uint32_t gateway; /* network order */
     bool allow_dns, allow_lan;
+    struct prefix4 pool;
     struct seccomp_notif *req;
     struct seccomp_notif_resp *resp;
     char buf[MAX_DATAGRAM];
@@ -44,6 +47,7 @@ struct supervisor *supervisor_new(int listener, const struct seccomp_policy *pol
     sv->gateway = htonl(policy->gateway);
     sv->allow_dns = policy->allow_dns;
     sv->allow_lan = policy->allow_lan;
+    sv->pool = policy->pool;
     if (seccomp_notify_alloc(&sv->req, &sv->resp) != 0)
         die("out of memory");
     return sv;
@@ -81,18 +85,14 @@ static bool is_inet_datagram(int sock)
     return domain == AF_INET && type == SOCK_DGRAM;
 }
 
-static bool is_lan(uint32_t addr)
-{
-    return (addr >> 24) == 10 || (addr >> 20) == 0xAC1 || (addr >> 16) == 0xC0A8;
-}
-
 /* The gateway's port 53 (dns = tor); with lan = allow, RFC 1918 addresses
- * other than their port 53. The firewall repeats both. */
+ * other than their port 53, never Tor's automap range or the pool
+ * (addresses.h). The firewall repeats both. */
 static bool destination_allowed(const struct supervisor *sv, const struct sockaddr_in *to)
 {
     if (to->sin_addr.s_addr == sv->gateway)
         return sv->allow_dns && to->sin_port == htons(53);
-    return sv->allow_lan && is_lan(ntohl(to->sin_addr.s_addr)) && to->sin_port != htons(53);
+    return sv->allow_lan && lan_direct(ntohl(to->sin_addr.s_addr), &sv->pool) && to->sin_port != htons(53);
 }
 
 /* Copies the target's address and checks it: the gateway's port 53, or
@@ -210,16 +210,24 @@ static int64_t do_sendmmsg(const struct call *c, const struct seccomp_data *d)
     return done;
 }
 
+/* Whether two tasks share one file descriptor table. */
+static bool same_files(pid_t a, pid_t b)
+{
+    return a == b || syscall(SYS_kcmp, a, b, KCMP_FILES, 0, 0) == 0;
+}
+
 /* A pidfd for the task that made the call, which may be any thread: with
  * PIDFD_THREAD where the kernel has it (Linux 6.9), else for its thread group
- * leader, found in /proc (the sandbox's own). File descriptors are shared
- * by the threads of a process, so either serves pidfd_getfd(). */
+ * leader, found in /proc (the sandbox's own). The leader's descriptors are
+ * the thread's only if they share one table: the filter refuses every way
+ * of splitting it (seccomp_filter.c), and kcmp() checks it all the same,
+ * so that this wall does not lean on that one. */
 static int open_task(pid_t tid)
 {
     int fd = (int)syscall(SYS_pidfd_open, tid, O_EXCL /* PIDFD_THREAD */);
     if (fd >= 0 || errno != EINVAL)
         return fd;
-    fd = (int)syscall(SYS_pidfd_open, tid, 0);
+    fd = (int)syscall(SYS_pidfd_open, tid, 0); /* before 6.9: leaders only */
     if (fd >= 0 || errno != EINVAL)
         return fd;
     char path[64], line[128];
@@ -229,7 +237,11 @@ static int open_task(pid_t tid)
     while (status && fgets(line, sizeof line, status))
         if (sscanf(line, "Tgid: %ld", &tgid) == 1)
             break;
-    return tgid > 0 ? (int)syscall(SYS_pidfd_open, (pid_t)tgid, 0) : -1;
+    if (tgid <= 0 || !same_files(tid, (pid_t)tgid)) {
+        errno = EPERM;
+        return -1;
+    }
+    return (int)syscall(SYS_pidfd_open, (pid_t)tgid, 0);
 }
 
 /* Decides one call: continue it, or carry it out here and answer for it. */
@@ -238,7 +250,7 @@ static void decide(struct supervisor *sv, const struct seccomp_notif *req, struc
     const struct seccomp_data *d = &req->data;
     autoclose int pidfd = open_task((pid_t)req->pid);
     if (pidfd < 0) {
-        resp->error = -ESRCH;
+        resp->error = errno == EPERM ? -EPERM : -ESRCH;
         return;
     }
     struct call c = {sv, (pid_t)req->pid, (int)syscall(SYS_pidfd_getfd, pidfd, (int)d->args[0], 0)};

@@ -7,6 +7,7 @@
 
 #include <netinet/in.h>
 
+#include "addresses.h"
 #include "pool.h"
 #include "profile.h"
 #include "util.h"
@@ -65,7 +66,6 @@ static void rule(FILE *out, const char *chain, const char *fmt, ...)
 #define TO_SANDBOX "oifname \"" HOST_IFNAME_PREFIX "*\""
 /* "the link is of this kind": format, then its two arguments */
 #define IS_KIND(dir) "meta " dir "group & 0x%x == 0x%x"
-#define LAN_RANGES "{ 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 }"
 
 /* The gateway's PORT leads to the host's ep. */
 static void gateway_dnat(FILE *out, const char *chain, const char *proto, uint16_t port, const struct endpoint4 *ep)
@@ -75,8 +75,9 @@ static void gateway_dnat(FILE *out, const char *chain, const char *proto, uint16
          format_addr4(ep->addr, addr), ep->port);
 }
 
-static void render_prerouting(FILE *out)
+static void render_prerouting(FILE *out, const struct torgate_config *cfg)
 {
+    autofree char *lan = lan_direct_nft(&cfg->pool);
     /* Before conntrack: no IPv6 at all, and no source address but the
      * sandbox's own (the reverse path must lead back to the same link). */
     rule(out, "sandbox_prerouting", SANDBOX " meta nfproto ipv6 drop");
@@ -84,14 +85,13 @@ static void render_prerouting(FILE *out)
     /* dns = none: no DNS anywhere. lan = allow in tor mode: never DNS to the LAN. */
     rule(out, "sandbox_prerouting", SANDBOX " meta iifgroup & 0x%x == 0x%x udp dport 53 drop", LINK_GROUP_NO_DNS,
          LINK_GROUP_NO_DNS);
-    rule(out, "sandbox_prerouting", SANDBOX " meta iifgroup & 0x%x == 0x%x ip daddr " LAN_RANGES " th dport 53 drop",
-         LINK_GROUP_KIND_MASK | LINK_GROUP_LAN, LINK_GROUP_TOR | LINK_GROUP_LAN);
+    rule(out, "sandbox_prerouting", SANDBOX " meta iifgroup & 0x%x == 0x%x %s th dport 53 drop",
+         LINK_GROUP_KIND_MASK | LINK_GROUP_LAN, LINK_GROUP_TOR | LINK_GROUP_LAN, lan);
 }
 
 static void render_dnat(FILE *out, const struct torgate_config *cfg)
 {
-    char pool[16];
-    format_addr4(cfg->pool.addr, pool);
+    autofree char *lan = lan_direct_nft(&cfg->pool);
     rule(out, "sandbox_dnat", SANDBOX " " IS_KIND("iif") " jump tor_dnat", LINK_GROUP_KIND_MASK, LINK_GROUP_TOR);
     rule(out, "sandbox_dnat", SANDBOX " " IS_KIND("iif") " jump i2p_dnat", LINK_GROUP_KIND_MASK, LINK_GROUP_I2P);
     /* The local services whitelist: the gateway's PORT leads to the same
@@ -107,8 +107,9 @@ static void render_dnat(FILE *out, const struct torgate_config *cfg)
     gateway_dnat(out, "tor_dnat", "tcp", cfg->socks_port.port, &cfg->socks_port);
     if (cfg->http_tunnel_port.port)
         gateway_dnat(out, "tor_dnat", "tcp", cfg->http_tunnel_port.port, &cfg->http_tunnel_port);
-    rule(out, "tor_dnat", "meta iifgroup & 0x%x == 0x%x ip daddr " LAN_RANGES " ip daddr != %s/%u return",
-         LINK_GROUP_LAN, LINK_GROUP_LAN, pool, cfg->pool.len);
+    /* lan = allow: the LAN directly, but never what only Tor can carry
+     * (automapped names) nor the pool. */
+    rule(out, "tor_dnat", "meta iifgroup & 0x%x == 0x%x %s return", LINK_GROUP_LAN, LINK_GROUP_LAN, lan);
     char trans[16];
     rule(out, "tor_dnat", "meta l4proto tcp dnat ip to %s:%u", format_addr4(cfg->trans_port.addr, trans),
          cfg->trans_port.port);
@@ -143,6 +144,8 @@ static void render_forward(FILE *out, const struct torgate_config *cfg)
 {
     char pool[16];
     format_addr4(cfg->pool.addr, pool);
+    autofree char *rfc1918 = rfc1918_nft();
+    autofree char *lan = lan_direct_nft(&cfg->pool);
     /* Forwarded: clearnet sandboxes, and tor sandboxes with lan = allow to
      * the LAN; only by the uplinks, never to a sandbox or the pool, and only
      * replies come back in. */
@@ -153,11 +156,11 @@ static void render_forward(FILE *out, const struct torgate_config *cfg)
     rule(out, "from_sandbox_outward", "ip daddr %s/%u drop", pool, cfg->pool.len);
     rule(out, "from_sandbox_outward", "ct state invalid drop");
     rule(out, "from_sandbox_outward", "oifname != @uplinks drop");
-    rule(out, "from_sandbox_outward", IS_KIND("iif") " meta iifgroup & 0x%x == 0 ip daddr " LAN_RANGES " drop",
-         LINK_GROUP_KIND_MASK, LINK_GROUP_CLEARNET, LINK_GROUP_LAN);
+    rule(out, "from_sandbox_outward", IS_KIND("iif") " meta iifgroup & 0x%x == 0 ip daddr %s drop",
+         LINK_GROUP_KIND_MASK, LINK_GROUP_CLEARNET, LINK_GROUP_LAN, rfc1918);
     rule(out, "from_sandbox_outward", IS_KIND("iif") " return", LINK_GROUP_KIND_MASK, LINK_GROUP_CLEARNET);
-    rule(out, "from_sandbox_outward", "meta iifgroup & 0x%x == 0x%x ip daddr " LAN_RANGES " return",
-         LINK_GROUP_KIND_MASK | LINK_GROUP_LAN, LINK_GROUP_TOR | LINK_GROUP_LAN);
+    rule(out, "from_sandbox_outward", "meta iifgroup & 0x%x == 0x%x %s return", LINK_GROUP_KIND_MASK | LINK_GROUP_LAN,
+         LINK_GROUP_TOR | LINK_GROUP_LAN, lan);
     rule(out, "from_sandbox_outward", "drop");
     rule(out, "to_sandbox_inward", IS_KIND("oif") " ct state established accept", LINK_GROUP_KIND_MASK,
          LINK_GROUP_CLEARNET);
@@ -172,7 +175,7 @@ static void render_forward(FILE *out, const struct torgate_config *cfg)
 
 static void render_rules(FILE *out, const struct torgate_config *cfg)
 {
-    render_prerouting(out);
+    render_prerouting(out, cfg);
     render_dnat(out, cfg);
     render_host(out);
     render_forward(out, cfg);

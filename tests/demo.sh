@@ -19,8 +19,14 @@ say "Building the topology and a private Tor network (nothing here reaches the r
 echo "host 192.0.2.2 --uplink-- internet: web server 203.0.113.10 (www.example.test), DNS 203.0.113.53,"
 echo "                                    Tor authorities and relays 198.51.100.1-5, exit relay $EXIT_ADDR"
 tornet_up || { echo "demo: cannot start the private Tor network" >&2; exit 1; }
-CONF=$(topo_torgate_conf)
-torgate() { ip netns exec "$HOST_NS" "$TORGATE" --config "$CONF" "$@"; }
+# torgate never runs an app as root: the demo's apps run as a throwaway
+# user (removed at the end), who may also use the Unsafe Browser profile.
+DEMO_USER=tgdemo$$
+useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /bin/sh "$DEMO_USER" ||
+    { echo "demo: cannot add the user $DEMO_USER" >&2; exit 1; }
+topo_add_user "$DEMO_USER"
+CONF=$(topo_torgate_conf "$DEMO_USER")
+torgate() { ip netns exec "$HOST_NS" "$TORGATE" --config "$CONF" --user "$DEMO_USER" "$@"; }
 last_visitor() { sed -n '$s/^client=//p' "$TOPO_DIR/web.log"; }
 
 say "torgate curl http://www.example.test/"

@@ -14,12 +14,24 @@ tg_setup() {
     tg_write_conf
 }
 
-tg_write_conf() { CONF=$(topo_torgate_conf); }
+# The tests run as root, and torgate runs COMMAND as root never: `tg` names
+# TG_USER, an account of the test's own (removed by topo_down), in the
+# clearnet group of the test's torgate.conf. It may write in TOPO_DIR.
+tg_write_conf() {
+    TG_USER=tgu${BASHPID:-$$}
+    if ! id "$TG_USER" >/dev/null 2>&1; then
+        useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /bin/sh "$TG_USER" ||
+            bail_out "cannot add the test user $TG_USER"
+        topo_add_user "$TG_USER"
+    fi
+    chown "$TG_USER" "$TOPO_DIR"
+    CONF=$(topo_torgate_conf "$TG_USER")
+}
 
-tg() { in_host "$TORGATE" --config "$CONF" "$@"; }
+tg() { in_host "$TORGATE" --config "$CONF" --user "$TG_USER" "$@"; }
 # torgate in the background: $! is torgate itself (with SIGINT not ignored,
 # as it would be for a plain background job), for tests that signal it.
-tg_bg() { ip netns exec "$HOST_NS" env --default-signal=INT "$TORGATE" --config "$CONF" "$@" & }
+tg_bg() { ip netns exec "$HOST_NS" env --default-signal=INT "$TORGATE" --config "$CONF" --user "$TG_USER" "$@" & }
 
 # The gateway, as a sandbox sees it: its resolv.conf's nameserver.
 GATEWAY_OF_SANDBOX='$(sed -n "s/^nameserver //p" /etc/resolv.conf)'

@@ -145,6 +145,22 @@ is "$(log_lines lan99-dns)" 0 "lan = allow: the LAN resolver saw no query"
 is "$(far_count "$INET_NS" udp4)" "$udp_before" "lan = allow: no DNS packet arrived"
 out=$(tg --profile "tgtest-lan-$$" -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
 like "$out" '^TRANSPORT orig=203\.0\.113\.10:80 ' "lan = allow: the internet still lands on the TransPort"
+# lan = allow never covers what only Tor carries: Tor's automap range
+# (10.192.0.0/10, inside 10/8) and the pool, where the gateway's DNS is.
+far_reset
+n_transport=$(log_lines transport)
+out=$(tg --profile "tgtest-lan-$$" -- curl -sS --max-time 5 http://10.192.0.77/ 2>&1)
+like "$out" '^TRANSPORT orig=10\.192\.0\.77:80 ' "lan = allow: an automapped address still lands on the TransPort"
+is "$(far_count "$INET_NS" all4)" 0 "lan = allow: ... and nothing of it went out by the uplink"
+n_dns=$(log_lines dnsport)
+out=$(tg --profile "tgtest-lan-$$" -- getent hosts www.example.test 2>&1)
+like "$out" '^203\.0\.113\.10 +www\.example\.test' "lan = allow: names resolve through the gateway's DNSPort"
+[ "$(log_lines dnsport)" -gt "$n_dns" ]; ok $? "lan = allow: ... the DNSPort saw the query"
+out=$(tg --profile "tgtest-lan-$$" -- sh -c 'curl -sS --max-time 5 http://"$(getent hosts abcdefghijklmnop.onion | cut -d" " -f1)"/' 2>&1)
+like "$out" '^TRANSPORT orig=10\.192\.0\.77:80 ' "lan = allow: an onion name, resolved and automapped, lands on the TransPort"
+out=$(tg --profile "tgtest-lan-$$" -- "$PROBE" udp 10.192.0.77 9999 2>&1)
+like "$out" '^FAIL' "lan = allow: UDP to an automapped address is refused ($out)"
+is "$(far_count "$INET_NS" all4)" 0 "lan = allow: nothing at all arrived on the internet side"
 # lan = deny (the default): the same LAN address lands on the TransPort
 n_web=$(log_lines lan99-web)
 out=$(tg --profile default -- curl -sS --max-time 5 http://192.168.99.1/ 2>&1)
@@ -190,7 +206,7 @@ is "$(log_lines socks)" "$((n_socks + 1))" "the SocksPort saw it"
 # with [tor] http-tunnel-port set, http_proxy names it
 CONF_TUNNEL=$TOPO_DIR/torgate-tunnel.conf
 { cat "$CONF"; printf '[tor]\nhttp-tunnel-port = 127.0.0.1:9080\n'; } >"$CONF_TUNNEL"
-out=$(in_host "$TORGATE" --config "$CONF_TUNNEL" --profile curl -- sh -c 'echo "GW=$(ip route show default | cut -d" " -f3)"; env' 2>&1)
+out=$(in_host "$TORGATE" --config "$CONF_TUNNEL" --user "$TG_USER" --profile curl -- sh -c 'echo "GW=$(ip route show default | cut -d" " -f3)"; env' 2>&1)
 gw=$(sed -n 's/^GW=//p' <<<"$out")
 for var in http_proxy https_proxy HTTP_PROXY HTTPS_PROXY; do
     like "$out" $'(^|\n)'"$var=http://${gw//./\\.}:9080"$'(\n|$)' "proxy-env = yes, http-tunnel-port set: $var names the HTTPTunnelPort"

@@ -95,4 +95,24 @@ out=$(as_user "$TORGATE" --config "$CONF" -- true 2>&1); st=$?
 is "$st" 125 "--config is refused for an ordinary user"
 like "$out" 'root only' "with a line that says why"
 
+# Root: COMMAND never runs as uid 0 (it would own every root-owned file of
+# the host, /proc/sys and the system bus as root). Root names a user.
+rm -f "$TOPO_DIR/as-root"
+out=$(in_host "$TORGATE" --config "$CONF" -- touch "$TOPO_DIR/as-root" 2>&1); st=$?
+is "$st" 125 "as root without --user: refused (125)"
+like "$out" '^torgate: torgate does not run COMMAND as root.*--user NAME$' "... with one line saying what to do ($out)"
+ok_cmd "... and COMMAND did not run" test ! -e "$TOPO_DIR/as-root"
+out=$(in_host "$TORGATE" --config "$CONF" --user root -- true 2>&1); st=$?
+is "$st" 125 "--user root: refused ($out)"
+out=$(tg -- sh -c 'id -u; echo "$HOME $USER"')
+is "$out" "$(id -u "$TG_USER")"$'\n'"/nonexistent $TG_USER" "control: with --user, COMMAND runs as that user, with its HOME and USER"
+out=$(as_user "$TORGATE" --user "$TG_USER" -- true 2>&1); st=$?
+is "$st" 125 "--user from an ordinary user: refused ($out)"
+# The kernel's settings are read-only in every sandbox.
+out=$(tg -- findmnt -no OPTIONS /proc/sys)
+like "$out" '^ro,' "/proc/sys is read-only in the sandbox ($out)"
+out=$(tg -- sh -c 'findmnt -rno TARGET,OPTIONS | grep -E "^/sys(/| )" | grep -vc " ro,"')
+is "$out" 0 "/sys and every mount below it are read-only in the sandbox"
+like "$(in_host findmnt -no OPTIONS /sys)" '^rw,' "control: outside the sandbox, /sys is read-write"
+
 done_testing

@@ -224,6 +224,16 @@ out=$(as_user "$TORGATE" --profile unsafe-browser -- curl -sS --max-time 5 http:
 is "$st" 125 "clearnet, no [clearnet] group: the user is refused (125)"
 like "$out" "^torgate: profile 'unsafe-browser' reaches the network without Tor" "... with a line saying why ($out)"
 is "$(wc -l <<<"$out")" 1 "... one line"
+# What a clearnet profile grants stays gated, however narrowed: a user's own
+# unsafe-browser in tor mode keeps the system profile's lan = allow.
+user_profile unsafe-browser 'mode = tor' 'dns = tor' 'lan = allow'
+rm -f "$TOPO_DIR/gated-ran"
+out=$(as_user "$TORGATE" --profile unsafe-browser -- touch "$TOPO_DIR/gated-ran" 2>&1); st=$?
+is "$st" 125 "a user's unsafe-browser narrowed to tor with lan = allow, no [clearnet] group: refused (125)"
+like "$out" "^torgate: profile 'unsafe-browser' stands in for a profile that reaches the network without Tor" \
+    "... saying why ($out)"
+ok_cmd "... and COMMAND did not run" test ! -e "$TOPO_DIR/gated-ran"
+rm -f "$UPROF"/*.profile
 
 groupadd "$group" || bail_out "cannot add group $group"
 printf '[clearnet]\ngroup = %s\nresolv-conf = %s\n' "$group" "$TOPO_DIR/clearnet-resolv.conf" >"$SYS_CONF"
@@ -234,6 +244,11 @@ n_web=$(log_lines web)
 is "$n_web" 0 "nothing reached the internet web server"
 
 usermod -aG "$group" "$user"
+user_profile unsafe-browser 'mode = tor' 'dns = tor' 'lan = allow'
+out=$(as_user "$TORGATE" --profile unsafe-browser -- sh -c 'cat /etc/resolv.conf' 2>&1); st=$?
+is "$st" 0 "control: for a member of group $group, the same narrowed profile runs"
+like "$out" 'DNS through Tor' "... in tor mode, as it says ($out)"
+rm -f "$UPROF"/*.profile
 out=$(as_user "$TORGATE" --profile unsafe-browser -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1); st=$?
 is "$out" "INTERNET client=192.0.2.2" "clearnet, the user in group $group: reaches the internet web server directly"
 is "$(log_lines web)" 1 "... which logged it"

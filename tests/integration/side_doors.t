@@ -57,20 +57,24 @@ for i in $(seq 100); do
     sleep 0.05
 done
 mount --bind "$D/nsswitch.conf" /etc/nsswitch.conf || exit 12
-"$TORGATE" --config "$CONF" -- getent hosts www.example.test >"$D/out.getent" 2>&1
-"$TORGATE" --config "$CONF" -- grep '^hosts:' /etc/nsswitch.conf >"$D/out.nsswitch" 2>&1
-"$TORGATE" --config "$CONF" -- sh -c 'if [ -e /run/nscd/socket ]; then echo present; else echo absent; fi' \
+"$TORGATE" --config "$CONF" --user "$TG_USER" -- getent hosts www.example.test >"$D/out.getent" 2>&1
+"$TORGATE" --config "$CONF" --user "$TG_USER" -- grep '^hosts:' /etc/nsswitch.conf >"$D/out.nsswitch" 2>&1
+"$TORGATE" --config "$CONF" --user "$TG_USER" -- sh -c 'if [ -e /run/nscd/socket ]; then echo present; else echo absent; fi' \
     >"$D/out.nscd" 2>&1
-"$TORGATE" --config "$CONF" -- sh -c 'if [ -e /run/systemd/resolve/io.systemd.Resolve ]; then echo present; else echo absent; fi' \
+"$TORGATE" --config "$CONF" --user "$TG_USER" -- sh -c 'if [ -e /run/systemd/resolve/io.systemd.Resolve ]; then echo present; else echo absent; fi' \
     >"$D/out.resolved" 2>&1
-"$TORGATE" --config "$CONF" -- python3 "$D/connect.py" /run/nscd/socket >"$D/out.connect-nscd" 2>&1
-"$TORGATE" --config "$CONF" -- python3 "$D/connect.py" /run/systemd/resolve/io.systemd.Resolve \
+"$TORGATE" --config "$CONF" --user "$TG_USER" -- python3 "$D/connect.py" /run/nscd/socket >"$D/out.connect-nscd" 2>&1
+"$TORGATE" --config "$CONF" --user "$TG_USER" -- python3 "$D/connect.py" /run/systemd/resolve/io.systemd.Resolve \
     >"$D/out.connect-resolved" 2>&1
+# started from inside a hidden directory: "." must not lead to what is hidden
+(cd /run/nscd && "$TORGATE" --config "$CONF" --user "$TG_USER" -- sh -c 'pwd; ls -a; python3 "$0" socket' "$D/connect.py") \
+    >"$D/out.connect-cwd" 2>&1
 cp "$D/nscd.log" "$D/nscd.inside"
 cp "$D/resolved.log" "$D/resolved.inside"
 # the control: outside torgate, in the same mount namespace
 grep '^hosts:' /etc/nsswitch.conf >"$D/out.control-nsswitch" 2>&1
 python3 "$D/connect.py" /run/nscd/socket >"$D/out.control-nscd" 2>&1
+(cd /run/nscd && python3 "$D/connect.py" socket) >"$D/out.control-cwd" 2>&1
 python3 "$D/connect.py" /run/systemd/resolve/io.systemd.Resolve >"$D/out.control-resolved" 2>&1
 sleep 0.2
 kill $p1 $p2
@@ -79,7 +83,7 @@ exit 0
 EOF
 
 n_dns=$(log_lines dnsport)
-in_host env TOPO_DIR="$TOPO_DIR" TORGATE="$TORGATE" CONF="$CONF" \
+in_host env TOPO_DIR="$TOPO_DIR" TORGATE="$TORGATE" CONF="$CONF" TG_USER="$TG_USER" \
     unshare -m --propagation private sh "$TOPO_DIR/inner.sh"
 is "$?" 0 "the private mount namespace with the side doors was set up"
 
@@ -92,6 +96,9 @@ is "$(grep -v ' comm=torgate$' "$TOPO_DIR/nscd.inside")" "" "nscd's socket heard
 is "$(cat "$TOPO_DIR/resolved.inside")" "" "systemd-resolved's varlink socket heard nothing at all"
 is "$(cat "$TOPO_DIR/out.nsswitch")" "hosts: files dns" "the sandbox's /etc/nsswitch.conf: hosts: files dns"
 is "$(cat "$TOPO_DIR/out.nscd")" "absent" "the sandbox has no /run/nscd/socket"
+is "$(cat "$TOPO_DIR/out.connect-cwd")" $'/run/nscd\n.\n..\nFAIL No such file or directory' \
+    "started in /run/nscd, COMMAND is in the sandbox's (empty) /run/nscd: '.' does not lead to nscd's socket"
+is "$(cat "$TOPO_DIR/out.control-cwd")" "connected" "control: outside torgate, ./socket in /run/nscd is nscd's"
 is "$(cat "$TOPO_DIR/out.resolved")" "absent" "the sandbox has no /run/systemd/resolve/io.systemd.Resolve"
 like "$(cat "$TOPO_DIR/out.connect-nscd")" '^FAIL' "connecting to /run/nscd/socket from the sandbox fails"
 like "$(cat "$TOPO_DIR/out.connect-resolved")" '^FAIL' "connecting to the varlink socket from the sandbox fails"
@@ -101,8 +108,8 @@ is "$(cat "$TOPO_DIR/out.control-nsswitch")" "hosts: resolve [!UNAVAIL=return] f
     "control: outside torgate, nsswitch.conf has the resolve line"
 is "$(cat "$TOPO_DIR/out.control-nscd")" "connected" "control: outside torgate, /run/nscd/socket accepts"
 is "$(cat "$TOPO_DIR/out.control-resolved")" "connected" "control: outside torgate, the varlink socket accepts"
-is "$(grep -c ' comm=python3$' "$TOPO_DIR/nscd.log") $(grep -c ' comm=python3$' "$TOPO_DIR/resolved.log")" "1 1" \
-    "control: both listeners logged the outside connection"
+is "$(grep -c ' comm=python3$' "$TOPO_DIR/nscd.log") $(grep -c ' comm=python3$' "$TOPO_DIR/resolved.log")" "2 1" \
+    "control: both listeners logged the outside connections (nscd's: by path and by ./socket)"
 ok_cmd "the host's own /etc/nsswitch.conf is untouched" sh -c "! grep -q '^hosts: resolve \\[' /etc/nsswitch.conf || [ \"\$(cat /etc/nsswitch.conf)\" != \"\$(cat $TOPO_DIR/nsswitch.conf)\" ]"
 
 done_testing

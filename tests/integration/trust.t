@@ -71,6 +71,36 @@ out=$(as_user "$TORGATE" --config /etc/shadow -- true 2>&1); st=$?
 is "$st" 125 "--config naming a root-only file is refused"
 unlike "$out" 'root:' "without reading it"
 
+# The environment reaches COMMAND, never the launcher's libraries: libnl
+# reads NLCB and NLDBG (debug dumps of its netlink traffic) and, in a
+# constructor that runs before main(), NLSYSCONFDIR (a file of the caller's
+# choosing to parse). A FIFO there blocks whoever opens it.
+cat >"$TOPO_DIR/nlcontrol.c" <<'C'
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+int main(void)
+{
+    struct nl_sock *sk = nl_socket_alloc();
+    struct nl_cache *cache;
+    return nl_connect(sk, NETLINK_ROUTE) || rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache);
+}
+C
+cc -o "$TOPO_DIR/nlcontrol" "$TOPO_DIR/nlcontrol.c" $(pkg-config --cflags --libs libnl-route-3.0) ||
+    bail_out "cannot build the libnl control program"
+mkdir -p "$TOPO_DIR/nlconf" && mkfifo "$TOPO_DIR/nlconf/classid" && chmod 755 "$TOPO_DIR/nlconf"
+out=$(as_user env NLCB=debug "$TOPO_DIR/nlcontrol" 2>&1)
+like "$out" 'Debug' "control: NLCB=debug makes a libnl program dump its netlink traffic"
+as_user env NLSYSCONFDIR="$TOPO_DIR/nlconf" timeout 2 "$TOPO_DIR/nlcontrol" >/dev/null 2>&1
+is "$?" 124 "control: NLSYSCONFDIR makes a libnl program open a file of the caller's choosing (it blocks on the FIFO)"
+out=$(as_user env NLCB=debug NLDBG=7 "$TORGATE" --profile default -- true 2>&1); st=$?
+is "$st" 0 "with NLCB=debug, torgate runs COMMAND ($out)"
+unlike "$out" 'Debug|Sent Message' "... and libnl in the launcher dumps nothing"
+as_user env NLSYSCONFDIR="$TOPO_DIR/nlconf" timeout 10 "$TORGATE" --profile default -- true >/dev/null 2>&1
+is "$?" 0 "with NLSYSCONFDIR, torgate never opens the caller's file (no block on the FIFO)"
+out=$(as_user env FOO=bar NLCB=debug XTABLES_LIBDIR=/nonexistent "$TORGATE" --profile offline -- sh -c \
+    'echo "$FOO $NLCB $XTABLES_LIBDIR"' 2>&1)
+is "$out" "bar debug /nonexistent" "the caller's environment is COMMAND's, all of it"
+
 # While COMMAND runs, the launcher holds no capability and cannot be traced
 # or read by its caller.
 rm -f "$TOPO_DIR/marks/ready"

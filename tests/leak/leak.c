@@ -51,6 +51,27 @@
  *                            socket + socketcall(SYS_SENDTO) to ADDR PORT
  *   x32                      the x32 ABI: syscall(__X32_SYSCALL_BIT|socket)
  *                            for an AF_INET6 socket
+ *   peer-pidfd PATH ADDR PORT   connect to the UNIX socket PATH, ask for a
+ *                            pidfd of the process on the other end
+ *                            (SO_PEERPIDFD, else SO_PASSPIDFD + SCM_PIDFD),
+ *                            copy its IPv4 datagram sockets (pidfd_getfd) and
+ *                            send "leak" to ADDR PORT on each: "ok fd=N" if a
+ *                            send on a copy worked
+ *   pidfd-getfd              pidfd_getfd() on a child of our own
+ *   high-bits                the filter's int arguments with bit 32 set
+ *                            (ICMP, SCTP, DCCP protocols; SO_BINDTODEVICE
+ *                            as option and as level; IP_TRANSPARENT;
+ *                            SO_PEERPIDFD): ok if any call succeeded
+ *   thread-files ADDR PORT   a thread with a descriptor table of its own
+ *                            (unshare(CLONE_FILES), close_range(...,
+ *                            CLOSE_RANGE_UNSHARE), clone(CLONE_THREAD)
+ *                            without CLONE_FILES) puts a UDP socket at a
+ *                            number the leader has a pipe at and sends to
+ *                            ADDR PORT: ok if any send worked
+ *   nondumpable ADDR PORT [udp]  prctl(PR_SET_DUMPABLE, 0), then a TCP
+ *                            connect to ADDR PORT ("ok connected"), or with
+ *                            udp a datagram sent there ("ok sent")
+ *   proc-vm PID              process_vm_readv() of PID (a host process)
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -74,7 +95,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
+#include <pthread.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -817,6 +843,284 @@ static int do_int80(int argc, char **argv)
 static int do_x32(void) { return blocked("ENOSYS", "not-x86_64"); }
 #endif
 
+
+/* ------------------------------------------------ other processes' sockets */
+
+#ifndef SO_PASSPIDFD
+#define SO_PASSPIDFD 76
+#endif
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77
+#endif
+#ifndef SCM_PIDFD
+#define SCM_PIDFD 0x04
+#endif
+
+static int is_inet_dgram(int fd)
+{
+    int domain = 0, type = 0;
+    socklen_t l = sizeof domain;
+    if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &l) < 0)
+        return 0;
+    l = sizeof type;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) < 0)
+        return 0;
+    return domain == AF_INET && type == SOCK_DGRAM;
+}
+
+/* A pidfd for the peer of the connected UNIX socket s, by either way. */
+static int peer_pidfd(int s, int *err, const char **step)
+{
+    int pidfd = -1;
+    socklen_t l = sizeof pidfd;
+    if (getsockopt(s, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &l) == 0 && pidfd >= 0)
+        return pidfd;
+    *err = errno, *step = "peerpidfd";
+    int on = 1;
+    if (setsockopt(s, SOL_SOCKET, SO_PASSPIDFD, &on, sizeof on) < 0)
+        return -1; /* the first refusal is the one reported */
+    char byte, cbuf[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = {&byte, 1};
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+    if (write(s, "?", 1) != 1 || recvmsg(s, &m, 0) <= 0) {
+        *err = errno, *step = "scm_pidfd";
+        return -1;
+    }
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_PIDFD)
+            memcpy(&pidfd, CMSG_DATA(c), sizeof pidfd);
+    if (pidfd < 0)
+        *err = ENOENT, *step = "scm_pidfd";
+    return pidfd;
+}
+
+static int do_peer_pidfd(int argc, char **argv)
+{
+    if (argc != 3)
+        return usage();
+    struct sockaddr_storage ss;
+    socklen_t sl = parse_addr(argv[1], argv[2], &ss);
+    struct sockaddr_un un = {.sun_family = AF_UNIX};
+    if (!sl || strlen(argv[0]) >= sizeof un.sun_path)
+        return usage();
+    strcpy(un.sun_path, argv[0]);
+    cur_step = "connect";
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0 || connect(s, (struct sockaddr *)&un, sizeof un) < 0)
+        return blocked_errno(errno, "connect");
+    int err = 0;
+    const char *step = "?";
+    cur_step = "pidfd";
+    int pidfd = peer_pidfd(s, &err, &step);
+    if (pidfd < 0)
+        return blocked_errno(err, step);
+    cur_step = "pidfd_getfd";
+    int first_err = 0;
+    for (int n = 0; n < 256; n++) {
+        int fd = (int)syscall(SYS_pidfd_getfd, pidfd, n, 0);
+        if (fd < 0) {
+            if (errno != EBADF && !first_err)
+                first_err = errno;
+            continue;
+        }
+        if (is_inet_dgram(fd) && sendto(fd, payload, sizeof payload - 1, 0, (struct sockaddr *)&ss, sl) >= 0) {
+            char d[32];
+            snprintf(d, sizeof d, "fd=%d", n);
+            return ok(d);
+        }
+        close(fd);
+    }
+    return blocked_errno(first_err ? first_err : ENOENT, "pidfd_getfd");
+}
+
+static int do_pidfd_getfd(void)
+{
+    cur_step = "fork";
+    pid_t child = fork();
+    if (child < 0)
+        return blocked_errno(errno, "fork");
+    if (child == 0) {
+        pause();
+        _exit(0);
+    }
+    int pidfd = (int)syscall(SYS_pidfd_open, child, 0), fd = -1, e = 0;
+    if (pidfd >= 0 && (fd = (int)syscall(SYS_pidfd_getfd, pidfd, 0, 0)) < 0)
+        e = errno;
+    else if (pidfd < 0)
+        e = errno;
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    return fd >= 0 ? ok(NULL) : blocked_errno(e, pidfd < 0 ? "pidfd_open" : "pidfd_getfd");
+}
+
+static int do_proc_vm(int argc, char **argv)
+{
+    if (argc != 1)
+        return usage();
+    char buf[8];
+    struct iovec local = {buf, sizeof buf}, remote = {(void *)0x400000, sizeof buf};
+    cur_step = "process_vm_readv";
+    pid_t pid = (pid_t)atoi(argv[0]);
+    /* Any answer but "no such process" means the process can be named. */
+    if (process_vm_readv(pid, &local, 1, &remote, 1, 0) < 0 && errno == ESRCH)
+        return blocked_errno(errno, "process_vm_readv");
+    return ok(NULL);
+}
+
+/* ------------------------------------------------- int arguments, high bits */
+
+#define HIGH (1L << 32)
+
+static void try_call(struct tries *t, const char *way, long rc)
+{
+    if (rc >= 0)
+        tries_ok(t, way);
+    else
+        tries_fail(t, way, errno, "call");
+}
+
+static int do_high_bits(void)
+{
+    struct tries t = {0};
+    cur_step = "calls";
+    try_call(&t, "icmp", syscall(SYS_socket, (long)AF_INET, (long)SOCK_DGRAM, (long)IPPROTO_ICMP | HIGH));
+    try_call(&t, "sctp", syscall(SYS_socket, (long)AF_INET, (long)SOCK_STREAM, (long)IPPROTO_SCTP | HIGH));
+    try_call(&t, "dccp", syscall(SYS_socket, (long)AF_INET, (long)SOCK_DCCP, (long)IPPROTO_DCCP | HIGH));
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    try_call(&t, "bindtodevice", syscall(SYS_setsockopt, (long)u, (long)SOL_SOCKET, (long)SO_BINDTODEVICE | HIGH,
+                                         "eth0", 5L));
+    int v = socket(AF_INET, SOCK_DGRAM, 0);
+    try_call(&t, "bindtodevice-level", syscall(SYS_setsockopt, (long)v, (long)SOL_SOCKET | HIGH,
+                                               (long)SO_BINDTODEVICE, "eth0", 5L));
+    int s = socket(AF_INET, SOCK_STREAM, 0), on = 1;
+    try_call(&t, "transparent", syscall(SYS_setsockopt, (long)s, (long)IPPROTO_IP, (long)IP_TRANSPARENT | HIGH,
+                                        &on, (long)sizeof on));
+    int pair[2], pidfd = -1;
+    socklen_t l = sizeof pidfd;
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0)
+        try_call(&t, "peerpidfd", syscall(SYS_getsockopt, (long)pair[0], (long)SOL_SOCKET,
+                                          (long)SO_PEERPIDFD | HIGH, &pidfd, &l));
+    return tries_result(&t);
+}
+
+/* ------------------------------------- a thread with a descriptor table of its own */
+
+struct split {
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    int fd_number; /* a pipe in the leader's table */
+    int how;
+    volatile int done, sent, err;
+    const char *volatile step;
+};
+
+/* In the thread: a table of its own, a UDP socket at fd_number, a send. */
+static void split_send(struct split *sp)
+{
+    if (sp->how == 0 && syscall(SYS_unshare, (long)CLONE_FILES) < 0) {
+        sp->err = errno, sp->step = "unshare";
+        return;
+    }
+    if (sp->how == 1 && syscall(SYS_close_range, 1000000L, 1000001L, (long)CLOSE_RANGE_UNSHARE) < 0) {
+        sp->err = errno, sp->step = "close_range";
+        return;
+    }
+    int u = (int)syscall(SYS_socket, (long)AF_INET, (long)SOCK_DGRAM, 0L);
+    if (u < 0 || syscall(SYS_dup2, (long)u, (long)sp->fd_number) < 0) {
+        sp->err = errno, sp->step = "socket";
+        return;
+    }
+    if (syscall(SYS_sendto, (long)sp->fd_number, payload, (long)(sizeof payload - 1), 0L, &sp->ss, (long)sp->sl) < 0) {
+        sp->err = errno, sp->step = "sendto";
+        return;
+    }
+    sp->sent = 1;
+}
+
+static void *split_thread(void *arg)
+{
+    split_send(arg);
+    ((struct split *)arg)->done = 1;
+    return NULL;
+}
+
+static int split_clone(void *arg)
+{
+    split_send(arg);
+    ((struct split *)arg)->done = 1;
+    syscall(SYS_exit, 0L); /* this thread only */
+    return 0;
+}
+
+static int do_thread_files(int argc, char **argv)
+{
+    if (argc != 2)
+        return usage();
+    struct tries t = {0};
+    static const char *const ways[] = {"unshare", "close_range", "clone"};
+    for (int how = 0; how < 3; how++) {
+        struct split sp = {.how = how, .step = "?"};
+        sp.sl = parse_addr(argv[0], argv[1], &sp.ss);
+        int p[2];
+        if (!sp.sl)
+            return usage();
+        if (pipe(p) < 0)
+            return blocked_errno(errno, "pipe");
+        sp.fd_number = p[0];
+        cur_step = ways[how];
+        if (how < 2) {
+            pthread_t th;
+            if (pthread_create(&th, NULL, split_thread, &sp) != 0)
+                return blocked_errno(errno, "pthread_create");
+            pthread_join(th, NULL);
+        } else {
+            static char stack[65536] __attribute__((aligned(16)));
+            if (clone(split_clone, stack + sizeof stack, CLONE_VM | CLONE_SIGHAND | CLONE_THREAD, &sp) < 0)
+                sp.err = errno, sp.step = "clone";
+            else
+                while (!sp.done)
+                    usleep(1000);
+        }
+        if (sp.sent)
+            tries_ok(&t, ways[how]);
+        else
+            tries_fail(&t, ways[how], sp.err, sp.step);
+        close(p[0]);
+        close(p[1]);
+    }
+    return tries_result(&t);
+}
+
+/* ------------------------------------------------------------- non-dumpable */
+
+static int do_nondumpable(int argc, char **argv)
+{
+    if (argc != 2 && !(argc == 3 && !strcmp(argv[2], "udp")))
+        return usage();
+    struct sockaddr_storage ss;
+    socklen_t sl = parse_addr(argv[0], argv[1], &ss);
+    if (!sl)
+        return usage();
+    cur_step = "prctl";
+    if (prctl(PR_SET_DUMPABLE, 0) != 0 || prctl(PR_GET_DUMPABLE) != 0)
+        return blocked_errno(errno, "prctl");
+    if (argc == 3) {
+        int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        cur_step = "sendto";
+        if (u < 0 || sendto(u, payload, sizeof payload - 1, 0, (struct sockaddr *)&ss, sl) < 0)
+            return blocked_errno(errno, u < 0 ? "socket" : "sendto");
+        return ok("sent");
+    }
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    const char *step = "socket";
+    int e = fd < 0 ? errno : connect_within(fd, (struct sockaddr *)&ss, sl, 2000, &step);
+    if (e == -1)
+        return blocked("TIMEOUT", "connect");
+    if (e)
+        return blocked_errno(e, step);
+    return ok("connected");
+}
+
 /* --------------------------------------------------------------------- main */
 
 int main(int argc, char **argv)
@@ -889,5 +1193,17 @@ int main(int argc, char **argv)
         return do_int80(n, a);
     if (IS("x32"))
         return NOARGS(do_x32());
+    if (IS("peer-pidfd"))
+        return do_peer_pidfd(n, a);
+    if (IS("pidfd-getfd"))
+        return NOARGS(do_pidfd_getfd());
+    if (IS("proc-vm"))
+        return do_proc_vm(n, a);
+    if (IS("high-bits"))
+        return NOARGS(do_high_bits());
+    if (IS("thread-files"))
+        return do_thread_files(n, a);
+    if (IS("nondumpable"))
+        return do_nondumpable(n, a);
     return usage();
 }

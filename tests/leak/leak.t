@@ -66,6 +66,44 @@ wait_for in_host "$LEAK" abstract "$ABSTRACT"
 is "$(in_host "$LEAK" abstract "$ABSTRACT")" "abstract ok" "control: the host's abstract socket @$ABSTRACT accepts from the host"
 abstract_before=$(log_lines abstract)
 
+# --- a process of the sandbox's user on the host, behind a UNIX socket, with
+# a UDP socket of the host's network namespace: what an app that gets hold
+# of it (a pidfd of the socket's peer, then pidfd_getfd) could send through.
+PEER_SOCK=$TOPO_DIR/peer.sock
+in_host setpriv --reuid="$TG_USER" --regid="$TG_USER" --clear-groups /usr/bin/python3 -c '
+import os, socket, sys
+udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1] + ".tmp")
+s.listen(16)
+with open(sys.argv[1] + ".pid", "w") as f:
+    f.write("%d\n" % os.getpid())
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while True:
+    c, _ = s.accept()
+    if c.recv(1):
+        c.send(b"!")
+    c.close()
+' "$PEER_SOCK" </dev/null >/dev/null 2>&1 &
+topo_add_pid "$!"
+wait_for test -S "$PEER_SOCK" || bail_out "the host's peer process did not start"
+peer_pid=$(cat "$PEER_SOCK.pid")
+as_tg_user() { in_host setpriv --reuid="$TG_USER" --regid="$TG_USER" --clear-groups "$@"; }
+
+# controls: each way out below works outside a sandbox, for the same user
+far_reset
+out=$(as_tg_user "$LEAK" peer-pidfd "$PEER_SOCK" 203.0.113.53 9999)
+like "$out" '^peer-pidfd ok fd=[0-9]+$' "control: on the host, a pidfd of the socket's peer gives its UDP socket ($out)"
+is "$(far_count "$INET_NS" udp4)" 1 "control: ... and what it sent arrived on the internet side"
+like "$(as_tg_user "$LEAK" pidfd-getfd)" '^pidfd-getfd ok' "control: on the host, pidfd_getfd() works"
+like "$(as_tg_user "$LEAK" proc-vm "$peer_pid")" '^proc-vm ok' "control: on the host, process_vm_readv() can name the peer"
+like "$(as_tg_user "$LEAK" high-bits)" '^high-bits ok peerpidfd$' \
+    "control: on the host, with bit 32 set, SO_PEERPIDFD works (the kernel reads the low 32 bits)"
+far_reset
+out=$(as_tg_user "$LEAK" thread-files 203.0.113.53 9999)
+is "$out" "thread-files ok unshare,close_range,clone" "control: on the host, threads get tables of their own and send"
+is "$(far_count "$INET_NS" udp4)" 3 "control: ... and the three datagrams arrived"
+
 # --- running attempts
 # In a sandbox's shell, GW expands to the gateway (the host end of its veth):
 # the default route's next hop, the same address tor mode's resolv.conf names.
@@ -142,6 +180,15 @@ common_attempts() {
     expect_refused x32
     expect_sigsys int80 203.0.113.10 9999
     expect_sigsys socketcall32 203.0.113.10 9999
+    # nothing of a process outside the sandbox: no pidfd of a socket's peer,
+    # no copy of another process's descriptors, no PID to name it by
+    expect peer-pidfd "$PEER_SOCK" 203.0.113.53 9999 -- 'blocked:ENOPROTOOPT@peerpidfd'
+    expect pidfd-getfd -- 'blocked:EPERM@pidfd_getfd'
+    expect proc-vm "$peer_pid" -- 'blocked:ESRCH@process_vm_readv'
+    # the filter compares the low 32 bits of int arguments, as the kernel reads them
+    expect high-bits -- 'blocked:EPERM@icmp-call,EPERM@sctp-call,EPERM@dccp-call,EPERM@bindtodevice-call,EPERM@bindtodevice-level-call,EPERM@transparent-call,ENOPROTOOPT@peerpidfd-call'
+    # one descriptor table per process (what the supervisor inspects)
+    expect thread-files 203.0.113.53 9999 -- 'blocked:EPERM@unshare-unshare,EINVAL@close_range-close_range,EPERM@clone-clone'
 }
 
 # ============================================================== tor mode
@@ -181,6 +228,12 @@ expect tcp "$GW" 9051 -- 'ok HTTP/1\.0 200 OK'
 like "$(topo_log transport)" 'orig=10\.118\.[0-9]+\.[0-9]+:9051' "tor: the TransPort got the gateway:9051 (ControlPort) connection"
 expect tcp 192.0.2.2 8080 -- 'ok HTTP/1\.0 200 OK'
 like "$(topo_log transport)" 'orig=192\.0\.2\.2:8080' "tor: the TransPort got the host's 192.0.2.2:8080 connection"
+# a process that made itself non-dumpable (browsers' helpers do): its
+# streams go on to the TransPort, its datagrams are still checked
+expect nondumpable 203.0.113.10 80 -- 'ok connected'
+like "$(topo_log transport | tail -n 1)" 'orig=203\.0\.113\.10:80' "tor: the non-dumpable process's connection landed on the TransPort"
+expect nondumpable "$GW" 53 udp -- 'ok sent'
+expect nondumpable 203.0.113.53 53 udp -- 'blocked:EPERM@sendto'
 common_attempts
 
 # What arrived: nothing on the far sides, nothing on the host but Tor's ports.

@@ -42,12 +42,14 @@
 #                             the namespaces' own stacks emit
 #   fromlan4                  (INET_NS only) IPv4 with saddr 192.168.77.0/24
 #
-# topo_torgate_conf  write $TOPO_DIR/torgate.conf for the topology and print
+# topo_torgate_conf [GROUP]  write $TOPO_DIR/torgate.conf for the topology
+#                    (clearnet for GROUP, if given) and print
 #                    its path: the clearnet resolver is the internet's DNS
 #                    server; with a real tor (tests/lib/tornet.sh), its
 #                    control cookie is named too
 # topo_add_pid PID   a process topo_down is to kill (a server started by a
 #                    library built on this one)
+# topo_add_user NAME an account topo_down is to remove (and its processes)
 #
 # Servers (logs in $TOPO_DIR, one line per event, created empty by topo_up):
 #   INET_NS  web 203.0.113.10:80, [2001:db8:ff::10]:80  web.log  "client=IP"
@@ -77,6 +79,7 @@ _TOPO_COUNTER=${_TOPO_COUNTER:-0}
 _TOPO_ALL_NS=${_TOPO_ALL_NS:-}
 _TOPO_ALL_PIDS=${_TOPO_ALL_PIDS:-}
 _TOPO_ALL_DIRS=${_TOPO_ALL_DIRS:-}
+_TOPO_ALL_USERS=${_TOPO_ALL_USERS:-}
 
 in_host() { ip netns exec "$HOST_NS" "$@"; }
 in_inet() { ip netns exec "$INET_NS" "$@"; }
@@ -291,10 +294,11 @@ EOF
     return 0
 }
 
-topo_torgate_conf() {
+topo_torgate_conf() { # [CLEARNET_GROUP]
     printf 'nameserver 203.0.113.53\n' >"$TOPO_DIR/clearnet-resolv.conf"
     {
         printf '[clearnet]\nresolv-conf = %s\n' "$TOPO_DIR/clearnet-resolv.conf"
+        [ -z "${1:-}" ] || printf 'group = %s\n' "$1"
         [ -z "${TOR_COOKIE:-}" ] || printf '[tor]\ncontrol-cookie = %s\n' "$TOR_COOKIE"
     } >"$TOPO_DIR/torgate.conf"
     echo "$TOPO_DIR/torgate.conf"
@@ -304,8 +308,12 @@ topo_add_pid() {
     _TOPO_ALL_PIDS="$_TOPO_ALL_PIDS $1"
 }
 
+topo_add_user() {
+    _TOPO_ALL_USERS="$_TOPO_ALL_USERS $1"
+}
+
 topo_down() {
-    local pid ns dir i alive
+    local pid ns dir i alive u
     for pid in $_TOPO_ALL_PIDS; do
         kill "$pid" 2>/dev/null || true
     done
@@ -333,6 +341,11 @@ topo_down() {
         ip netns del "$ns" 2>/dev/null || true
     done
     _TOPO_ALL_NS=
+    for u in $_TOPO_ALL_USERS; do
+        pkill -KILL -u "$u" 2>/dev/null || true
+        userdel "$u" 2>/dev/null || true
+    done
+    _TOPO_ALL_USERS=
     if [ "${TOPO_KEEP:-0}" != 1 ]; then
         for dir in $_TOPO_ALL_DIRS; do
             rm -rf -- "$dir" 2>/dev/null || true

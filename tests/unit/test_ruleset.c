@@ -39,9 +39,10 @@ static void tor_rules_lead_to_tor_ports(void **state)
     assert_has(t, "i2p_dnat fib daddr . iif type local tcp dport 4444 dnat ip to 127.0.0.1:4444");
     assert_has(t, "i2p_dnat fib daddr . iif type local tcp dport 7656 dnat ip to 127.0.0.1:7656");
     assert_has(t, "host_services_dnat iif . meta l4proto . th dport @host_services fib daddr . iif type local dnat ip to 127.0.0.1");
-    /* lan = allow: the LAN is not sent to Tor, but never its DNS */
-    assert_has(t, "tor_dnat meta iifgroup & 0x10 == 0x10 ip daddr { 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 } ip daddr != 10.118.0.0/16 return");
-    assert_has(t, "meta iifgroup & 0xffff001f == 0x74670011 ip daddr { 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 } th dport 53 drop");
+    /* lan = allow: the LAN is not sent to Tor, but never its DNS, and never
+     * what only Tor carries (the automap range) nor the pool (the gateway) */
+    assert_has(t, "tor_dnat meta iifgroup & 0x10 == 0x10 ip daddr { 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 } ip daddr != { 10.192.0.0/10, 10.118.0.0/16 } return");
+    assert_has(t, "meta iifgroup & 0xffff001f == 0x74670011 ip daddr { 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 } ip daddr != { 10.192.0.0/10, 10.118.0.0/16 } th dport 53 drop");
     assert_has(t, "meta iifgroup & 0x20 == 0x20 udp dport 53 drop");
     /* the http tunnel port only when configured */
     assert_null(strstr(t, "dport 9080"));
@@ -79,7 +80,7 @@ static void clearnet_never_reaches_host_or_sandboxes(void **state)
     assert_has(t, "from_sandbox_outward ip daddr 10.118.0.0/16 drop");
     assert_has(t, "from_sandbox_outward meta iifgroup & 0xffff000f == 0x74670002 meta iifgroup & 0x10 == 0 ip daddr { 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 } drop");
     assert_has(t, "from_sandbox_outward meta iifgroup & 0xffff000f == 0x74670002 return");
-    assert_has(t, "add rule inet torgate from_sandbox_outward meta iifgroup & 0xffff001f == 0x74670011 ip daddr { 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 } return\nadd rule inet torgate from_sandbox_outward drop");
+    assert_has(t, "add rule inet torgate from_sandbox_outward meta iifgroup & 0xffff001f == 0x74670011 ip daddr { 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 } ip daddr != { 10.192.0.0/10, 10.118.0.0/16 } return\nadd rule inet torgate from_sandbox_outward drop");
     assert_has(t, "sandbox_forward iifname @forward_guard drop");
     assert_has(t, "from_sandbox_outward oifname != @uplinks drop");
     free(t);
