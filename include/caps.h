@@ -23,6 +23,10 @@ void caps_raise(void);
 void caps_lower(void);
 /* caps_raise() for cleanup paths, which must not die: false on failure. */
 bool caps_try_raise(void);
+/* The launcher of a sandbox the host forwards for, while it waits: only
+ * CAP_NET_ADMIN, permitted, to turn the uplinks' forwarding off again when
+ * the last such sandbox is gone; every other set empty. */
+void caps_keep_net_admin(void);
 /* Empties every set (effective, permitted, inheritable, ambient, bounding),
  * locks the securebits so that uid 0 gains nothing on exec, and checks the
  * result; dies if any capability is left. */

@@ -3,6 +3,7 @@
 #define TORGATE_FIREWALL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "config.h"
 
@@ -13,6 +14,15 @@ void firewall_install(const struct torgate_config *cfg);
 /* Adds ifname to uplinks and, with guard, to forward_guard; see
  * ruleset.h. */
 void firewall_add_uplink(const char *ifname, bool guard);
+
+/* The forwarding lease (ruleset.h): taken, waiting for another holder for
+ * as long as its lease can last, or dies; given back. */
+void firewall_lease_take(void);
+void firewall_lease_give(void);
+/* The uplinks in forward_guard (those whose forwarding torgate turned on),
+ * at most max; and one taken out of it. */
+size_t firewall_guarded_uplinks(char names[][16], size_t max);
+void firewall_remove_guard(const char *ifname);
 
 /* Grants the sandbox link ifindex its host services; see ruleset.h. */
 struct host_services;

@@ -27,9 +27,17 @@ void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sand
 int host_link_index(struct nl_sock *sk, const struct slot *slot);
 /* Deletes the veth (both ends); a link already gone is fine. */
 void host_link_delete(struct nl_sock *sk, const char *ifname);
-/* Clearnet and lan = allow: turns IPv4 forwarding on for the uplinks (the links of the default
- * routes) that have it off, each first put in the firewall's forward_guard. */
+/* Clearnet and lan = allow, with the forwarding lease held: turns IPv4
+ * forwarding on for the uplinks (the links of the default routes) that have
+ * it off, each first put in the firewall's forward_guard. */
 void uplinks_enable_forwarding(struct nl_sock *sk);
+
+/* With the forwarding lease held: if no sandbox link but except is forwarded
+ * for, the uplinks whose forwarding torgate turned on (forward_guard) stop
+ * forwarding, and then leave the guard. */
+void forwarding_settle(struct nl_sock *sk, const char *except);
+/* Waits (a few seconds at most) until the link named ifname is gone. */
+void host_link_wait_gone(struct nl_sock *sk, const char *ifname);
 
 /* Sandbox side, inside its network namespace: lo and eth0 up, eth0's
  * address, and the default route via the gateway. */

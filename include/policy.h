@@ -8,7 +8,8 @@
 #include "profile.h"
 
 /* Dies with a clear refusal unless the caller may use the profile: clearnet
- * is for root and the members of torgate.conf's [clearnet] group only, as
+ * is for the members of torgate.conf's [clearnet] group only (whatever
+ * narrows a clearnet profile too), as
  * Tails' Unsafe Browser is off until the person enables it; and no host
  * service may take over a port the gateway leads to Tor or I2P. */
 void policy_authorize(const struct torgate_config *cfg, const struct profile *p);

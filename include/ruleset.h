@@ -44,4 +44,11 @@ char *ruleset_render_services(int ifindex, const struct host_services *services)
  * nothing else. */
 char *ruleset_render_uplink(const char *ifname, bool guard);
 
+/* The uplinks' forwarding is changed by one launcher at a time: it holds
+ * the element of forwarding_lease, which "create element" makes only if it
+ * is absent, and the kernel removes after LEASE_SECONDS if its holder died. */
+#define LEASE_SECONDS 10
+#define LEASE_TAKE "create element inet " FIREWALL_TABLE " forwarding_lease { 0x1 timeout 10s }\n"
+#define LEASE_GIVE "delete element inet " FIREWALL_TABLE " forwarding_lease { 0x1 }\n"
+
 #endif

@@ -24,6 +24,10 @@ __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
 __attribute__((noreturn, format(printf, 1, 2))) void die_with_error(const char *fmt, ...);
 __attribute__((noreturn, format(printf, 2, 3))) void die_with_status(int status, const char *fmt, ...);
 
+/* From now on die*() in this process exits with status, whatever the
+ * failure: for the launcher's last steps, once COMMAND's status is known. */
+void die_with_status_from_now(int status);
+
 /* From now on die*() in this process writes "<status byte><message>" to fd and
  * calls _exit(): used by the processes forked for the sandbox, whose errors the
  * launcher prints so that the user sees exactly one line. */

@@ -91,6 +91,14 @@ void caps_lower(void)
     apply_or_die(CAPNG_SELECT_CAPS, "lower capabilities");
 }
 
+void caps_keep_net_admin(void)
+{
+    caps_raise(); /* the bounding set needs CAP_SETPCAP */
+    capng_clear(CAPNG_SELECT_ALL);
+    capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_NET_ADMIN);
+    apply_or_die(CAPNG_SELECT_ALL, "drop all capabilities but CAP_NET_ADMIN");
+}
+
 static void check_no_capabilities(void)
 {
     if (capng_get_caps_process() != 0)

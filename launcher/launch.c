@@ -21,10 +21,17 @@ static struct {
     pid_t child;
     struct nl_sock *sk;
     char ifname[16];
+    bool lease; /* the forwarding lease is ours */
 } made;
 
 static void undo_made(void)
 {
+    /* Forwarding turned on for nothing stays, guarded, for the next launch
+     * to undo: nothing here may die. */
+    if (made.lease && caps_try_raise()) {
+        made.lease = false;
+        firewall_lease_give();
+    }
     if (made.child > 0) {
         kill(made.child, SIGKILL);
         while (waitpid(made.child, NULL, 0) < 0 && errno == EINTR)
@@ -105,6 +112,26 @@ __attribute__((noreturn)) static void sandbox_failed(int error_fd)
     exit(status);
 }
 
+/* The sandbox the host forwarded for is gone: if it was the last one, the
+ * uplinks stop forwarding (forwarding_settle), so that nothing of a clearnet
+ * run stays on the host. A launcher killed before this leaves forwarding
+ * on, guarded; the next launcher that is not forwarded for turns it off. */
+static void forwarding_end(const char *ifname, int status)
+{
+    /* Whatever fails here is said, but the exit status stays COMMAND's. */
+    die_with_status_from_now(status);
+    caps_raise();
+    made.sk = netlink_open();
+    host_link_wait_gone(made.sk, ifname);
+    firewall_lease_take();
+    made.lease = true;
+    forwarding_settle(made.sk, NULL);
+    firewall_lease_give();
+    made.lease = false;
+    netlink_close(&made.sk);
+    caps_drop_quietly();
+}
+
 int launch(const struct sandbox_plan *plan)
 {
     atexit(undo_made);
@@ -112,6 +139,7 @@ int launch(const struct sandbox_plan *plan)
 
     const struct profile *profile = plan->profile;
     bool networked = profile->mode != MODE_OFFLINE;
+    bool forwarded = networked && (profile->mode == MODE_CLEARNET || profile->lan);
     uint32_t group = policy_link_group(profile);
     if (profile->mode == MODE_TOR && isatty(STDERR_FILENO) && !endpoint_bound("tcp", &plan->cfg->trans_port, true)) {
         /* Not an error: COMMAND is as confined as ever, and tor may be on
@@ -128,8 +156,13 @@ int launch(const struct sandbox_plan *plan)
         firewall_install(plan->cfg);
         debug("firewall table installed");
         made.sk = netlink_open();
-        if (profile->mode == MODE_CLEARNET || profile->lan)
+        if (forwarded) {
+            /* Held until this sandbox's link exists, so that a launcher
+             * ending meanwhile sees that the uplinks are still needed. */
+            firewall_lease_take();
+            made.lease = true;
             uplinks_enable_forwarding(made.sk);
+        }
     }
 
     struct sandbox_channel ch;
@@ -146,6 +179,10 @@ int launch(const struct sandbox_plan *plan)
         if (profile->services.count)
             firewall_grant_services(host_link_index(made.sk, &slot), &profile->services);
     }
+    if (made.lease) {
+        firewall_lease_give();
+        made.lease = false;
+    }
     caps_lower();
     if (!write_all(ch.slot_fd, &slot, sizeof slot))
         sandbox_failed(ch.error_fd);
@@ -158,15 +195,23 @@ int launch(const struct sandbox_plan *plan)
     close(ch.error_fd);
     close(ch.ready_fd);
 
-    /* From here on the launcher only waits: it holds no capability. The
-     * veth goes with the sandbox's network namespace when the kernel tears
-     * it down, moments after COMMAND exits; deleting it here would cost a
-     * kernel-wide synchronisation for nothing. */
+    /* From here on the launcher only waits: it holds no capability (but
+     * CAP_NET_ADMIN, permitted, where the host forwards for the sandbox).
+     * The veth goes with the sandbox's network namespace when the kernel
+     * tears it down, moments after COMMAND exits; deleting it here would
+     * cost a kernel-wide synchronisation for nothing. */
+    char ifname[16];
+    memcpy(ifname, made.ifname, sizeof ifname);
     made.ifname[0] = '\0';
     netlink_close(&made.sk);
-    caps_drop_all();
+    if (forwarded)
+        caps_keep_net_admin();
+    else
+        caps_drop_all();
     relay_signals_to(made.child);
     status = wait_status(made.child);
     debug("command exited");
+    if (forwarded)
+        forwarding_end(ifname, status);
     return status;
 }

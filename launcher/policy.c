@@ -51,7 +51,7 @@ static void check_service_ports(const struct torgate_config *cfg, const struct p
 void policy_authorize(const struct torgate_config *cfg, const struct profile *p)
 {
     check_service_ports(cfg, p);
-    if ((p->mode != MODE_CLEARNET && !p->gated) || getuid() == 0)
+    if (p->mode != MODE_CLEARNET && !p->gated)
         return;
     /* Whatever a clearnet profile grants stays gated, however narrowed. */
     const char *what = p->mode == MODE_CLEARNET ? "reaches the network without Tor"

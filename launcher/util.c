@@ -7,13 +7,17 @@
 
 bool verbose;
 static int error_fd = -1;
+static int forced_status = -1;
 
 void report_errors_to(int fd) { error_fd = fd; }
+void die_with_status_from_now(int status) { forced_status = status; }
 
 __attribute__((noreturn, format(printf, 3, 0))) static void die_va(int status, int errnum, const char *fmt,
                                                                    va_list ap)
 {
     char msg[1024];
+    if (forced_status >= 0)
+        status = forced_status;
     int n = vsnprintf(msg, sizeof msg, fmt, ap);
     if (n < 0)
         n = 0;

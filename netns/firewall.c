@@ -2,6 +2,7 @@
 #include "firewall.h"
 
 #include <string.h>
+#include <time.h>
 
 #include <nftables/libnftables.h>
 
@@ -115,6 +116,57 @@ void firewall_add_uplink(const char *ifname, bool guard)
         die("uplink name '%s' has characters torgate does not put in a firewall rule; rename the link", ifname);
     autofree char *cmd = ruleset_render_uplink(ifname, guard);
     run_nft(cmd, "add the uplink to the firewall's sets");
+}
+
+void firewall_lease_take(void)
+{
+    /* Held for the few netlink calls of a start or an end; a holder that
+     * died frees it when the kernel's timeout runs out. */
+    for (int waited_ms = 0;; waited_ms += 10) {
+        autofree char *err = NULL;
+        if (try_nft(LEASE_TAKE, "take the forwarding lease", &err))
+            return;
+        if (waited_ms >= (LEASE_SECONDS + 2) * 1000)
+            die("cannot take the firewall's forwarding lease: %s (nft list set inet " FIREWALL_TABLE
+                " forwarding_lease shows it)",
+                err);
+        struct timespec ten_ms = {0, 10 * 1000 * 1000};
+        nanosleep(&ten_ms, NULL);
+    }
+}
+
+void firewall_lease_give(void)
+{
+    autofree char *err = NULL;
+    if (!try_nft(LEASE_GIVE, "give the forwarding lease back", &err))
+        warn("cannot give the forwarding lease back (it expires by itself): %s", err);
+}
+
+size_t firewall_guarded_uplinks(char names[][16], size_t max)
+{
+    autonft struct nft_ctx *nft = nft_open("read forward_guard");
+    if (nft_run_cmd_from_buffer(nft, "list set inet " FIREWALL_TABLE " forward_guard") != 0)
+        return 0;
+    const char *p = strstr(nft_ctx_get_output_buffer(nft), "elements = {");
+    size_t n = 0;
+    while (p && n < max && (p = strchr(p, '"'))) {
+        if (sscanf(p, "\"%15[^\"]\"", names[n]) == 1 && ifname_plain(names[n]))
+            n++;
+        p = strchr(p + 1, '"');
+        if (p)
+            p++;
+    }
+    return n;
+}
+
+void firewall_remove_guard(const char *ifname)
+{
+    if (!ifname_plain(ifname))
+        return;
+    autofree char *cmd = xasprintf("delete element inet " FIREWALL_TABLE " forward_guard { \"%s\" }\n", ifname);
+    autofree char *err = NULL;
+    if (!try_nft(cmd, "remove an uplink from forward_guard", &err))
+        warn("cannot remove %s from forward_guard: %s", ifname, err);
 }
 
 void firewall_grant_services(int ifindex, const struct host_services *services)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <netlink/netlink.h>
@@ -128,23 +129,54 @@ static bool veth_create(struct nl_sock *sk, const char *host_name, pid_t sandbox
     return true;
 }
 
-static void taken_slots(struct nl_sock *sk, struct slot_set *taken)
+/* Sandboxes whose traffic the host forwards: clearnet, and lan = allow. */
+static bool group_forwards(uint32_t group)
 {
-    autocache struct nl_cache *cache = NULL;
-    int err = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache);
+    return (group & LINK_GROUP_KIND_MASK) == LINK_GROUP_CLEARNET || (group & LINK_GROUP_LAN);
+}
+
+/* What the host's links say about forwarding, from one dump. */
+struct link_census {
+    bool sandbox_forwards;   /* a sandbox link (but the one excepted) is forwarded for */
+    bool some_link_forwards; /* a link other than a sandbox's has IPv4 forwarding on */
+};
+
+static void alloc_link_cache(struct nl_sock *sk, struct nl_cache **cache)
+{
+    int err = rtnl_link_alloc_cache(sk, AF_UNSPEC, cache);
     if (err < 0)
         die("cannot list links: %s", nl_geterror(err));
+}
+
+static struct link_census census_of(struct nl_cache *cache, const char *except, struct slot_set *taken)
+{
+    struct link_census census = {false, false};
     for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-        uint32_t index;
-        if (pool_parse_ifname(rtnl_link_get_name((struct rtnl_link *)o), &index))
-            slot_set_add(taken, index);
+        struct rtnl_link *link = (struct rtnl_link *)o;
+        const char *name = rtnl_link_get_name(link);
+        uint32_t index, forwarding = 0;
+        if (pool_parse_ifname(name, &index)) {
+            if (taken)
+                slot_set_add(taken, index);
+            if (group_forwards(rtnl_link_get_group(link)) && !(except && strcmp(name, except) == 0))
+                census.sandbox_forwards = true;
+        } else if (rtnl_link_inet_get_conf(link, IPV4_DEVCONF_FORWARDING, &forwarding) == 0 && forwarding)
+            census.some_link_forwards = true;
     }
+    return census;
+}
+
+static struct link_census link_census(struct nl_sock *sk, const char *except)
+{
+    autocache struct nl_cache *cache = NULL;
+    alloc_link_cache(sk, &cache);
+    return census_of(cache, except, NULL);
 }
 
 static void host_link_settings(struct nl_sock *sk, const struct slot *slot, uint32_t group)
 {
     uint32_t kind = group & LINK_GROUP_KIND_MASK;
-    bool forwards = kind == LINK_GROUP_CLEARNET || (group & LINK_GROUP_LAN);
+    bool forwards = group_forwards(group);
     bool to_loopback = kind == LINK_GROUP_TOR || kind == LINK_GROUP_I2P;
     autolink struct rtnl_link *link = link_get(sk, slot->host_ifname);
     autolink struct rtnl_link *changes = rtnl_link_alloc();
@@ -193,7 +225,20 @@ void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sand
     uint32_t index = random_slot(pool);
 
     slot_set_init(&taken, pool_slot_count(pool));
-    taken_slots(sk, &taken);
+    autocache struct nl_cache *cache = NULL;
+    alloc_link_cache(sk, &cache);
+    struct link_census census = census_of(cache, NULL, &taken);
+    /* Forwarding a launcher that died (SIGKILL) left on: turned off again
+     * by the next launcher that is not forwarded for itself. Free where
+     * nothing forwards (the links were listed anyway), one read of the
+     * guard where something does. */
+    char guarded[1][16];
+    if (!group_forwards(group) && !census.sandbox_forwards && census.some_link_forwards &&
+        firewall_guarded_uplinks(guarded, 1) > 0) {
+        firewall_lease_take();
+        forwarding_settle(sk, NULL);
+        firewall_lease_give();
+    }
     for (;;) {
         if (!slot_set_next_free(&taken, index, &index)) {
             char buf[16];
@@ -223,6 +268,15 @@ void host_link_delete(struct nl_sock *sk, const char *ifname)
         fprintf(stderr, "torgate: cannot delete %s: %s\n", ifname, nl_geterror(err));
 }
 
+static void set_forwarding(struct nl_sock *sk, struct rtnl_link *link, bool on)
+{
+    autolink struct rtnl_link *changes = rtnl_link_alloc();
+    if (!changes)
+        die("out of memory");
+    rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_FORWARDING, on);
+    link_change(sk, link, changes, on ? "enable IPv4 forwarding" : "disable IPv4 forwarding");
+}
+
 static void enable_forwarding(struct nl_sock *sk, int ifindex)
 {
     autolink struct rtnl_link *link = NULL;
@@ -236,11 +290,7 @@ static void enable_forwarding(struct nl_sock *sk, int ifindex)
     firewall_add_uplink(rtnl_link_get_name(link), !already);
     if (already)
         return;
-    autolink struct rtnl_link *changes = rtnl_link_alloc();
-    if (!changes)
-        die("out of memory");
-    rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_FORWARDING, 1);
-    link_change(sk, link, changes, "enable IPv4 forwarding");
+    set_forwarding(sk, link, true);
     debug("forwarding enabled on uplink %s", rtnl_link_get_name(link));
 }
 
@@ -263,6 +313,37 @@ static void on_route(struct nl_object *o, void *arg)
             enable_forwarding(search->sk, ifindex);
             search->found++;
         }
+    }
+}
+
+void forwarding_settle(struct nl_sock *sk, const char *except)
+{
+    if (link_census(sk, except).sandbox_forwards)
+        return;
+    char guarded[8][16];
+    size_t n = firewall_guarded_uplinks(guarded, N_ELEMENTS(guarded));
+    debug("no sandbox needs forwarding; %zu uplink(s) guarded", n);
+    for (size_t i = 0; i < n; i++) {
+        /* Off first, then out of the guard: dying in between leaves the
+         * guard over a link that does not forward. */
+        autolink struct rtnl_link *link = NULL;
+        if (rtnl_link_get_kernel(sk, 0, guarded[i], &link) == 0)
+            set_forwarding(sk, link, false);
+        firewall_remove_guard(guarded[i]);
+        debug("forwarding disabled again on uplink %s", guarded[i]);
+    }
+}
+
+void host_link_wait_gone(struct nl_sock *sk, const char *ifname)
+{
+    /* The kernel deletes the veth when it tears the sandbox's network
+     * namespace down, moments after its last process exits. */
+    for (int i = 0; i < 400; i++) {
+        autolink struct rtnl_link *link = NULL;
+        if (rtnl_link_get_kernel(sk, 0, ifname, &link) < 0)
+            return;
+        struct timespec five_ms = {0, 5 * 1000 * 1000};
+        nanosleep(&five_ms, NULL);
     }
 }
 

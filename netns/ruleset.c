@@ -43,6 +43,7 @@ static void render_skeleton(FILE *out)
     emit(out, "table inet " FIREWALL_TABLE " {\n");
     emit(out, "\tset forward_guard { type ifname; }\n");
     emit(out, "\tset uplinks { type ifname; }\n");
+    emit(out, "\tset forwarding_lease { type mark; flags timeout; }\n");
     emit(out, "\tset host_services { type iface_index . inet_proto . inet_service; }\n");
     for (size_t i = 0; i < N_ELEMENTS(chains); i++)
         emit(out, "\tchain %s { %s }\n", chains[i][0], chains[i][1] ? chains[i][1] : "");

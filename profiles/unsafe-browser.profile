@@ -1,7 +1,8 @@
 # Tails' Unsafe Browser: direct access to the network, for captive portals
 # (the login page of a hotel's or a station's Wi-Fi) before Tor can connect.
 # No Tor and nothing of the host (its loopback, Tor's ports, its services).
-# Only root and members of torgate.conf's [clearnet] group may use it.
+# Only members of torgate.conf's [clearnet] group may use it, or their own
+# profiles that narrow it.
 #
 # dns = clearnet: the resolvers named in torgate.conf's [clearnet]
 #   resolv-conf; a captive portal answers through the network's own resolvers.

@@ -8,15 +8,20 @@ TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
 . "$TESTS_DIR/lib/topology.sh"
 : "${TORGATE:?set TORGATE}"
 topo_up || bail_out "cannot build the test topology"
+# torgate runs COMMAND as root never: as a user of the test's own
+user=tgvg$$
+useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /bin/sh "$user" ||
+    bail_out "cannot add the test user"
+topo_add_user "$user"
 printf 'nameserver 203.0.113.53\n' >"$TOPO_DIR/resolv"
-printf '[clearnet]\nresolv-conf = %s/resolv\n' "$TOPO_DIR" >"$TOPO_DIR/torgate.conf"
+printf '[clearnet]\ngroup = %s\nresolv-conf = %s/resolv\n' "$user" "$TOPO_DIR" >"$TOPO_DIR/torgate.conf"
 
 vg() { # NAME ARGS... : runs torgate under memcheck, log in $TOPO_DIR/NAME.vg
     local name=$1
     shift
     in_host valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
         --child-silent-after-fork=yes \
-        --suppressions="$TESTS_DIR/valgrind.supp" --log-file="$TOPO_DIR/$name.vg" "$TORGATE" --config "$TOPO_DIR/torgate.conf" "$@" \
+        --suppressions="$TESTS_DIR/valgrind.supp" --log-file="$TOPO_DIR/$name.vg" "$TORGATE" --config "$TOPO_DIR/torgate.conf" --user "$user" "$@" \
         >/dev/null 2>&1
 }
 

@@ -11,8 +11,11 @@ set -eu
 RUNS=${RUNS:-60}
 ns=tgbench$$
 out=$(mktemp -d)
-cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$out"; }
+user=tgbench$$
+cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$out"; userdel "$user" 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
+# torgate runs COMMAND as root never: as root, it names a user.
+useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /bin/sh "$user"
 ip netns add "$ns"
 ip -n "$ns" link set lo up
 
@@ -35,7 +38,7 @@ chmod +x "$out/by-hand.sh"
 
 hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$out/launch.json" \
     -n baseline "ip netns exec $ns unshare -n /bin/true" \
-    -n torgate "ip netns exec $ns $TORGATE -- /bin/true" \
+    -n torgate "ip netns exec $ns $TORGATE --user $user -- /bin/true" \
     -n by-hand "ip netns exec $ns $out/by-hand.sh"
 
 python3 - "$out/launch.json" <<'PY'

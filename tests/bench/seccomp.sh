@@ -11,12 +11,15 @@ RUNS=${RUNS:-10}
 ns=tgbs$$
 out=$(mktemp -d)
 pids=
+user=tgbench$$
 cleanup() {
+    userdel "$user" 2>/dev/null || true
     [ -z "$pids" ] || kill $pids 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
     rm -rf "$out"
 }
 trap cleanup EXIT INT TERM
+useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /bin/sh "$user"
 # A pool of four slots: each run's sandbox reuses one of four addresses, so
 # that the conntrack entries of 10,000 connections per run (30 s for UDP, 2
 # minutes in TIME_WAIT) are reused rather than piled up: from random slots of
@@ -30,10 +33,10 @@ ip netns exec "$ns" "$NETLOAD" serve-dns 5353 & pids="$pids $!"
 sleep 0.3
 
 hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$out/seccomp.json" \
-    -n "connect, filter" "ip netns exec $ns $TORGATE --config $out/bench.conf -- $NETLOAD connect 203.0.113.10 80 $N" \
-    -n "connect, no filter" "ip netns exec $ns $TORGATE_NO_SECCOMP --config $out/bench.conf -- $NETLOAD connect 203.0.113.10 80 $N" \
-    -n "dns, filter" "ip netns exec $ns $TORGATE --config $out/bench.conf -- $NETLOAD dns auto $N" \
-    -n "dns, no filter" "ip netns exec $ns $TORGATE_NO_SECCOMP --config $out/bench.conf -- $NETLOAD dns auto $N"
+    -n "connect, filter" "ip netns exec $ns $TORGATE --config $out/bench.conf --user $user -- $NETLOAD connect 203.0.113.10 80 $N" \
+    -n "connect, no filter" "ip netns exec $ns $TORGATE_NO_SECCOMP --config $out/bench.conf --user $user -- $NETLOAD connect 203.0.113.10 80 $N" \
+    -n "dns, filter" "ip netns exec $ns $TORGATE --config $out/bench.conf --user $user -- $NETLOAD dns auto $N" \
+    -n "dns, no filter" "ip netns exec $ns $TORGATE_NO_SECCOMP --config $out/bench.conf --user $user -- $NETLOAD dns auto $N"
 
 python3 - "$out/seccomp.json" "$N" <<'PY'
 import json, sys

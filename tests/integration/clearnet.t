@@ -53,8 +53,18 @@ out=$(tg --profile unsafe-browser -- "$PROBE" tcp "$tor_sandbox" 22 2>&1)
 like "$out" '^FAIL' "no access to another sandbox ($out)"
 kill -TERM $torpid; wait $torpid 2>/dev/null
 
-# Forwarding: on for the uplink only, guarded, never for the whole host.
-is "$(in_host cat /proc/sys/net/ipv4/conf/up0/forwarding)" 1 "the uplink forwards now"
+# Forwarding: on for the uplink only, guarded, never for the whole host, and
+# only while a sandbox needs it. Two clearnet sandboxes: A, and B, which
+# waits for a go before it connects.
+is "$(in_host cat /proc/sys/net/ipv4/conf/up0/forwarding)" 0 "no clearnet sandbox runs: the uplink does not forward"
+is "$(in_host nft list set inet torgate forward_guard | grep -c '"up0"')" 0 "... and is not in forward_guard"
+tg_bg --profile unsafe-browser -- sh -c "echo >$TOPO_DIR/a-ready; exec sleep 30"
+a_pid=$!
+tg_bg --profile unsafe-browser -- sh -c "echo >$TOPO_DIR/b-ready; while [ ! -e $TOPO_DIR/b-go ]; do sleep 0.05; done
+    curl -sS --max-time 5 http://203.0.113.10/ >$TOPO_DIR/b-out.tmp; mv $TOPO_DIR/b-out.tmp $TOPO_DIR/b-out"
+b_pid=$!
+wait_for test -e "$TOPO_DIR/a-ready" && wait_for test -e "$TOPO_DIR/b-ready"
+is "$(in_host cat /proc/sys/net/ipv4/conf/up0/forwarding)" 1 "while they run, the uplink forwards"
 is "$(in_host cat /proc/sys/net/ipv4/conf/all/forwarding)" 0 "the host as a whole still does not forward"
 is "$(in_host cat /proc/sys/net/ipv4/conf/lan0/forwarding)" 0 "the LAN link does not forward"
 like "$(in_host nft list set inet torgate forward_guard)" 'elements = \{ "up0" \}' "the uplink is in forward_guard"
@@ -64,5 +74,32 @@ far_reset
 out=$(in_inet "$PROBE" tcp 192.168.77.2 80 2>&1)
 like "$out" '^FAIL' "the internet side cannot use the uplink's forwarding to reach the LAN ($out)"
 is "$(far_count "$LAN_NS" all4)" 0 "nothing from the internet arrived on the LAN side"
+kill -TERM "$a_pid"; wait "$a_pid" 2>/dev/null
+is "$(in_host cat /proc/sys/net/ipv4/conf/up0/forwarding)" 1 "A has ended, B still runs: the uplink still forwards"
+touch "$TOPO_DIR/b-go"
+wait "$b_pid"
+is "$(cat "$TOPO_DIR/b-out" 2>&1)" "INTERNET client=192.0.2.2" "... and B still reaches the internet"
+is "$(in_host cat /proc/sys/net/ipv4/conf/up0/forwarding)" 0 "both have ended: the uplink forwards no more"
+is "$(in_host nft list set inet torgate forward_guard | grep -c '"up0"')" 0 "... and has left forward_guard"
+# Killed (SIGKILL), a clearnet launcher leaves forwarding on, guarded; the
+# next launcher that is not forwarded for turns it off.
+rm -f "$TOPO_DIR/a-ready"
+tg_bg --profile unsafe-browser -- sh -c "echo >$TOPO_DIR/a-ready; exec sleep 30"
+a_pid=$!
+wait_for test -e "$TOPO_DIR/a-ready"
+kill -KILL "$a_pid"; wait "$a_pid" 2>/dev/null
+wait_for test -z "$(host_sandbox_links)"
+is "$(in_host cat /proc/sys/net/ipv4/conf/up0/forwarding) $(in_host nft list set inet torgate forward_guard | grep -c '"up0"')" \
+    "1 1" "after SIGKILL of a clearnet launcher: the uplink still forwards, guarded"
+tg -- true
+is "$(in_host cat /proc/sys/net/ipv4/conf/up0/forwarding) $(in_host nft list set inet torgate forward_guard | grep -c '"up0"')" \
+    "0 0" "the next (tor) launch turned it off and took it out of the guard"
+# The administrator shares the uplink later (forwarding for the LAN): torgate
+# is not in the way any more.
+in_host sysctl -qw net.ipv4.ip_forward=1
+far_reset
+out=$(in_inet "$PROBE" tcp 192.168.77.2 80 2>&1)
+like "$out" '^OK' "control: with forwarding the administrator's, the internet side reaches the LAN through the host ($out)"
+[ "$(far_count "$LAN_NS" all4)" -gt 0 ]; ok $? "... and it arrived on the LAN side"
 
 done_testing

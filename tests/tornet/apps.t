@@ -31,6 +31,7 @@ topo_add_pid $!
 # own in a mount namespace of its own (the real /root is never touched).
 mkdir -p -m 0700 "$SRV/home/.ssh" || bail_out "cannot make the ssh home"
 ssh-keygen -q -t ed25519 -N '' -C torgate-test -f "$SRV/id" || bail_out "cannot make an ssh key"
+chown "$TG_USER" "$SRV/id" # the key of the user who runs ssh
 cp "$SRV/id.pub" "$SRV/home/.ssh/authorized_keys"
 dropbearkey -t ed25519 -f "$SRV/hostkey" >/dev/null 2>&1 || bail_out "cannot make dropbear's host key"
 echo "ssh.example.test $(dropbearkey -y -f "$SRV/hostkey" | grep '^ssh-ed25519' | cut -d' ' -f1,2)" >"$SRV/known_hosts"

@@ -116,7 +116,7 @@ far_reset
 web_mark
 dns_before=$(log_lines inet-dns)
 # (at a terminal: script(1) gives torgate one)
-out=$(script -qec "ip netns exec $HOST_NS $TORGATE --config $CONF --profile default -- true" /dev/null | tr -d '\r')
+out=$(script -qec "ip netns exec $HOST_NS $TORGATE --config $CONF --user $TG_USER --profile default -- true" /dev/null | tr -d '\r')
 is "$out" "torgate: warning: nothing listens on Tor's TransPort 127.0.0.1:9040: is tor running? Until it is, true reaches nothing" \
     "at a terminal, torgate warns that tor is not running (and runs COMMAND, as confined as ever)"
 tg --profile default -- curl -sS --max-time 30 http://203.0.113.10/ >/dev/null 2>&1
