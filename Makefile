@@ -73,9 +73,9 @@ $(PROBE): tests/probe/probe.c tests/lib/netprobe.c tests/lib/netprobe.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -Itests/lib -o $@ $(filter %.c,$^)
 
-$(LEAK): tests/leak/leak.c tests/lib/netprobe.c tests/lib/netprobe.h
+$(LEAK): tests/leak/leak.c tests/lib/netprobe.c tests/lib/netprobe.h include/linux_compat.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -Itests/lib -o $@ $(filter %.c,$^) -lpthread
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -Itests/lib -Iinclude -o $@ $(filter %.c,$^) -lpthread
 
 # A freestanding i386 program (no libc): the 32-bit system call ABI.
 $(LEAK32): tests/leak/leak32.c

@@ -12,18 +12,9 @@
 
 #include <seccomp.h>
 
+#include "linux_compat.h"
 #include "util.h"
 
-/* Linux 6.5: pidfds of a UNIX socket's peer; Debian 12's headers lack them. */
-#ifndef SO_PASSPIDFD
-#define SO_PASSPIDFD 76
-#endif
-#ifndef SO_PEERPIDFD
-#define SO_PEERPIDFD 77
-#endif
-#ifndef SO_BINDTOIFINDEX
-#define SO_BINDTOIFINDEX 62
-#endif
 
 /* int arguments: the kernel reads the low 32 bits only, so a rule must
  * compare those and nothing else, or a value with high bits set slips past

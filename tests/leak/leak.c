@@ -108,6 +108,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "linux_compat.h"
 #include "netprobe.h"
 
 #ifndef IPPROTO_ICMP
@@ -846,15 +847,6 @@ static int do_x32(void) { return blocked("ENOSYS", "not-x86_64"); }
 
 /* ------------------------------------------------ other processes' sockets */
 
-#ifndef SO_PASSPIDFD
-#define SO_PASSPIDFD 76
-#endif
-#ifndef SO_PEERPIDFD
-#define SO_PEERPIDFD 77
-#endif
-#ifndef SCM_PIDFD
-#define SCM_PIDFD 0x04
-#endif
 
 static int is_inet_dgram(int fd)
 {

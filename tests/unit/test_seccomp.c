@@ -21,15 +21,10 @@
 
 #include <cmocka.h>
 
+#include "linux_compat.h"
 #include "seccomp_filter.h"
 #include "util.h"
 
-#ifndef SO_PEERPIDFD
-#define SO_PEERPIDFD 77
-#endif
-#ifndef SO_BINDTOIFINDEX
-#define SO_BINDTOIFINDEX 62
-#endif
 
 #define HIGH (1L << 32) /* the kernel reads the low 32 bits of an int */
 
