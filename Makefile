@@ -23,6 +23,9 @@ DNS_PORT    ?= 5353
 CONTROL_PORT ?= 9051
 BUILDDIR    ?= build/release
 SANITIZE    ?=
+# The seccomp filter; launcher/seccomp_none.c (no filter) only for the
+# valgrind and bench builds, never installed.
+SECCOMP_BACKEND ?= launcher/seccomp_filter.c
 
 PKGS        := libnl-3.0 libnl-route-3.0 libnftables inih libcap-ng libseccomp
 BUILD_DEPS  := build-essential pkg-config libnl-3-dev libnl-route-3-dev libnftables-dev libinih-dev \
@@ -39,8 +42,8 @@ CFLAGS      += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 
 LDFLAGS     += -pie -Wl,-z,relro,-z,now $(SANITIZE)
 LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-LIB_SRCS    := launcher/util.c launcher/environment.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
-               launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c launcher/seccomp_filter.c launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
+LIB_SRCS    := launcher/util.c launcher/text.c launcher/environment.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
+               launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c $(SECCOMP_BACKEND) launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
                launcher/launch.c netns/addresses.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILDDIR)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -170,7 +173,7 @@ FUZZ_CC     ?= clang
 FUZZ_DIR    ?= build/fuzz
 FUZZ_TIME   ?= 600
 FUZZER      := $(FUZZ_DIR)/fuzz_settings
-FUZZ_SRCS   := tests/fuzz/fuzz_settings.c launcher/settings.c launcher/config.c launcher/profile.c launcher/util.c netns/addresses.c
+FUZZ_SRCS   := tests/fuzz/fuzz_settings.c launcher/settings.c launcher/config.c launcher/profile.c launcher/util.c netns/addresses.c launcher/text.c
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11 -D_GNU_SOURCE \
                -Wall -Wextra -Werror -Iinclude -DTORGATE_VERSION='"$(VERSION)"' -DTORGATE_SYSCONFDIR='"$(SYSCONFDIR)"' \
                -DTORGATE_DATADIR='"$(DATADIR)"' $(shell pkg-config --cflags inih 2>/dev/null)
@@ -216,7 +219,7 @@ leak: stage
 # as root, since it will not run a binary with file capabilities either.
 valgrind:
 	$(MAKE) BUILDDIR=build/valgrind PREFIX=$(STAGE) SYSCONFDIR=$(STAGE)/etc \
-	    EXTRA_CFLAGS=-DTORGATE_WITHOUT_SECCOMP build/valgrind/torgate
+	    SECCOMP_BACKEND=launcher/seccomp_none.c build/valgrind/torgate
 	$(MAKE) stage
 	TORGATE=$(CURDIR)/build/valgrind/torgate bash tests/valgrind.sh
 
@@ -237,7 +240,7 @@ check: deps
 
 bench: deps stage
 	$(MAKE) BUILDDIR=build/bench-no-seccomp PREFIX=$(STAGE) SYSCONFDIR=$(STAGE)/etc \
-	    EXTRA_CFLAGS=-DTORGATE_WITHOUT_SECCOMP build/bench-no-seccomp/torgate
+	    SECCOMP_BACKEND=launcher/seccomp_none.c build/bench-no-seccomp/torgate
 	@mkdir -p build/bench
 	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -o build/bench/netload tests/bench/netload.c
 	TORGATE=$(STAGE)/bin/torgate bash tests/bench/launch.sh

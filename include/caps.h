@@ -6,6 +6,12 @@
 
 #include <stdbool.h>
 
+/* What the installed binary carries (setcap's notation). */
+#define TORGATE_FILE_CAPS "cap_net_admin,cap_sys_admin,cap_setpcap+p"
+
+/* Whether the executable open at fd carries TORGATE_FILE_CAPS. */
+bool caps_file_carries_all(int fd);
+
 /* Root only (--user): becomes user name (its uid, primary group and
  * groups), keeping root's capabilities permitted for caps_init(). Dies if
  * name is unknown or root. */

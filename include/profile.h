@@ -67,6 +67,11 @@ bool profile_load_string(struct profile *p, const char *text, const char *name, 
  * saying what widens, and *key which key. */
 bool profile_narrows(const struct profile *system, const struct profile *user, char **why, enum profile_key *key);
 
+/* The user's ~/.config/torgate, found through the password database ($HOME
+ * is the caller's to set, and not trusted); NULL if the user has no home. */
+#define USER_TORGATE_DIR ".config/torgate"
+char *user_torgate_dir(void);
+
 /* Finds the profile to use: NAME.profile among the system profiles (/etc
  * first, then the shipped ones), then the user's own of that name, which
  * may only narrow it (checked against the system profile of that name, or

@@ -11,7 +11,21 @@
 
 #include "util.h"
 
+/* Written once: caps.h's TORGATE_FILE_CAPS names the same three. */
 static const unsigned int needed_caps[] = {CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_SETPCAP};
+
+bool caps_file_carries_all(int fd)
+{
+    /* libcap-ng keeps one state: the file's capabilities are read into it
+     * and the process's own put back after. */
+    void *process = capng_save_state();
+    capng_clear(CAPNG_SELECT_BOTH);
+    bool ok = capng_get_caps_fd(fd) == 0;
+    for (size_t i = 0; ok && i < N_ELEMENTS(needed_caps); i++)
+        ok = capng_have_capability(CAPNG_PERMITTED, needed_caps[i]);
+    capng_restore_state(&process);
+    return ok;
+}
 
 static void apply_or_die(capng_select_t set, const char *what)
 {
@@ -42,8 +56,7 @@ void caps_init(void)
         die_with_error("cannot read torgate's capabilities");
     for (size_t i = 0; i < N_ELEMENTS(needed_caps); i++) {
         if (!capng_have_capability(CAPNG_PERMITTED, needed_caps[i]))
-            die("torgate lacks %s: install it with 'make install' (which runs setcap "
-                "cap_net_admin,cap_sys_admin,cap_setpcap+p)",
+            die("torgate lacks %s: install it with 'make install' (which runs setcap " TORGATE_FILE_CAPS ")",
                 capng_capability_to_name(needed_caps[i]));
     }
     capng_clear(CAPNG_SELECT_CAPS);

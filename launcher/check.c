@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <cap-ng.h>
 #include <nftables/libnftables.h>
 
 #include "caps.h"
@@ -167,23 +166,13 @@ static void check_torrc(struct tally *t)
 
 static void check_capabilities(struct tally *t)
 {
-    static const unsigned needed[] = {CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_SETPCAP};
     autoclose int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-    /* libcap-ng keeps one state: the file's capabilities are read into it
-     * and the process's own put back after. */
-    void *process = capng_save_state();
-    capng_clear(CAPNG_SELECT_BOTH);
-    bool ok = fd >= 0 && capng_get_caps_fd(fd) == 0;
-    for (size_t i = 0; ok && i < N_ELEMENTS(needed); i++)
-        ok = capng_have_capability(CAPNG_PERMITTED, needed[i]);
-    capng_restore_state(&process);
-    if (ok)
-        report(t, OK, "the torgate binary carries cap_net_admin, cap_sys_admin and cap_setpcap");
+    if (fd >= 0 && caps_file_carries_all(fd))
+        report(t, OK, "the torgate binary carries " TORGATE_FILE_CAPS);
     else
         report(t, getuid() == 0 ? SKIP : FAIL,
-               "the torgate binary lacks its file capabilities: run 'make install' (setcap "
-               "cap_net_admin,cap_sys_admin,cap_setpcap+p)%s",
-               getuid() == 0 ? "; as root it works without them" : "");
+               "the torgate binary lacks its file capabilities: run 'make install' (setcap " TORGATE_FILE_CAPS ")%s",
+               getuid() == 0 ? "; root's own work instead, with --user" : "");
 }
 
 static void check_host_ruleset(struct tally *t)

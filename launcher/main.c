@@ -126,11 +126,11 @@ static void distrust_caller(void)
  * the one to create it. */
 static char *user_config_dir(void)
 {
-    struct passwd *pw = getpwuid(getuid());
-    if (!pw || !pw->pw_dir || pw->pw_dir[0] != '/')
+    autofree char *dir = user_torgate_dir();
+    if (!dir)
         return NULL;
-    autofree char *config = xasprintf("%s/.config", pw->pw_dir);
-    autofree char *dir = xasprintf("%s/torgate", config);
+    autofree char *config = xstrdup(dir);
+    *strrchr(config, '/') = '\0'; /* ~/.config */
     autofree char *profiles = xasprintf("%s/profiles", dir);
     (void)(mkdir(config, 0700) == 0 || errno == EEXIST);
     (void)(mkdir(dir, 0755) == 0 || errno == EEXIST);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "caps.h"
+#include "text.h"
 #include "util.h"
 
 #define MOUNT_SAFE (MS_NOSUID | MS_NODEV | MS_NOEXEC)
@@ -37,28 +38,24 @@ static void hide_side_doors(void)
 /* The host's nsswitch.conf with its hosts line replaced: files and dns only. */
 static char *nsswitch_render(void)
 {
-    char *out = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&out, &len);
-    if (!mem)
-        die("out of memory");
-    fputs("# torgate: names are resolved from /etc/hosts and DNS only\n", mem);
+    struct text t;
+    text_open(&t);
+    text_puts(&t, "# torgate: names are resolved from /etc/hosts and DNS only\n");
     autofclose FILE *host = fopen("/etc/nsswitch.conf", "re");
     char line[1024];
     bool hosts_done = false;
     while (host && fgets(line, sizeof line, host)) {
         if (strncmp(line, "hosts:", 6) == 0) {
             if (!hosts_done)
-                fputs("hosts: files dns\n", mem);
+                text_puts(&t, "hosts: files dns\n");
             hosts_done = true;
             continue;
         }
-        fputs(line, mem);
+        text_puts(&t, line);
     }
     if (!hosts_done)
-        fputs("hosts: files dns\n", mem);
-    fclose(mem);
-    return out;
+        text_puts(&t, "hosts: files dns\n");
+    return text_close(&t);
 }
 
 static void place_file(const char *staged, const char *target, const char *content)

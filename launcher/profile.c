@@ -345,14 +345,18 @@ static bool find_system(struct profile *p, const char *name)
     return false;
 }
 
-/* The user's own profiles, found through the password database: $HOME is the
- * caller's to set, and not trusted. */
-static char *user_profile_path(const char *name)
+char *user_torgate_dir(void)
 {
     struct passwd *pw = getpwuid(getuid());
     if (!pw || !pw->pw_dir || pw->pw_dir[0] != '/')
         return NULL;
-    return xasprintf("%s/.config/torgate/profiles/%s.profile", pw->pw_dir, name);
+    return xasprintf("%s/" USER_TORGATE_DIR, pw->pw_dir);
+}
+
+static char *user_profile_path(const char *name)
+{
+    autofree char *dir = user_torgate_dir();
+    return dir ? xasprintf("%s/profiles/%s.profile", dir, name) : NULL;
 }
 
 static bool find_user(struct profile *p, const char *name)

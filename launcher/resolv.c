@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
 
 /* IPv6 is off in every sandbox, so an AAAA answer is an address nothing can
@@ -32,12 +33,9 @@ static bool nameserver_line(const char *line, char addr[64])
 
 bool clearnet_resolvers_parse(const char *text, const char *path, char **lines, char **err)
 {
-    char *out = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&out, &len);
-    if (!mem)
-        die("out of memory");
-    fputs("# torgate: the clearnet resolvers\n", mem);
+    struct text t;
+    text_open(&t);
+    text_puts(&t, "# torgate: the clearnet resolvers\n");
     int lineno = 0, found = 0;
     bool ok = true;
     for (const char *p = text; *p && ok;) {
@@ -62,12 +60,12 @@ bool clearnet_resolvers_parse(const char *text, const char *path, char **lines, 
             ok = false;
             break;
         }
-        fprintf(mem, "nameserver %s\n", addr);
+        text_printf(&t, "nameserver %s\n", addr);
         found++;
     }
     if (ok)
-        fputs(NO_AAAA, mem);
-    fclose(mem);
+        text_puts(&t, NO_AAAA);
+    char *out = text_close(&t);
     if (ok && !found) {
         *err = xasprintf("%s: names no IPv4 nameserver for clearnet sandboxes", path);
         ok = false;

@@ -146,12 +146,6 @@ static void restrict_families(scmp_filter_ctx ctx, int nr)
 
 int seccomp_filter_load(const struct seccomp_policy *policy)
 {
-#ifdef TORGATE_WITHOUT_SECCOMP
-    /* Only in the builds that make bench compares against and that valgrind
-     * (which cannot emulate seccomp(2)) runs; neither is ever installed. */
-    (void)policy;
-    return -1;
-#endif
     __attribute__((cleanup(ctx_releasep))) scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx)
         die("cannot build the seccomp filter: out of memory");

@@ -7,6 +7,7 @@
 #include <nftables/libnftables.h>
 
 #include "ruleset.h"
+#include "text.h"
 #include "util.h"
 
 static void nft_ctx_freep(struct nft_ctx **ctx)
@@ -57,18 +58,14 @@ static char *list_table(void)
 /* Commands that delete the marker chains of earlier rule sets. */
 static char *stale_markers(const char *listing, const char *keep)
 {
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    if (!f)
-        die("out of memory");
+    struct text t;
+    text_open(&t);
     for (const char *p = listing; (p = strstr(p, "chain " MARKER_PREFIX)); p++) {
         char name[64];
         if (sscanf(p, "chain %63[a-z0-9_]", name) == 1 && strcmp(name, keep) != 0)
-            fprintf(f, "delete chain inet " FIREWALL_TABLE " %s\n", name);
+            text_printf(&t, "delete chain inet " FIREWALL_TABLE " %s\n", name);
     }
-    fclose(f);
-    return out;
+    return text_close(&t);
 }
 
 /* Listing one empty chain is the cheapest question libnftables can ask. */

@@ -9,6 +9,7 @@
 
 #include "addresses.h"
 #include "pool.h"
+#include "text.h"
 #include "profile.h"
 #include "util.h"
 
@@ -199,30 +200,21 @@ char *ruleset_marker(const struct torgate_config *cfg)
 
 char *ruleset_render(const struct torgate_config *cfg)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    if (!out)
-        die_with_error("cannot render the firewall rules");
-    render_skeleton(out);
-    render_rules(out, cfg);
-    if (fclose(out) != 0)
-        die_with_error("cannot render the firewall rules");
-    return text;
+    struct text t;
+    text_open(&t);
+    render_skeleton(t.out);
+    render_rules(t.out, cfg);
+    return text_close(&t);
 }
 
 char *ruleset_render_services(int ifindex, const struct host_services *services)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    if (!out)
-        die("out of memory");
+    struct text t;
+    text_open(&t);
     for (size_t i = 0; i < services->count; i++)
-        emit(out, "add element inet " FIREWALL_TABLE " host_services { %d . %s . %u }\n", ifindex,
-             services->list[i].proto == IPPROTO_TCP ? "tcp" : "udp", services->list[i].port);
-    fclose(out);
-    return text;
+        text_printf(&t, "add element inet " FIREWALL_TABLE " host_services { %d . %s . %u }\n", ifindex,
+                    services->list[i].proto == IPPROTO_TCP ? "tcp" : "udp", services->list[i].port);
+    return text_close(&t);
 }
 
 char *ruleset_render_uplink(const char *ifname, bool guard)
