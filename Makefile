@@ -44,7 +44,7 @@ LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS    := launcher/util.c launcher/text.c launcher/environment.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
                launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c $(SECCOMP_BACKEND) launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
-               launcher/launch.c netns/addresses.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
+               launcher/launch.c launcher/plan.c launcher/privileged.c netns/addresses.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILDDIR)/tests/%,$(wildcard tests/unit/test_*.c))
 PROBE       := $(BUILDDIR)/tests/probe
@@ -63,7 +63,9 @@ $(BUILDDIR)/%.o: %.c $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILDDIR)/torgate: $(LIB_OBJS) $(BUILDDIR)/launcher/main.o
+# TORGATE_EXTRA_SRCS: tests/asan_options.c in the ASan build only.
+TORGATE_EXTRA_SRCS ?=
+$(BUILDDIR)/torgate: $(LIB_OBJS) $(BUILDDIR)/launcher/main.o $(TORGATE_EXTRA_SRCS:%.c=$(BUILDDIR)/%.o)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILDDIR)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
@@ -144,7 +146,7 @@ stage:
 	$(MAKE) install BUILDDIR=build/check PREFIX=$(STAGE) SYSCONFDIR=$(STAGE)/etc
 stage-asan:
 	$(MAKE) install BUILDDIR=build/check-asan PREFIX=$(ASAN_STAGE) SYSCONFDIR=$(ASAN_STAGE)/etc \
-	    SANITIZE="$(SAN_FLAGS)"
+	    SANITIZE="$(SAN_FLAGS)" TORGATE_EXTRA_SRCS=tests/asan_options.c
 
 unit:
 	$(MAKE) BUILDDIR=build/check-asan SANITIZE="$(SAN_FLAGS)" PREFIX=$(ASAN_STAGE) SYSCONFDIR=$(ASAN_STAGE)/etc \

@@ -24,11 +24,13 @@ void caps_init(void);
 void caps_drop_quietly(void);
 /* torgate check: CAP_NET_ADMIN kept permitted (if the binary has it), no other. */
 void caps_check_init(void);
-/* Effective = permitted, for one privileged step; caps_lower() undoes it. */
-void caps_raise(void);
+/* The capabilities a privileged step raises (privileged.c is the only
+ * caller): into the effective set if permitted; caps_lower() empties it. */
+enum { CAPS_NET_ADMIN = 1u << 0, CAPS_SYS_ADMIN = 1u << 1, CAPS_SETPCAP = 1u << 2 };
+void caps_raise(unsigned which);
 void caps_lower(void);
 /* caps_raise() for cleanup paths, which must not die: false on failure. */
-bool caps_try_raise(void);
+bool caps_try_raise(unsigned which);
 /* The launcher of a sandbox the host forwards for, while it waits: only
  * CAP_NET_ADMIN, permitted, to turn the uplinks' forwarding off again when
  * the last such sandbox is gone; every other set empty. */

@@ -15,6 +15,9 @@ void firewall_install(const struct torgate_config *cfg);
  * ruleset.h. */
 void firewall_add_uplink(const char *ifname, bool guard);
 
+/* Whether table inet NAME exists (needs CAP_NET_ADMIN effective). */
+bool firewall_table_exists(const char *table);
+
 /* The forwarding lease (ruleset.h): taken, waiting for another holder for
  * as long as its lease can last, or dies; given back. */
 void firewall_lease_take(void);

@@ -8,7 +8,13 @@
 
 #include "config.h"
 #include "pool.h"
-#include "profile.h"
+
+/* The host end of a sandbox's veth, as the plan decided it. */
+struct link_plan {
+    uint32_t group;      /* mode and flags, which the firewall's rules match */
+    bool forwarding;     /* the host forwards for it: clearnet, lan = allow */
+    bool route_localnet; /* DNATed to the host's loopback: tor, i2p */
+};
 
 struct nl_sock;
 
@@ -21,8 +27,8 @@ void netlink_close(struct nl_sock **sk);
  * NLM_F_EXCL, so two launchers never share one), the peer born as eth0 inside
  * the network namespace of sandbox_pid; then gives the host end its gateway
  * address, its per-link settings and brings it up. Dies if the pool is full. */
-void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sandbox_pid, uint32_t group,
-                      struct slot *slot);
+void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sandbox_pid,
+                      const struct link_plan *link, struct slot *slot);
 /* The host end's interface index (for per-sandbox firewall elements). */
 int host_link_index(struct nl_sock *sk, const struct slot *slot);
 /* Deletes the veth (both ends); a link already gone is fine. */

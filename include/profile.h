@@ -72,14 +72,25 @@ bool profile_narrows(const struct profile *system, const struct profile *user, c
 #define USER_TORGATE_DIR ".config/torgate"
 char *user_torgate_dir(void);
 
-/* Finds the profile to use: NAME.profile among the system profiles (/etc
- * first, then the shipped ones), then the user's own of that name, which
- * may only narrow it (checked against the system profile of that name, or
- * default). With name NULL, COMMAND's basename is tried, then "default".
- * Dies with a clear line if nothing fits or a file is bad or untrusted. */
-void profile_resolve(struct profile *p, const char *name, const char *command);
-/* The system profiles' names and modes, for --list-profiles. */
-void profile_list(FILE *out);
+/* Where profiles are looked for: the system's directories (the
+ * administrator's first, then the shipped ones), and the user's torgate
+ * directory (NULL: none). */
+struct profile_dirs {
+    const char *system[2];
+    const char *user;
+};
+struct profile_dirs profile_dirs_installed(const char *user_dir);
+
+/* Finds the profile to use: NAME.profile among the system profiles, then
+ * the user's own of that name, which may only narrow it (checked against
+ * the system profile of that name, or default). With name NULL, COMMAND's
+ * basename is tried, then "default". False with *err, one line, if nothing
+ * fits or a file is bad or untrusted. */
+bool profile_resolve(const struct profile_dirs *dirs, struct profile *p, const char *name, const char *command,
+                     char **err);
+/* The system profiles' names and modes, for --list-profiles; false with
+ * *err if one of them is bad. */
+bool profile_list(FILE *out, char **err);
 void profile_clear(struct profile *p);
 
 #endif

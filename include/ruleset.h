@@ -22,6 +22,10 @@
 #define LINK_GROUP_LAN 0x10u    /* RFC 1918 destinations directly, never their DNS */
 #define LINK_GROUP_NO_DNS 0x20u /* no DNS at all */
 
+/* Whether the host forwards for a sandbox link of this group (clearnet, lan
+ * = allow): decided by the plan, read back from any sandbox's link. */
+bool link_group_forwards(uint32_t group);
+
 /* The whole table as one atomic transaction: creates what is missing and
  * replaces every chain's rules, keeping the forward_guard set's elements. */
 char *ruleset_render(const struct torgate_config *cfg);
@@ -32,11 +36,12 @@ char *ruleset_render(const struct torgate_config *cfg);
 #define MARKER_PREFIX "ruleset_"
 char *ruleset_marker(const struct torgate_config *cfg);
 
-/* Elements of the host_services set for one sandbox link (keyed by its
+/* Elements of the host_services set for one sandbox link, ifindex its
+ * index in decimal (or a placeholder, for --explain) (keyed by its
  * index, which the kernel never hands out again soon, so an element left by
  * a crash never matches another sandbox). */
 struct host_services;
-char *ruleset_render_services(int ifindex, const struct host_services *services);
+char *ruleset_render_services(const char *ifindex, const struct host_services *services);
 
 /* Adds an uplink to uplinks, the only links clearnet sandboxes'
  * traffic may leave by, and with guard also to forward_guard: forwarding

@@ -47,6 +47,10 @@ __attribute__((format(printf, 1, 2))) char *xasprintf(const char *fmt, ...);
 bool write_all(int fd, const void *buf, size_t len);
 /* read(2) exactly len bytes; false on EOF or error. */
 bool read_all(int fd, void *buf, size_t len);
+/* The one bounded reader: reads to EOF or until size - 1 bytes, whichever
+ * comes first, and NUL-terminates; *len is what was read (size - 1: maybe
+ * more was there). False on a read error (errno). */
+bool read_bounded(int fd, char *buf, size_t size, size_t *len);
 
 /* Cleanup attributes, so that every early return frees what it holds. */
 static inline void cleanup_freep(void *p) { free(*(void **)p); }

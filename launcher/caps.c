@@ -11,8 +11,9 @@
 
 #include "util.h"
 
-/* Written once: caps.h's TORGATE_FILE_CAPS names the same three. */
-static const unsigned int needed_caps[] = {CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_SETPCAP};
+/* Written once: caps.h's TORGATE_FILE_CAPS names the same three, and its
+ * CAPS_* bits index this table. */
+static const unsigned int needed_caps[] = {CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_SETPCAP};
 
 bool caps_file_carries_all(int fd)
 {
@@ -83,17 +84,17 @@ void caps_drop_quietly(void)
     capng_apply(CAPNG_SELECT_CAPS); /* with none to begin with, nothing to do */
 }
 
-bool caps_try_raise(void)
+bool caps_try_raise(unsigned which)
 {
     for (size_t i = 0; i < N_ELEMENTS(needed_caps); i++)
-        if (capng_have_capability(CAPNG_PERMITTED, needed_caps[i]))
+        if ((which & (1u << i)) && capng_have_capability(CAPNG_PERMITTED, needed_caps[i]))
             capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, needed_caps[i]);
     return capng_apply(CAPNG_SELECT_CAPS) == 0;
 }
 
-void caps_raise(void)
+void caps_raise(unsigned which)
 {
-    if (!caps_try_raise())
+    if (!caps_try_raise(which))
         die("cannot raise capabilities");
 }
 
@@ -106,7 +107,7 @@ void caps_lower(void)
 
 void caps_keep_net_admin(void)
 {
-    caps_raise(); /* the bounding set needs CAP_SETPCAP */
+    caps_raise(CAPS_SETPCAP); /* the bounding set needs it */
     capng_clear(CAPNG_SELECT_ALL);
     capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_NET_ADMIN);
     apply_or_die(CAPNG_SELECT_ALL, "drop all capabilities but CAP_NET_ADMIN");
@@ -132,7 +133,7 @@ void caps_drop_all(void)
      * capability of that namespace, whatever the launcher had. */
     if (capng_get_caps_process() != 0)
         die_with_error("cannot read capabilities before dropping them");
-    caps_raise(); /* the bounding set and securebits need CAP_SETPCAP */
+    caps_raise(CAPS_SETPCAP); /* the bounding set and securebits need it */
     int rc = capng_lock();
     if (rc != 0)
         die("cannot lock securebits (libcap-ng error %d)", rc);

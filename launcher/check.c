@@ -11,10 +11,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <nftables/libnftables.h>
 
 #include "caps.h"
-#include "sandbox.h"
+#include "privileged.h"
+#include "resolv.h"
 #include "util.h"
 
 #define TORRC TORGATE_SYSCONFDIR "/tor/torrc"
@@ -177,20 +177,7 @@ static void check_capabilities(struct tally *t)
 
 static void check_host_ruleset(struct tally *t)
 {
-    /* Reading the ruleset needs CAP_NET_ADMIN, checked against the netlink
-     * socket's opener: raised before libnftables opens it. */
-    bool raised = caps_try_raise();
-    struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
-    int rc = -1;
-    if (nft) {
-        nft_ctx_buffer_output(nft);
-        nft_ctx_buffer_error(nft);
-        rc = nft_run_cmd_from_buffer(nft, "list table inet " HOST_TABLE);
-        nft_ctx_free(nft);
-    }
-    if (raised)
-        caps_lower();
-    if (rc == 0)
+    if (priv_host_table_loaded(HOST_TABLE))
         report(t, OK, "the host hardening ruleset (table inet %s) is loaded", HOST_TABLE);
     else
         report(t, FAIL, "the host hardening ruleset is not loaded: systemctl enable --now torgate-hardening");
@@ -204,14 +191,13 @@ static void check_clearnet(struct tally *t, const struct torgate_config *cfg)
     }
     autoclose int fd = open(cfg->clearnet_resolv_conf, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     char buf[16384];
-    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+    size_t n;
     char *lines = NULL, *err = NULL;
-    if (n < 0) {
+    if (fd < 0 || !read_bounded(fd, buf, sizeof buf, &n)) {
         report(t, FAIL, "cannot read the clearnet resolvers file %s: %s", cfg->clearnet_resolv_conf,
                strerror(errno));
         return;
     }
-    buf[n] = '\0';
     if (clearnet_resolvers_parse(buf, cfg->clearnet_resolv_conf, &lines, &err))
         report(t, OK, "the clearnet resolvers file %s names usable resolvers", cfg->clearnet_resolv_conf);
     else

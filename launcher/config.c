@@ -121,24 +121,33 @@ static bool parse_uint(const char *text, unsigned long max, unsigned long *out)
     return true;
 }
 
+/* "A.B.C.D" up to sep (a pointer into value, or NULL if there is none):
+ * the address into *addr, and what follows sep; NULL with *why. */
+static const char *addr4_before(const char *value, const char *sep, const char *usage, uint32_t *addr, char **why)
+{
+    char buf[64];
+    if (!sep || (size_t)(sep - value) >= sizeof buf) {
+        *why = xstrdup(usage);
+        return NULL;
+    }
+    memcpy(buf, value, (size_t)(sep - value));
+    buf[sep - value] = '\0';
+    if (!parse_addr4(buf, addr)) {
+        *why = xasprintf("'%s' is not an IPv4 address", buf);
+        return NULL;
+    }
+    return sep + 1;
+}
+
 bool parse_endpoint4(const char *value, void *target, char **why)
 {
     struct endpoint4 *ep = target;
-    char buf[64];
-    const char *colon = strrchr(value, ':');
     unsigned long port;
-
-    if (!colon || (size_t)(colon - value) >= sizeof buf) {
-        *why = xstrdup("expected IPv4-ADDRESS:PORT, such as 127.0.0.1:9040");
+    const char *rest = addr4_before(value, strrchr(value, ':'), "expected IPv4-ADDRESS:PORT, such as 127.0.0.1:9040",
+                                    &ep->addr, why);
+    if (!rest)
         return false;
-    }
-    memcpy(buf, value, (size_t)(colon - value));
-    buf[colon - value] = '\0';
-    if (!parse_addr4(buf, &ep->addr)) {
-        *why = xasprintf("'%s' is not an IPv4 address", buf);
-        return false;
-    }
-    if (!parse_uint(colon + 1, 65535, &port) || port == 0) {
+    if (!parse_uint(rest, 65535, &port) || port == 0) {
         *why = xstrdup("port must be a number from 1 to 65535");
         return false;
     }
@@ -149,22 +158,13 @@ bool parse_endpoint4(const char *value, void *target, char **why)
 bool parse_prefix4(const char *value, void *target, char **why)
 {
     struct prefix4 *p = target;
-    char buf[64];
-    const char *slash = strchr(value, '/');
     unsigned long len;
-
-    if (!slash || (size_t)(slash - value) >= sizeof buf) {
-        *why = xstrdup("expected an IPv4 CIDR such as 10.118.0.0/16");
+    const char *rest =
+        addr4_before(value, strchr(value, '/'), "expected an IPv4 CIDR such as 10.118.0.0/16", &p->addr, why);
+    if (!rest)
         return false;
-    }
-    memcpy(buf, value, (size_t)(slash - value));
-    buf[slash - value] = '\0';
-    if (!parse_addr4(buf, &p->addr)) {
-        *why = xasprintf("'%s' is not an IPv4 address", buf);
-        return false;
-    }
     /* A sandbox takes a /30: the pool must hold at least one. */
-    if (!parse_uint(slash + 1, 30, &len) || len < 8) {
+    if (!parse_uint(rest, 30, &len) || len < 8) {
         *why = xstrdup("prefix length must be from 8 to 30");
         return false;
     }

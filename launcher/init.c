@@ -1,6 +1,6 @@
 /* PID 1 of the sandbox: COMMAND's parent, reaper, signal relay and, in tor
  * mode, the supervisor of datagram destinations. */
-#include "sandbox.h"
+#include "init.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "caps.h"
+#include "privileged.h"
+#include "relay.h"
 #include "seccomp_filter.h"
 #include "supervisor.h"
 #include "util.h"
@@ -57,7 +58,7 @@ static void enter_user_namespace(void)
     snprintf(map, sizeof map, "%u %u 1\n", (unsigned)gid, (unsigned)gid);
     if (!ok || !write_proc_file("/proc/self/gid_map", map))
         die_with_error("cannot map the user into the command's user namespace");
-    caps_drop_all(); /* the new namespace's, all of them */
+    priv_drop_all(); /* the new namespace's, all of them */
 }
 
 /* COMMAND's process: capabilities are already gone (init dropped them before
@@ -154,7 +155,7 @@ void init_run(char **argv, int error_fd, const struct seccomp_policy *policy)
     sigfillset(&all);
     /* Signals that arrive before the relay knows COMMAND's PID stay pending. */
     sigprocmask(SIG_BLOCK, &all, &old);
-    caps_drop_all(); /* for init and COMMAND alike */
+    priv_drop_all(); /* for init and COMMAND alike */
 
     struct handoff h;
     if (pipe2(h.to_init, O_CLOEXEC) != 0 || pipe2(h.to_command, O_CLOEXEC) != 0)

@@ -16,7 +16,9 @@
 #include "environment.h"
 #include "policy.h"
 #include "profile.h"
-#include "sandbox.h"
+#include "launch.h"
+#include "plan.h"
+#include "resolv.h"
 #include "util.h"
 
 #define DEFAULT_CONFIG TORGATE_SYSCONFDIR "/torgate/torgate.conf"
@@ -124,11 +126,11 @@ static void distrust_caller(void)
 /* ~/.config/torgate, made read-only inside the sandbox; created here, as the
  * user (no capability is effective), if missing, so that an app cannot be
  * the one to create it. */
-static char *user_config_dir(void)
+static char *prepare_user_config_dir(const char *user_dir)
 {
-    autofree char *dir = user_torgate_dir();
-    if (!dir)
+    if (!user_dir)
         return NULL;
+    autofree char *dir = xstrdup(user_dir);
     autofree char *config = xstrdup(dir);
     *strrchr(config, '/') = '\0'; /* ~/.config */
     autofree char *profiles = xasprintf("%s/profiles", dir);
@@ -181,32 +183,34 @@ int main(int argc, char **argv)
         caps_init();
     if (opts.check)
         return check_run(&cfg);
+    autofree char *err = NULL;
     if (opts.list_profiles) {
-        profile_list(stdout);
+        if (!profile_list(stdout, &err))
+            die("%s", err);
         return 0;
     }
+    autofree char *user_dir = user_torgate_dir();
+    struct profile_dirs dirs = profile_dirs_installed(user_dir);
     struct profile profile = {0};
+    struct plan plan;
     if (opts.explain) {
-        profile_resolve(&profile, opts.explain, NULL);
-        policy_explain(stdout, &cfg, &profile);
+        if (!profile_resolve(&dirs, &profile, opts.explain, NULL, &err))
+            die("%s", err);
+        plan_build(&plan, &cfg, &profile, NULL);
+        plan_explain(stdout, &plan);
         return 0;
     }
-    profile_resolve(&profile, opts.profile, opts.argv[0]);
+    if (!profile_resolve(&dirs, &profile, opts.profile, opts.argv[0], &err) ||
+        !policy_authorize(&cfg, &profile, &err))
+        die("%s", err);
     debug("profile %s (%s), mode %s", profile.name, profile.path, net_mode_name(profile.mode));
-    policy_authorize(&cfg, &profile);
 
-    struct sandbox_plan plan = {.cfg = &cfg,
-                                .profile = &profile,
-                                .argv = opts.argv,
-                                .user_config_dir = user_config_dir(),
-                                .cwd = getcwd(NULL, 0)};
+    autofree char *config_dir = prepare_user_config_dir(user_dir), *cwd = getcwd(NULL, 0), *resolvers = NULL;
     if (profile.dns == DNS_CLEARNET)
-        plan.clearnet_resolvers = clearnet_resolvers_read(cfg.clearnet_resolv_conf);
-
+        resolvers = clearnet_resolvers_read(cfg.clearnet_resolv_conf);
+    struct caller caller = {opts.argv, cwd, config_dir, resolvers};
+    plan_build(&plan, &cfg, &profile, &caller);
     int status = launch(&plan);
-    free(plan.clearnet_resolvers);
-    free(plan.user_config_dir);
-    free(plan.cwd);
     profile_clear(&profile);
     config_clear(&cfg);
     return status;

@@ -1,6 +1,7 @@
 /* The sandbox's mount namespace: its own /proc, resolver configuration and
- * a few things of the host's out of sight or out of reach. */
-#include "sandbox.h"
+ * a few things of the host's out of sight or out of reach. Runs with no
+ * capability effective; each mount is a privileged step (privileged.c). */
+#include "mounts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,7 +9,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include "caps.h"
+#include "privileged.h"
 #include "text.h"
 #include "util.h"
 
@@ -30,7 +31,7 @@ static void hide_side_doors(void)
         struct stat st;
         if (stat(side_doors[i], &st) != 0 || !S_ISDIR(st.st_mode))
             continue;
-        if (mount("tmpfs", side_doors[i], "tmpfs", MOUNT_SAFE | MS_RDONLY, "size=4k,mode=0755") != 0)
+        if (!priv_mount("tmpfs", side_doors[i], "tmpfs", MOUNT_SAFE | MS_RDONLY, "size=4k,mode=0755"))
             die_with_error("cannot hide %s from the sandbox", side_doors[i]);
     }
 }
@@ -63,9 +64,9 @@ static void place_file(const char *staged, const char *target, const char *conte
     autoclose int fd = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0 || fchmod(fd, 0644) != 0 || !write_all(fd, content, strlen(content)))
         die_with_error("cannot write the sandbox's %s", target);
-    if (mount(staged, target, "none", MS_BIND, NULL) != 0)
+    if (!priv_mount(staged, target, "none", MS_BIND, NULL))
         die_with_error("cannot bind the sandbox's %s (does the host have one?)", target);
-    if (mount("none", target, "none", MS_REMOUNT | MS_BIND | MS_RDONLY | MOUNT_SAFE, NULL) != 0)
+    if (!priv_mount("none", target, "none", MS_REMOUNT | MS_BIND | MS_RDONLY | MOUNT_SAFE, NULL))
         die_with_error("cannot make the sandbox's %s read-only", target);
 }
 
@@ -74,7 +75,7 @@ static void place_file(const char *staged, const char *target, const char *conte
  * out of it, before /proc gets the new PID namespace's procfs anyway. */
 static void place_resolver_files(const char *resolv_conf)
 {
-    if (mount("tmpfs", "/proc", "tmpfs", MOUNT_SAFE, "mode=0755,size=64k") != 0)
+    if (!priv_mount("tmpfs", "/proc", "tmpfs", MOUNT_SAFE, "mode=0755,size=64k"))
         die_with_error("cannot mount a tmpfs for the resolver files");
     place_file("/proc/resolv.conf", "/etc/resolv.conf", resolv_conf);
     struct stat st;
@@ -82,17 +83,15 @@ static void place_resolver_files(const char *resolv_conf)
         autofree char *nsswitch = nsswitch_render();
         place_file("/proc/nsswitch.conf", "/etc/nsswitch.conf", nsswitch);
     }
-    if (umount2("/proc", MNT_DETACH) != 0)
+    if (!priv_umount("/proc"))
         die_with_error("cannot unmount the resolver files' tmpfs");
 }
 
-/* The user's path, opened as the user (no capability effective). */
+/* The user's path, opened as the user (no capability is effective here:
+ * only the mounts themselves are privileged). */
 static int open_as_user(const char *dir)
 {
-    caps_lower();
-    int fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    caps_raise();
-    return fd;
+    return open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
 /* ~/.config/torgate, read-only inside: user profiles decide what later
@@ -111,11 +110,11 @@ static void protect_user_config(const char *dir)
         die_with_error("cannot open %s to make it read-only in the sandbox (is it a symbolic link?)", dir);
     char path[64];
     snprintf(path, sizeof path, "/proc/self/fd/%d", below);
-    if (mount(path, path, "none", MS_BIND, NULL) != 0)
+    if (!priv_mount(path, path, "none", MS_BIND, NULL))
         die_with_error("cannot bind ~/.config/torgate in the sandbox");
     autoclose int above = open_as_user(dir);
     snprintf(path, sizeof path, "/proc/self/fd/%d", above);
-    if (above < 0 || mount("none", path, "none", MS_REMOUNT | MS_BIND | MS_RDONLY | MOUNT_SAFE, NULL) != 0)
+    if (above < 0 || !priv_mount("none", path, "none", MS_REMOUNT | MS_BIND | MS_RDONLY | MOUNT_SAFE, NULL))
         die_with_error("cannot make ~/.config/torgate read-only in the sandbox");
 }
 
@@ -126,26 +125,26 @@ static void protect_user_config(const char *dir)
  * sandbox; the sandbox's own network settings are written before this. */
 static void make_kernel_settings_read_only(void)
 {
-    if (mount("/proc/sys", "/proc/sys", "none", MS_BIND | MS_REC, NULL) != 0)
+    if (!priv_mount("/proc/sys", "/proc/sys", "none", MS_BIND | MS_REC, NULL))
         die_with_error("cannot bind /proc/sys in the sandbox");
     static const char *const trees[] = {"/proc/sys", "/sys"};
     struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
     for (size_t i = 0; i < N_ELEMENTS(trees); i++)
-        if (mount_setattr(AT_FDCWD, trees[i], AT_RECURSIVE, &ro, sizeof ro) != 0)
+        if (!priv_mount_setattr(trees[i], &ro))
             die_with_error("cannot make %s read-only in the sandbox (Linux 5.12 or later is needed)", trees[i]);
 }
 
 void sandbox_mounts(const char *resolv_conf, const char *user_config_dir)
 {
     /* Nothing mounted here propagates back to the host. */
-    if (mount("none", "/", "none", MS_REC | MS_SLAVE, NULL) != 0)
+    if (!priv_mount("none", "/", "none", MS_REC | MS_SLAVE, NULL))
         die_with_error("cannot make the sandbox's mounts private");
     protect_user_config(user_config_dir);
     hide_side_doors();
     place_resolver_files(resolv_conf);
     /* A procfs of the sandbox's PID namespace: the host's processes, and
      * their /proc/PID/ns links, are out of sight. */
-    if (mount("proc", "/proc", "proc", MOUNT_SAFE, NULL) != 0)
+    if (!priv_mount("proc", "/proc", "proc", MOUNT_SAFE, NULL))
         die_with_error("cannot mount /proc for the sandbox");
     make_kernel_settings_read_only();
 }

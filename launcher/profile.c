@@ -268,19 +268,23 @@ bool profile_narrows(const struct profile *system, const struct profile *user, c
 /* Every component of path, up to /, owned by root and writable by no one
  * else (a symbolic link's own mode means nothing; a sticky directory, like
  * /tmp, lets no one replace what root put in it). */
-static void check_chain(const char *path, const char *profile)
+static bool check_chain(const char *path, const char *profile, char **err)
 {
     autofree char *copy = xstrdup(path);
     for (char *p = copy; *p;) {
         struct stat st;
-        if (lstat(p, &st) != 0)
-            die_with_error("cannot check %s", p);
+        if (lstat(p, &st) != 0) {
+            *err = xasprintf("cannot check %s: %s", p, strerror(errno));
+            return false;
+        }
         bool sticky_dir = S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX);
         bool writable = !S_ISLNK(st.st_mode) && (st.st_mode & (S_IWGRP | S_IWOTH)) && !sticky_dir;
-        if (st.st_uid != 0 || writable)
-            die("refusing system profile %s: %s is not owned by root or is writable by others (fix its owner "
-                "and mode)",
-                profile, p);
+        if (st.st_uid != 0 || writable) {
+            *err = xasprintf("refusing system profile %s: %s is not owned by root or is writable by others (fix "
+                             "its owner and mode)",
+                             profile, p);
+            return false;
+        }
         if (strcmp(p, "/") == 0)
             break;
         char *slash = strrchr(p, '/');
@@ -289,60 +293,70 @@ static void check_chain(const char *path, const char *profile)
         else
             *slash = '\0';
     }
+    return true;
 }
 
 /* A system profile must be out of every non-root user's reach: the path as
  * given (its links included) and the path the links lead to. */
-static void check_trusted(const char *path)
+static bool check_trusted(const char *path, char **err)
 {
-    check_chain(path, path);
+    if (!check_chain(path, path, err))
+        return false;
     autofree char *real = realpath(path, NULL);
-    if (!real)
-        die_with_error("cannot check %s", path);
-    check_chain(real, path);
+    if (!real) {
+        *err = xasprintf("cannot check %s: %s", path, strerror(errno));
+        return false;
+    }
+    return check_chain(real, path, err);
 }
 
-static FILE *open_profile(const char *path)
+enum lookup { FOUND, ABSENT, FAILED };
+
+static enum lookup open_profile(const char *path, FILE **out, char **err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ENOENT)
-            return NULL;
-        die_with_error("cannot open profile %s", path);
+            return ABSENT;
+        *err = xasprintf("cannot open profile %s: %s", path, strerror(errno));
+        return FAILED;
     }
     struct stat st;
-    FILE *f = NULL;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(f = fdopen(fd, "r"))) {
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(*out = fdopen(fd, "r"))) {
         close(fd);
-        die("cannot read profile %s: not a regular file", path);
+        *err = xasprintf("cannot read profile %s: not a regular file", path);
+        return FAILED;
     }
-    return f;
+    return FOUND;
 }
 
-static bool load_file(struct profile *p, const char *name, const char *path)
+static enum lookup load_file(struct profile *p, const char *name, const char *path, char **err)
 {
-    autofclose FILE *file = open_profile(path);
-    if (!file)
-        return false;
-    autofree char *err = NULL;
-    if (!profile_load(p, file, path, &err))
-        die("%s", err);
+    FILE *f = NULL;
+    enum lookup found = open_profile(path, &f, err);
+    if (found != FOUND)
+        return found;
+    autofclose FILE *file = f;
+    if (!profile_load(p, file, path, err))
+        return FAILED;
     p->name = xstrdup(name);
     p->path = xstrdup(path);
-    return true;
+    return FOUND;
 }
 
-static bool find_system(struct profile *p, const char *name)
+static enum lookup find_system(const struct profile_dirs *dirs, struct profile *p, const char *name, char **err)
 {
-    for (size_t i = 0; i < N_ELEMENTS(system_dirs); i++) {
-        autofree char *path = xasprintf("%s/%s.profile", system_dirs[i], name);
+    for (size_t i = 0; i < N_ELEMENTS(dirs->system); i++) {
+        autofree char *path = xasprintf("%s/%s.profile", dirs->system[i], name);
         if (access(path, F_OK) != 0 && errno == ENOENT)
             continue;
-        check_trusted(path);
-        if (load_file(p, name, path))
-            return true;
+        if (!check_trusted(path, err))
+            return FAILED;
+        enum lookup found = load_file(p, name, path, err);
+        if (found != ABSENT)
+            return found;
     }
-    return false;
+    return ABSENT;
 }
 
 char *user_torgate_dir(void)
@@ -353,35 +367,64 @@ char *user_torgate_dir(void)
     return xasprintf("%s/" USER_TORGATE_DIR, pw->pw_dir);
 }
 
-static char *user_profile_path(const char *name)
+struct profile_dirs profile_dirs_installed(const char *user_dir)
 {
-    autofree char *dir = user_torgate_dir();
-    return dir ? xasprintf("%s/profiles/%s.profile", dir, name) : NULL;
+    return (struct profile_dirs){{system_dirs[0], system_dirs[1]}, user_dir};
 }
 
-static bool find_user(struct profile *p, const char *name)
+static char *user_profile_path(const struct profile_dirs *dirs, const char *name)
 {
-    autofree char *path = user_profile_path(name);
-    return path && load_file(p, name, path);
+    return dirs->user ? xasprintf("%s/profiles/%s.profile", dirs->user, name) : NULL;
 }
 
 /* The user's profile may stand in for the system one only if it narrows it. */
-static void apply_user_profile(struct profile *chosen, const char *name)
+static bool apply_user_profile(const struct profile_dirs *dirs, struct profile *chosen, const char *name, char **err)
 {
     struct profile user = {0};
-    if (!find_user(&user, name))
-        return;
-    char *why = NULL;
+    autofree char *path = user_profile_path(dirs, name);
+    enum lookup found = path ? load_file(&user, name, path, err) : ABSENT;
+    if (found != FOUND) {
+        profile_clear(&user);
+        return found == ABSENT;
+    }
+    autofree char *why = NULL;
     enum profile_key key;
-    if (!profile_narrows(chosen, &user, &why, &key))
-        die("%s:%d: %s (%s); user profiles may only narrow what the system profile allows", user.path,
-            user.lines[key], why, chosen->path);
+    if (!profile_narrows(chosen, &user, &why, &key)) {
+        *err = xasprintf("%s:%d: %s (%s); user profiles may only narrow what the system profile allows", user.path,
+                         user.lines[key], why, chosen->path);
+        profile_clear(&user);
+        return false;
+    }
     user.gated = chosen->gated;
     profile_clear(chosen);
     *chosen = user;
+    return true;
 }
 
-void profile_resolve(struct profile *p, const char *name, const char *command)
+/* The system profile a name stands for: its own, or default for a name
+ * only the user has; ABSENT if neither. */
+static enum lookup find_base(const struct profile_dirs *dirs, struct profile *base, const char *n, bool named,
+                             char **err)
+{
+    enum lookup found = find_system(dirs, base, n, err);
+    if (found != ABSENT)
+        return found;
+    autofree char *user_path = user_profile_path(dirs, n);
+    if (!(user_path && access(user_path, F_OK) == 0)) {
+        if (named)
+            *err = xasprintf("unknown profile '%s': no %s.profile in %s or %s (torgate --list-profiles shows them)",
+                             n, n, dirs->system[0], dirs->system[1]);
+        return named ? FAILED : ABSENT;
+    }
+    /* A user profile with no system profile of its name narrows default. */
+    found = find_system(dirs, base, "default", err);
+    if (found == ABSENT)
+        *err = xasprintf("no default profile in %s or %s: reinstall torgate", dirs->system[0], dirs->system[1]);
+    return found == FOUND ? FOUND : FAILED;
+}
+
+bool profile_resolve(const struct profile_dirs *dirs, struct profile *p, const char *name, const char *command,
+                     char **err)
 {
     autofree char *copy = command ? xstrdup(command) : NULL;
     const char *candidates[] = {name, name ? NULL : basename(copy), "default"};
@@ -390,32 +433,28 @@ void profile_resolve(struct profile *p, const char *name, const char *command)
         if (!n)
             continue;
         if (!profile_name_valid(n)) {
-            if (n == name)
-                die("invalid profile name '%s': use letters, digits, '.', '_' and '-'", n);
+            if (n == name) {
+                *err = xasprintf("invalid profile name '%s': use letters, digits, '.', '_' and '-'", n);
+                return false;
+            }
             continue;
         }
         struct profile base = {0};
-        bool system = find_system(&base, n);
-        if (!system) {
-            autofree char *user_path = user_profile_path(n);
-            bool user_only = user_path && access(user_path, F_OK) == 0;
-            if (!user_only && n == name)
-                die("unknown profile '%s': no %s.profile in %s or %s (torgate --list-profiles shows them)", n, n,
-                    system_dirs[0], system_dirs[1]);
-            if (!user_only)
-                continue;
-            /* A user profile with no system profile of its name narrows default. */
-            if (!find_system(&base, "default"))
-                die("no default profile in %s or %s: reinstall torgate", system_dirs[0], system_dirs[1]);
-        }
+        enum lookup found = find_base(dirs, &base, n, n == name, err);
+        if (found == ABSENT)
+            continue;
         base.gated = base.mode == MODE_CLEARNET;
-        apply_user_profile(&base, n);
+        if (found == FAILED || !apply_user_profile(dirs, &base, n, err)) {
+            profile_clear(&base);
+            return false;
+        }
         free(base.name);
         base.name = xstrdup(n);
         *p = base;
-        return;
+        return true;
     }
-    die("no default profile in %s or %s: reinstall torgate", system_dirs[0], system_dirs[1]);
+    *err = xasprintf("no default profile in %s or %s: reinstall torgate", dirs->system[0], dirs->system[1]);
+    return false;
 }
 
 static int compare_names(const void *a, const void *b)
@@ -463,18 +502,23 @@ static size_t system_profile_names(char ***names)
     return n;
 }
 
-void profile_list(FILE *out)
+bool profile_list(FILE *out, char **err)
 {
+    const struct profile_dirs dirs = profile_dirs_installed(NULL);
     char **names;
     size_t n = system_profile_names(&names);
+    bool ok = true;
     for (size_t i = 0; i < n; i++) {
         struct profile p = {0};
-        if (find_system(&p, names[i]))
+        if (ok && find_system(&dirs, &p, names[i], err) == FOUND)
             fprintf(out, "%-16s %-9s %s\n", names[i], net_mode_name(p.mode), p.path);
+        else
+            ok = false;
         profile_clear(&p);
         free(names[i]);
     }
     free(names);
+    return ok;
 }
 
 void profile_clear(struct profile *p)

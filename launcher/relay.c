@@ -1,5 +1,5 @@
 /* Relaying signals to COMMAND, shared by the launcher and the sandbox's init. */
-#include "sandbox.h"
+#include "relay.h"
 
 #include <signal.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* What a sandbox finds in /etc/resolv.conf. */
-#include "sandbox.h"
+#include "resolv.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,11 +15,11 @@
  * only; programs with resolvers of their own still fall back to IPv4. */
 #define NO_AAAA "options no-aaaa\n"
 
-char *resolv_conf_render(const struct sandbox_plan *plan, const struct slot *slot)
+char *resolv_conf_render(const struct plan *plan, const struct slot *slot)
 {
-    if (plan->profile->dns == DNS_CLEARNET)
+    if (plan->dns == DNS_CLEARNET)
         return xstrdup(plan->clearnet_resolvers);
-    if (plan->profile->dns == DNS_NONE)
+    if (plan->dns == DNS_NONE)
         return xstrdup("# torgate: no resolver in this sandbox (dns = none)\n");
     char gw[16];
     /* Tor's DNSPort, reached at the gateway; glibc asks nothing else. */
@@ -85,20 +85,11 @@ char *clearnet_resolvers_read(const char *path)
         die_with_error("cannot read the clearnet resolvers file %s (set [clearnet] resolv-conf in torgate.conf)",
                        path);
     char buf[16384];
-    size_t len = 0;
-    for (;;) {
-        ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            die_with_error("cannot read %s", path);
-        if (n == 0)
-            break;
-        len += (size_t)n;
-        if (len == sizeof buf - 1)
-            die("%s is larger than %zu bytes; it is not a resolv.conf", path, sizeof buf - 1);
-    }
-    buf[len] = '\0';
+    size_t len;
+    if (!read_bounded(fd, buf, sizeof buf, &len))
+        die_with_error("cannot read %s", path);
+    if (len == sizeof buf - 1)
+        die("%s is larger than %zu bytes; it is not a resolv.conf", path, sizeof buf - 2);
     char *lines = NULL;
     autofree char *err = NULL;
     if (!clearnet_resolvers_parse(buf, path, &lines, &err))

@@ -114,13 +114,20 @@ char *xasprintf(const char *fmt, ...)
     return p;
 }
 
-bool write_all(int fd, const void *buf, size_t len)
+/* One read(2) or write(2), retried on EINTR. */
+static ssize_t transfer(int fd, char *p, size_t len, bool writing)
 {
-    const char *p = buf;
+    for (;;) {
+        ssize_t n = writing ? write(fd, p, len) : read(fd, p, len);
+        if (n >= 0 || errno != EINTR)
+            return n;
+    }
+}
+
+static bool transfer_all(int fd, char *p, size_t len, bool writing)
+{
     while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
+        ssize_t n = transfer(fd, p, len, writing);
         if (n <= 0)
             return false;
         p += n;
@@ -129,17 +136,21 @@ bool write_all(int fd, const void *buf, size_t len)
     return true;
 }
 
-bool read_all(int fd, void *buf, size_t len)
+bool write_all(int fd, const void *buf, size_t len) { return transfer_all(fd, (char *)buf, len, true); }
+
+bool read_all(int fd, void *buf, size_t len) { return transfer_all(fd, buf, len, false); }
+
+bool read_bounded(int fd, char *buf, size_t size, size_t *len)
 {
-    char *p = buf;
-    while (len > 0) {
-        ssize_t n = read(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
+    *len = 0;
+    for (;;) {
+        ssize_t n = transfer(fd, buf + *len, size - 1 - *len, false);
+        if (n < 0)
             return false;
-        p += n;
-        len -= (size_t)n;
+        *len += (size_t)n;
+        if (n == 0 || *len == size - 1)
+            break;
     }
+    buf[*len] = '\0';
     return true;
 }

@@ -115,6 +115,13 @@ void firewall_add_uplink(const char *ifname, bool guard)
     run_nft(cmd, "add the uplink to the firewall's sets");
 }
 
+bool firewall_table_exists(const char *table)
+{
+    autonft struct nft_ctx *nft = nft_open("read the ruleset");
+    autofree char *cmd = xasprintf("list table inet %s", table);
+    return nft_run_cmd_from_buffer(nft, cmd) == 0;
+}
+
 void firewall_lease_take(void)
 {
     /* Held for the few netlink calls of a start or an end; a holder that
@@ -168,6 +175,8 @@ void firewall_remove_guard(const char *ifname)
 
 void firewall_grant_services(int ifindex, const struct host_services *services)
 {
-    autofree char *cmd = ruleset_render_services(ifindex, services);
+    char index[16];
+    snprintf(index, sizeof index, "%d", ifindex);
+    autofree char *cmd = ruleset_render_services(index, services);
     run_nft(cmd, "grant the sandbox its host services");
 }

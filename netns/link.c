@@ -129,12 +129,6 @@ static bool veth_create(struct nl_sock *sk, const char *host_name, pid_t sandbox
     return true;
 }
 
-/* Sandboxes whose traffic the host forwards: clearnet, and lan = allow. */
-static bool group_forwards(uint32_t group)
-{
-    return (group & LINK_GROUP_KIND_MASK) == LINK_GROUP_CLEARNET || (group & LINK_GROUP_LAN);
-}
-
 /* What the host's links say about forwarding, from one dump. */
 struct link_census {
     bool sandbox_forwards;   /* a sandbox link (but the one excepted) is forwarded for */
@@ -158,7 +152,7 @@ static struct link_census census_of(struct nl_cache *cache, const char *except, 
         if (pool_parse_ifname(name, &index)) {
             if (taken)
                 slot_set_add(taken, index);
-            if (group_forwards(rtnl_link_get_group(link)) && !(except && strcmp(name, except) == 0))
+            if (link_group_forwards(rtnl_link_get_group(link)) && !(except && strcmp(name, except) == 0))
                 census.sandbox_forwards = true;
         } else if (rtnl_link_inet_get_conf(link, IPV4_DEVCONF_FORWARDING, &forwarding) == 0 && forwarding)
             census.some_link_forwards = true;
@@ -173,11 +167,8 @@ static struct link_census link_census(struct nl_sock *sk, const char *except)
     return census_of(cache, except, NULL);
 }
 
-static void host_link_settings(struct nl_sock *sk, const struct slot *slot, uint32_t group)
+static void host_link_settings(struct nl_sock *sk, const struct slot *slot, const struct link_plan *plan)
 {
-    uint32_t kind = group & LINK_GROUP_KIND_MASK;
-    bool forwards = group_forwards(group);
-    bool to_loopback = kind == LINK_GROUP_TOR || kind == LINK_GROUP_I2P;
     autolink struct rtnl_link *link = link_get(sk, slot->host_ifname);
     autolink struct rtnl_link *changes = rtnl_link_alloc();
     if (!changes)
@@ -185,8 +176,8 @@ static void host_link_settings(struct nl_sock *sk, const struct slot *slot, uint
     /* Strict reverse-path filtering, and per link only what the mode needs:
      * DNAT to Tor on loopback needs route_localnet; clearnet needs forwarding. */
     rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_RP_FILTER, 1);
-    rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_ROUTE_LOCALNET, to_loopback);
-    rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_FORWARDING, forwards);
+    rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_ROUTE_LOCALNET, plan->route_localnet);
+    rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_FORWARDING, plan->forwarding);
     rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_ACCEPT_REDIRECTS, 0);
     rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_SEND_REDIRECTS, 0);
     link_change(sk, link, changes, "set IPv4 options");
@@ -218,8 +209,8 @@ static uint32_t random_slot(const struct prefix4 *pool)
     return r % pool_slot_count(pool);
 }
 
-void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sandbox_pid, uint32_t group,
-                      struct slot *slot)
+void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sandbox_pid,
+                      const struct link_plan *link, struct slot *slot)
 {
     struct slot_set taken;
     uint32_t index = random_slot(pool);
@@ -233,7 +224,7 @@ void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sand
      * nothing forwards (the links were listed anyway), one read of the
      * guard where something does. */
     char guarded[1][16];
-    if (!group_forwards(group) && !census.sandbox_forwards && census.some_link_forwards &&
+    if (!link->forwarding && !census.sandbox_forwards && census.some_link_forwards &&
         firewall_guarded_uplinks(guarded, 1) > 0) {
         firewall_lease_take();
         forwarding_settle(sk, NULL);
@@ -248,13 +239,13 @@ void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sand
                 format_addr4(pool->addr, buf), pool->len, pool_slot_count(pool));
         }
         pool_slot(pool, index, slot);
-        if (veth_create(sk, slot->host_ifname, sandbox_pid, group))
+        if (veth_create(sk, slot->host_ifname, sandbox_pid, link->group))
             break;
         slot_set_add(&taken, index); /* another launcher won this one */
     }
     slot_set_clear(&taken);
     debug("claimed %s", slot->host_ifname);
-    host_link_settings(sk, slot, group);
+    host_link_settings(sk, slot, link);
 }
 
 void host_link_delete(struct nl_sock *sk, const char *ifname)

@@ -207,12 +207,17 @@ char *ruleset_render(const struct torgate_config *cfg)
     return text_close(&t);
 }
 
-char *ruleset_render_services(int ifindex, const struct host_services *services)
+bool link_group_forwards(uint32_t group)
+{
+    return (group & LINK_GROUP_KIND_MASK) == LINK_GROUP_CLEARNET || (group & LINK_GROUP_LAN);
+}
+
+char *ruleset_render_services(const char *ifindex, const struct host_services *services)
 {
     struct text t;
     text_open(&t);
     for (size_t i = 0; i < services->count; i++)
-        text_printf(&t, "add element inet " FIREWALL_TABLE " host_services { %d . %s . %u }\n", ifindex,
+        text_printf(&t, "add element inet " FIREWALL_TABLE " host_services { %s . %s . %u }\n", ifindex,
                     services->list[i].proto == IPPROTO_TCP ? "tcp" : "udp", services->list[i].port);
     return text_close(&t);
 }

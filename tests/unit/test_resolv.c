@@ -8,13 +8,17 @@
 
 #include <cmocka.h>
 
-#include "sandbox.h"
+#include "plan.h"
+#include "resolv.h"
 
 static void tor_mode_names_the_gateway(void **state)
 {
     (void)state;
-    struct profile p = {.mode = MODE_TOR};
-    struct sandbox_plan plan = {.profile = &p};
+    struct torgate_config cfg;
+    config_set_defaults(&cfg);
+    struct profile p = {.mode = MODE_TOR, .dns = DNS_TOR};
+    struct plan plan;
+    plan_build(&plan, &cfg, &p, NULL);
     struct prefix4 pool = {0x0A760000u, 16};
     struct slot s;
     pool_slot(&pool, 5, &s);
@@ -24,6 +28,7 @@ static void tor_mode_names_the_gateway(void **state)
     /* IPv6 is off in the sandbox: no AAAA queries, no automapped IPv6 */
     assert_non_null(strstr(text, "\noptions no-aaaa\n"));
     free(text);
+    config_clear(&cfg);
 }
 
 static void clearnet_keeps_ipv4_resolvers_only(void **state)

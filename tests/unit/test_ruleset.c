@@ -142,7 +142,7 @@ static void services_elements(void **state)
 {
     (void)state;
     struct host_services s = {2, {{6, 631}, {17, 5353}}};
-    char *t = ruleset_render_services(42, &s);
+    char *t = ruleset_render_services("42", &s);
     assert_string_equal(t, "add element inet torgate host_services { 42 . tcp . 631 }\n"
                            "add element inet torgate host_services { 42 . udp . 5353 }\n");
     free(t);

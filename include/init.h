@@ -1,0 +1,13 @@
+/* PID 1 of the sandbox. */
+#ifndef TORGATE_INIT_H
+#define TORGATE_INIT_H
+
+#include "seccomp_filter.h"
+
+/* Starts COMMAND (capabilities dropped, in a user namespace of its own,
+ * under the seccomp filter), reaps every orphan, forwards signals, serves
+ * the supervisor, and exits with COMMAND's status when COMMAND exits, which
+ * takes every other process of the sandbox with it. */
+__attribute__((noreturn)) void init_run(char **argv, int error_fd, const struct seccomp_policy *policy);
+
+#endif

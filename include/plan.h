@@ -1,0 +1,55 @@
+/* The plan: every decision about one sandbox, made once by plan_build()
+ * from the configuration, the profile and the caller. Every other module
+ * reads it and none decides again: what a mode means is written here only. */
+#ifndef TORGATE_PLAN_H
+#define TORGATE_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "link.h"
+#include "profile.h"
+#include "seccomp_filter.h"
+
+/* Proxy variables (proxy-env = yes), at the gateway. */
+struct proxy_plan {
+    bool set;
+    uint16_t http_port;     /* http_proxy and https_proxy; 0: none */
+    const char *all_scheme; /* ALL_PROXY's */
+    uint16_t all_port;
+};
+
+struct plan {
+    const struct torgate_config *cfg;
+    const struct profile *profile;
+    bool networked;         /* a veth and the firewall; else loopback only */
+    bool tor_port_warning;  /* at a terminal, say when nothing listens on the TransPort */
+    struct link_plan link;  /* networked only */
+    bool uplink_forwarding; /* the uplinks forward while the sandbox runs */
+    struct seccomp_policy seccomp; /* .gateway is filled in once the slot is known */
+    enum dns_mode dns;
+    const char *clearnet_resolvers; /* resolv.conf lines, dns = clearnet */
+    struct proxy_plan proxy;
+    const char *user_config_dir; /* made read-only inside; NULL if none */
+    char **argv;                 /* COMMAND and its arguments; NULL for --explain */
+    const char *cwd;             /* the caller's working directory; NULL if none */
+};
+
+/* What the caller brings: COMMAND, and where it was started. */
+struct caller {
+    char **argv;
+    const char *cwd;
+    const char *user_config_dir;
+    const char *clearnet_resolvers; /* read by the caller where dns = clearnet */
+};
+
+/* Decides everything. Pure: reads no file and changes nothing. */
+void plan_build(struct plan *plan, const struct torgate_config *cfg, const struct profile *profile,
+                const struct caller *caller);
+
+/* --explain: the plan, and the exact rules it installs. */
+void plan_explain(FILE *out, const struct plan *plan);
+
+#endif

@@ -1,0 +1,68 @@
+/* Every step that needs a capability, in one place. Each raises just the
+ * capabilities it needs around its own system calls and lowers them again
+ * (caps.c does the raising), so that a reader finds here the whole reach of
+ * the binary's privilege, step by step.
+ *
+ * All of it runs in one process: the launcher and the sandbox's first
+ * process, before COMMAND exists. Their inputs while privileged are root's
+ * files (the configuration, system profiles), the caller's checked choices
+ * and the host's state; what the app controls reaches only the sandbox's
+ * init, which holds nothing. A separate privileged helper would add a
+ * channel to attack and no boundary that is not already there. */
+#ifndef TORGATE_PRIVILEGED_H
+#define TORGATE_PRIVILEGED_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "link.h"
+#include "plan.h"
+#include "pool.h"
+
+struct mount_attr;
+
+/* Host side, in the launcher. */
+/* A NETLINK_ROUTE socket whose opener holds CAP_NET_ADMIN (the kernel
+ * checks the opener as well as the sender). */
+struct nl_sock *priv_netlink_open(void);
+/* torgate's table, before any link it governs exists. CAP_NET_ADMIN. */
+void priv_install_firewall(const struct torgate_config *cfg);
+/* The forwarding lease, then the uplinks' forwarding, guard first. The
+ * lease is held until priv_claim_link(). CAP_NET_ADMIN. */
+void priv_begin_forwarding(struct nl_sock *sk);
+/* Children of the launcher are born in a new PID namespace. CAP_SYS_ADMIN. */
+void priv_new_pid_namespace(void);
+/* The slot's veth, its settings, its host services; the lease given back.
+ * CAP_NET_ADMIN. */
+void priv_claim_link(struct nl_sock *sk, const struct plan *plan, pid_t sandbox_pid, struct slot *slot);
+/* After the sandbox that needed forwarding: the uplinks' forwarding off if
+ * it was the last (lease held meanwhile). CAP_NET_ADMIN, which the
+ * launcher kept permitted for this. */
+void priv_end_forwarding(const char *ifname);
+/* Cleanup paths (atexit): never dies. CAP_NET_ADMIN. */
+void priv_undo_link(struct nl_sock *sk, const char *ifname);
+void priv_give_lease(void);
+/* torgate check: whether the host hardening table is there. CAP_NET_ADMIN
+ * if the binary has it. */
+bool priv_host_table_loaded(const char *table);
+
+/* Sandbox side, in its first process. */
+/* Its network and mount namespaces. CAP_SYS_ADMIN. */
+void priv_sandbox_namespaces(void);
+/* Its addresses, routes and per-namespace sysctls. CAP_NET_ADMIN. */
+void priv_sandbox_network(const struct slot *slot);
+/* One mount(2), umount2(2) or mount_setattr(2), as mounts.c asks for it;
+ * false with errno. CAP_SYS_ADMIN. */
+bool priv_mount(const char *source, const char *target, const char *type, unsigned long flags, const void *data);
+bool priv_umount(const char *target);
+bool priv_mount_setattr(const char *path, const struct mount_attr *attr);
+
+/* Every capability gone, everywhere (caps_drop_all). CAP_SETPCAP. */
+void priv_drop_all(void);
+/* The launcher of a sandbox the host forwards for: CAP_NET_ADMIN only,
+ * permitted, for priv_end_forwarding(); then none. */
+void priv_keep_net_admin(void);
+void priv_drop_all_quietly(void);
+
+#endif

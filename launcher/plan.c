@@ -1,0 +1,135 @@
+/* See plan.h: what each mode and each profile key amounts to. */
+#include "plan.h"
+
+#include <netinet/in.h>
+#include <string.h>
+
+#include "ruleset.h"
+#include "util.h"
+
+/* The link group each mode's links carry (ruleset.h). */
+static const uint32_t mode_groups[] = {
+    [MODE_TOR] = LINK_GROUP_TOR,
+    [MODE_CLEARNET] = LINK_GROUP_CLEARNET,
+    [MODE_I2P] = LINK_GROUP_I2P,
+    [MODE_OFFLINE] = 0, /* no link */
+};
+
+static struct link_plan plan_link(const struct profile *p)
+{
+    struct link_plan link = {.group = mode_groups[p->mode]};
+    if (p->lan)
+        link.group |= LINK_GROUP_LAN;
+    if (p->dns == DNS_NONE)
+        link.group |= LINK_GROUP_NO_DNS;
+    link.forwarding = link_group_forwards(link.group);
+    link.route_localnet = p->mode == MODE_TOR || p->mode == MODE_I2P;
+    return link;
+}
+
+static struct proxy_plan plan_proxy(const struct torgate_config *cfg, const struct profile *p)
+{
+    if (!p->proxy_env)
+        return (struct proxy_plan){.set = false};
+    if (p->mode == MODE_TOR)
+        return (struct proxy_plan){true, cfg->http_tunnel_port.port, "socks5h", cfg->socks_port.port};
+    if (p->mode == MODE_I2P)
+        return (struct proxy_plan){true, cfg->i2p_http_proxy.port, "http", cfg->i2p_http_proxy.port};
+    return (struct proxy_plan){.set = false}; /* clearnet and offline: nothing to point at */
+}
+
+void plan_build(struct plan *plan, const struct torgate_config *cfg, const struct profile *p,
+                const struct caller *caller)
+{
+    bool networked = p->mode != MODE_OFFLINE;
+    *plan = (struct plan){
+        .cfg = cfg,
+        .profile = p,
+        .networked = networked,
+        .tor_port_warning = p->mode == MODE_TOR,
+        .link = networked ? plan_link(p) : (struct link_plan){0},
+        .seccomp = {.mode = p->mode,
+                    .allow_dns = p->dns == DNS_TOR,
+                    .allow_lan = p->lan,
+                    .pool = cfg->pool,
+                    .allow_user_namespaces = p->user_namespaces},
+        .dns = p->dns,
+        .proxy = plan_proxy(cfg, p),
+    };
+    plan->uplink_forwarding = networked && plan->link.forwarding;
+    if (caller) {
+        plan->argv = caller->argv;
+        plan->cwd = caller->cwd;
+        plan->user_config_dir = caller->user_config_dir;
+        plan->clearnet_resolvers = caller->clearnet_resolvers;
+    }
+}
+
+static void explain_services(FILE *out, const struct profile *p)
+{
+    if (!p->services.count) {
+        fputs("none\n", out);
+        return;
+    }
+    for (size_t i = 0; i < p->services.count; i++)
+        fprintf(out, "%s%s/%u", i ? ", " : "", p->services.list[i].proto == IPPROTO_TCP ? "tcp" : "udp",
+                p->services.list[i].port);
+    fputs(" (at the gateway, leading to the host's 127.0.0.1)\n", out);
+}
+
+static void explain_profile(FILE *out, const struct profile *p)
+{
+    fprintf(out, "profile          %s (%s)\n", p->name, p->path);
+    fprintf(out, "mode             %s\n", net_mode_name(p->mode));
+    fprintf(out, "dns              %s\n", dns_mode_name(p->dns));
+    fprintf(out, "lan              %s\n", p->lan ? "allow (never DNS to the LAN)" : "deny");
+    fputs("host services    ", out);
+    explain_services(out, p);
+    fprintf(out, "proxy-env        %s\n", p->proxy_env ? "yes" : "no");
+    fprintf(out, "user namespaces  %s\n", p->user_namespaces ? "allow" : "deny");
+    if (p->gated)
+        fputs("gated            stands in for a clearnet profile: for the [clearnet] group only\n", out);
+}
+
+static void explain_decisions(FILE *out, const struct plan *plan)
+{
+    const struct seccomp_policy *s = &plan->seccomp;
+    fputs("\n# The plan\n", out);
+    fprintf(out, "seccomp          %s; datagrams: %s%s\n",
+            s->mode == MODE_TOR ? "connect and send supervised by the sandbox's init" : "no supervision",
+            s->mode == MODE_I2P ? "none" : s->mode == MODE_TOR ? "the gateway's port 53" : "the kernel's rules",
+            s->mode == MODE_TOR && s->allow_lan ? ", and the LAN but its port 53" : "");
+    fprintf(out, "resolv.conf      %s\n", plan->dns == DNS_TOR        ? "the gateway (Tor's DNSPort)"
+                                          : plan->dns == DNS_CLEARNET ? "the clearnet resolvers"
+                                                                      : "no resolver");
+    if (plan->proxy.set)
+        fprintf(out, "proxy variables  ALL_PROXY=%s://GATEWAY:%u%s\n", plan->proxy.all_scheme, plan->proxy.all_port,
+                plan->proxy.http_port ? ", http(s)_proxy at the gateway" : "");
+    if (!plan->networked)
+        return;
+    fprintf(out, "link group       0x%x (sandbox links tgN; the rules below match on it)\n", plan->link.group);
+    fprintf(out, "host end         forwarding %s, route_localnet %s\n", plan->link.forwarding ? "on" : "off",
+            plan->link.route_localnet ? "on" : "off");
+    fprintf(out, "uplinks          %s\n", plan->uplink_forwarding
+                                              ? "forward while it runs (guarded; off again after the last such sandbox)"
+                                              : "untouched");
+}
+
+void plan_explain(FILE *out, const struct plan *plan)
+{
+    const struct profile *p = plan->profile;
+    explain_profile(out, p);
+    explain_decisions(out, plan);
+    if (!plan->networked) {
+        fputs("\nAn offline sandbox has loopback only: no link, no firewall rules.\n", out);
+        return;
+    }
+    autofree char *rules = ruleset_render(plan->cfg);
+    fputs("\n# The host's table, shared by every sandbox, installed as one transaction:\n", out);
+    fputs(rules, out);
+    if (p->services.count) {
+        autofree char *elements = ruleset_render_services("IFINDEX", &p->services);
+        fputs("\n# Per sandbox, with IFINDEX its link's index:\n", out);
+        fputs(elements, out);
+    }
+}

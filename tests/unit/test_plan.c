@@ -1,0 +1,153 @@
+/* The plan: what each mode and each profile key amounts to, decided in one
+ * place (plan.c). Each profile is parsed from text, as a user would write it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "plan.h"
+#include "ruleset.h"
+
+static struct torgate_config cfg;
+
+static int setup(void **state)
+{
+    (void)state;
+    config_set_defaults(&cfg);
+    return 0;
+}
+
+static struct plan plan_of(const char *profile_text, struct profile *p)
+{
+    char *err = NULL;
+    *p = (struct profile){0};
+    if (!profile_load_string(p, profile_text, "t.profile", &err))
+        fail_msg("%s", err);
+    struct plan plan;
+    plan_build(&plan, &cfg, p, NULL);
+    return plan;
+}
+
+static void tor_mode(void **state)
+{
+    (void)state;
+    struct profile p;
+    struct plan plan = plan_of("[profile]\nmode = tor\n", &p);
+    assert_true(plan.networked);
+    assert_int_equal(plan.link.group, LINK_GROUP_TOR);
+    assert_false(plan.link.forwarding);
+    assert_true(plan.link.route_localnet);
+    assert_false(plan.uplink_forwarding);
+    assert_int_equal(plan.seccomp.mode, MODE_TOR);
+    assert_true(plan.seccomp.allow_dns);
+    assert_false(plan.seccomp.allow_lan);
+    assert_false(plan.seccomp.allow_user_namespaces);
+    assert_int_equal(plan.dns, DNS_TOR);
+    assert_true(plan.tor_port_warning);
+    assert_false(plan.proxy.set);
+}
+
+static void clearnet_mode(void **state)
+{
+    (void)state;
+    struct profile p;
+    struct plan plan = plan_of("[profile]\nmode = clearnet\n", &p);
+    assert_int_equal(plan.link.group, LINK_GROUP_CLEARNET);
+    assert_true(plan.link.forwarding);
+    assert_false(plan.link.route_localnet);
+    assert_true(plan.uplink_forwarding);
+    assert_int_equal(plan.dns, DNS_CLEARNET);
+    assert_false(plan.seccomp.allow_dns);
+    assert_false(plan.tor_port_warning);
+}
+
+static void i2p_mode(void **state)
+{
+    (void)state;
+    struct profile p;
+    struct plan plan = plan_of("[profile]\nmode = i2p\nproxy-env = yes\n", &p);
+    assert_int_equal(plan.link.group, LINK_GROUP_I2P | LINK_GROUP_NO_DNS);
+    assert_true(plan.link.route_localnet);
+    assert_false(plan.uplink_forwarding);
+    assert_int_equal(plan.dns, DNS_NONE);
+    assert_true(plan.proxy.set);
+    assert_string_equal(plan.proxy.all_scheme, "http");
+    assert_int_equal(plan.proxy.all_port, cfg.i2p_http_proxy.port);
+}
+
+static void offline_mode(void **state)
+{
+    (void)state;
+    struct profile p;
+    struct plan plan = plan_of("[profile]\nmode = offline\nproxy-env = yes\n", &p);
+    assert_false(plan.networked);
+    assert_false(plan.uplink_forwarding);
+    assert_int_equal(plan.dns, DNS_NONE);
+    assert_false(plan.proxy.set); /* nothing to point at */
+}
+
+static void lan_allow_in_tor_mode(void **state)
+{
+    (void)state;
+    struct profile p;
+    struct plan plan = plan_of("[profile]\nmode = tor\nlan = allow\n", &p);
+    assert_int_equal(plan.link.group, LINK_GROUP_TOR | LINK_GROUP_LAN);
+    assert_true(plan.link.forwarding);
+    assert_true(plan.link.route_localnet);
+    assert_true(plan.uplink_forwarding);
+    assert_true(plan.seccomp.allow_lan);
+    assert_true(link_group_forwards(plan.link.group));
+}
+
+static void dns_none_user_namespaces_proxy(void **state)
+{
+    (void)state;
+    struct profile p;
+    struct plan plan = plan_of("[profile]\nmode = tor\ndns = none\nuser-namespaces = allow\nproxy-env = yes\n", &p);
+    assert_int_equal(plan.link.group, LINK_GROUP_TOR | LINK_GROUP_NO_DNS);
+    assert_false(plan.seccomp.allow_dns);
+    assert_true(plan.seccomp.allow_user_namespaces);
+    assert_true(plan.proxy.set);
+    assert_string_equal(plan.proxy.all_scheme, "socks5h");
+    assert_int_equal(plan.proxy.all_port, cfg.socks_port.port);
+    assert_int_equal(plan.proxy.http_port, 0); /* no HTTPTunnelPort configured */
+}
+
+static void explain_prints_the_plan(void **state)
+{
+    (void)state;
+    struct profile p;
+    struct plan plan = plan_of("[profile]\nmode = tor\nlan = allow\nhost-services = tcp/631\n", &p);
+    p.name = "t";
+    p.path = "t.profile";
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    plan_explain(out, &plan);
+    fclose(out);
+    assert_non_null(strstr(text, "\nlink group       0x74670011 "));
+    assert_non_null(strstr(text, "\nhost end         forwarding on, route_localnet on\n"));
+    assert_non_null(strstr(text, "\nuplinks          forward while it runs"));
+    assert_non_null(strstr(text, "the LAN but its port 53"));
+    assert_non_null(strstr(text, "host_services { IFINDEX . tcp . 631 }"));
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tor_mode),
+        cmocka_unit_test(clearnet_mode),
+        cmocka_unit_test(i2p_mode),
+        cmocka_unit_test(offline_mode),
+        cmocka_unit_test(lan_allow_in_tor_mode),
+        cmocka_unit_test(dns_none_user_namespaces_proxy),
+        cmocka_unit_test(explain_prints_the_plan),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
