@@ -44,7 +44,7 @@ LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS    := launcher/util.c launcher/text.c launcher/environment.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
                launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c $(SECCOMP_BACKEND) launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
-               launcher/launch.c launcher/plan.c launcher/privileged.c netns/addresses.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
+               launcher/launch.c launcher/plan.c launcher/privileged.c netns/addresses.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILDDIR)/tests/%,$(wildcard tests/unit/test_*.c))
 PROBE       := $(BUILDDIR)/tests/probe
@@ -68,7 +68,21 @@ TORGATE_EXTRA_SRCS ?=
 $(BUILDDIR)/torgate: $(LIB_OBJS) $(BUILDDIR)/launcher/main.o $(TORGATE_EXTRA_SRCS:%.c=$(BUILDDIR)/%.o)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILDDIR)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
+# Each unit test links only the modules it tests and what they stand on,
+# so that a module reaching across the layers fails to link.
+BASE_UNITS            := launcher/util launcher/text
+PARSE_UNITS           := $(BASE_UNITS) launcher/settings launcher/config netns/addresses
+UNITS_test_addresses  := $(PARSE_UNITS)
+UNITS_test_config     := $(PARSE_UNITS)
+UNITS_test_pool       := $(BASE_UNITS) netns/pool
+UNITS_test_profile    := $(PARSE_UNITS) launcher/profile
+UNITS_test_resolve    := $(PARSE_UNITS) launcher/profile launcher/policy
+UNITS_test_ruleset    := $(PARSE_UNITS) netns/ruleset
+UNITS_test_plan       := $(PARSE_UNITS) launcher/profile netns/ruleset launcher/plan
+UNITS_test_resolv     := $(UNITS_test_plan) launcher/resolv netns/pool
+UNITS_test_seccomp    := $(BASE_UNITS) launcher/seccomp_filter
+.SECONDEXPANSION:
+$(BUILDDIR)/tests/test_%: tests/unit/test_%.c $$(addprefix $(BUILDDIR)/,$$(addsuffix .o,$$(UNITS_test_$$*)))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "bound.h"
 #include "privileged.h"
 #include "relay.h"
 #include "sandbox.h"
