@@ -23,25 +23,34 @@ struct nl_sock *netlink_open(void);
 void netlink_close(struct nl_sock **sk);
 #define autonetlink __attribute__((cleanup(netlink_close)))
 
-/* Host side. Claims the lowest free slot by creating its veth "tgN" (with
- * NLM_F_EXCL, so two launchers never share one), the peer born as eth0 inside
- * the network namespace of sandbox_pid; then gives the host end its gateway
- * address, its per-link settings and brings it up. Dies if the pool is full. */
+/* Host side. Claims a free slot, searched from a random one, by creating its
+ * veth "tgN" (with NLM_F_EXCL, so two launchers never share one), the peer
+ * born as eth0 inside the network namespace of sandbox_pid; then gives the
+ * host end its gateway address, the plan's settings and brings it up. The
+ * census is of the links it listed to find the slot. Dies if the pool is
+ * full. */
+struct link_census;
 void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sandbox_pid,
-                      const struct link_plan *link, struct slot *slot);
+                      const struct link_plan *link, struct slot *slot, struct link_census *census);
 /* The host end's interface index (for per-sandbox firewall elements). */
 int host_link_index(struct nl_sock *sk, const struct slot *slot);
 /* Deletes the veth (both ends); a link already gone is fine. */
 void host_link_delete(struct nl_sock *sk, const char *ifname);
-/* Clearnet and lan = allow, with the forwarding lease held: turns IPv4
- * forwarding on for the uplinks (the links of the default routes) that have
- * it off, each first put in the firewall's forward_guard. */
-void uplinks_enable_forwarding(struct nl_sock *sk);
+/* The uplinks: the links of the IPv4 default routes, at most max. */
+struct uplink {
+    char name[16];
+    bool forwarding; /* IPv4 forwarding is on */
+};
+size_t uplinks_find(struct nl_sock *sk, struct uplink *found, size_t max);
+/* IPv4 forwarding on a link by name (off for a link that is gone is done). */
+void link_set_forwarding(struct nl_sock *sk, const char *ifname, bool on);
 
-/* With the forwarding lease held: if no sandbox link but except is forwarded
- * for, the uplinks whose forwarding torgate turned on (forward_guard) stop
- * forwarding, and then leave the guard. */
-void forwarding_settle(struct nl_sock *sk, const char *except);
+/* What the host's links say about forwarding, from one listing. */
+struct link_census {
+    bool sandbox_forwards;   /* a sandbox link (but the one excepted) is forwarded for */
+    bool some_link_forwards; /* a link other than a sandbox's has IPv4 forwarding on */
+};
+struct link_census link_census(struct nl_sock *sk, const char *except);
 /* Waits (a few seconds at most) until the link named ifname is gone. */
 void host_link_wait_gone(struct nl_sock *sk, const char *ifname);
 

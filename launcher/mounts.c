@@ -123,15 +123,54 @@ static void protect_user_config(const char *dir)
  * capability: core_pattern runs a program as root outside every sandbox)
  * and /sys with everything mounted below it. Read-only whoever runs the
  * sandbox; the sandbox's own network settings are written before this. */
+/* mountinfo's escapes (\040 for a space) decoded in place. */
+static void unescape_mount_point(char *s)
+{
+    char *out = s;
+    for (; *s; s++) {
+        unsigned c;
+        if (s[0] == '\\' && sscanf(s + 1, "%3o", &c) == 1 && c && c < 256) {
+            *out++ = (char)c;
+            s += 3;
+        } else
+            *out++ = *s;
+    }
+    *out = '\0';
+}
+
+/* Without mount_setattr() (before Linux 5.12, and under valgrind): each
+ * mount of the tree remounted read-only in turn, as mountinfo lists them. */
+static void remount_read_only_one_by_one(const char *tree)
+{
+    autofclose FILE *info = fopen("/proc/self/mountinfo", "re");
+    if (!info)
+        die_with_error("cannot read the sandbox's mounts");
+    char line[4096], point[4096];
+    size_t n = strlen(tree);
+    while (fgets(line, sizeof line, info)) {
+        if (sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
+            continue;
+        unescape_mount_point(point);
+        if (strncmp(point, tree, n) != 0 || (point[n] != '\0' && point[n] != '/'))
+            continue;
+        if (!priv_mount("none", point, "none", MS_REMOUNT | MS_BIND | MS_RDONLY | MOUNT_SAFE, NULL))
+            die_with_error("cannot make %s read-only in the sandbox", point);
+    }
+}
+
 static void make_kernel_settings_read_only(void)
 {
     if (!priv_mount("/proc/sys", "/proc/sys", "none", MS_BIND | MS_REC, NULL))
         die_with_error("cannot bind /proc/sys in the sandbox");
     static const char *const trees[] = {"/proc/sys", "/sys"};
     struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
-    for (size_t i = 0; i < N_ELEMENTS(trees); i++)
-        if (!priv_mount_setattr(trees[i], &ro))
-            die_with_error("cannot make %s read-only in the sandbox (Linux 5.12 or later is needed)", trees[i]);
+    for (size_t i = 0; i < N_ELEMENTS(trees); i++) {
+        if (priv_mount_setattr(trees[i], &ro))
+            continue;
+        if (errno != ENOSYS)
+            die_with_error("cannot make %s read-only in the sandbox", trees[i]);
+        remount_read_only_one_by_one(trees[i]);
+    }
 }
 
 void sandbox_mounts(const char *resolv_conf, const char *user_config_dir)

@@ -24,6 +24,41 @@ static void network_sysctls(void)
     sysctl_write_optional("net/netfilter/nf_conntrack_helper", "0");
 }
 
+/* The uplinks' forwarding, for clearnet and lan = allow. On, each uplink is
+ * put in forward_guard first: if torgate dies in between, the guard stays
+ * and nothing but clearnet sandboxes is ever forwarded from it. Off, once no
+ * sandbox needs it, forwarding first and the guard after: dying in between
+ * leaves the guard over a link that does not forward. The guard marks the
+ * uplinks whose forwarding torgate turned on; an uplink that forwarded
+ * before is left as it was. Both with the forwarding lease held. */
+static void forward_uplinks(struct nl_sock *sk)
+{
+    struct uplink uplinks[8];
+    size_t n = uplinks_find(sk, uplinks, N_ELEMENTS(uplinks));
+    if (!n)
+        die("clearnet needs an uplink, but the host has no IPv4 default route: connect to a network first");
+    for (size_t i = 0; i < n; i++) {
+        firewall_add_uplink(uplinks[i].name, !uplinks[i].forwarding);
+        if (uplinks[i].forwarding)
+            continue;
+        link_set_forwarding(sk, uplinks[i].name, true);
+        debug("forwarding enabled on uplink %s", uplinks[i].name);
+    }
+}
+
+static void settle_forwarding(struct nl_sock *sk, const char *except)
+{
+    if (link_census(sk, except).sandbox_forwards)
+        return;
+    char guarded[8][16];
+    size_t n = firewall_guarded_uplinks(guarded, N_ELEMENTS(guarded));
+    for (size_t i = 0; i < n; i++) {
+        link_set_forwarding(sk, guarded[i], false);
+        firewall_remove_guard(guarded[i]);
+        debug("forwarding disabled again on uplink %s", guarded[i]);
+    }
+}
+
 struct nl_sock *priv_netlink_open(void)
 {
     caps_raise(CAPS_NET_ADMIN);
@@ -43,7 +78,7 @@ void priv_begin_forwarding(struct nl_sock *sk)
 {
     caps_raise(CAPS_NET_ADMIN);
     firewall_lease_take();
-    uplinks_enable_forwarding(sk);
+    forward_uplinks(sk);
     caps_lower();
 }
 
@@ -58,7 +93,19 @@ void priv_new_pid_namespace(void)
 void priv_claim_link(struct nl_sock *sk, const struct plan *plan, pid_t sandbox_pid, struct slot *slot)
 {
     caps_raise(CAPS_NET_ADMIN);
-    host_link_create(sk, &plan->cfg->pool, sandbox_pid, &plan->link, slot);
+    struct link_census census;
+    host_link_create(sk, &plan->cfg->pool, sandbox_pid, &plan->link, slot, &census);
+    /* Forwarding a launcher that died (SIGKILL) left on: turned off again
+     * by the next launcher that is not forwarded for itself. Free where
+     * nothing forwards (the links were listed anyway), one read of the
+     * guard where something does. */
+    char guarded[1][16];
+    if (!plan->uplink_forwarding && !census.sandbox_forwards && census.some_link_forwards &&
+        firewall_guarded_uplinks(guarded, 1) > 0) {
+        firewall_lease_take();
+        settle_forwarding(sk, NULL);
+        firewall_lease_give();
+    }
     if (plan->profile->services.count)
         firewall_grant_services(host_link_index(sk, slot), &plan->profile->services);
     /* Held since priv_begin_forwarding(), so that a launcher ending
@@ -74,7 +121,7 @@ void priv_end_forwarding(const char *ifname)
     autonetlink struct nl_sock *sk = netlink_open();
     host_link_wait_gone(sk, ifname);
     firewall_lease_take();
-    forwarding_settle(sk, NULL);
+    settle_forwarding(sk, NULL);
     firewall_lease_give();
     caps_lower();
 }

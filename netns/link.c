@@ -19,7 +19,6 @@
 #include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
 
-#include "firewall.h"
 #include "ruleset.h"
 #include "sysctl.h"
 #include "util.h"
@@ -129,12 +128,6 @@ static bool veth_create(struct nl_sock *sk, const char *host_name, pid_t sandbox
     return true;
 }
 
-/* What the host's links say about forwarding, from one dump. */
-struct link_census {
-    bool sandbox_forwards;   /* a sandbox link (but the one excepted) is forwarded for */
-    bool some_link_forwards; /* a link other than a sandbox's has IPv4 forwarding on */
-};
-
 static void alloc_link_cache(struct nl_sock *sk, struct nl_cache **cache)
 {
     int err = rtnl_link_alloc_cache(sk, AF_UNSPEC, cache);
@@ -160,7 +153,7 @@ static struct link_census census_of(struct nl_cache *cache, const char *except, 
     return census;
 }
 
-static struct link_census link_census(struct nl_sock *sk, const char *except)
+struct link_census link_census(struct nl_sock *sk, const char *except)
 {
     autocache struct nl_cache *cache = NULL;
     alloc_link_cache(sk, &cache);
@@ -210,7 +203,7 @@ static uint32_t random_slot(const struct prefix4 *pool)
 }
 
 void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sandbox_pid,
-                      const struct link_plan *link, struct slot *slot)
+                      const struct link_plan *link, struct slot *slot, struct link_census *census)
 {
     struct slot_set taken;
     uint32_t index = random_slot(pool);
@@ -218,18 +211,7 @@ void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sand
     slot_set_init(&taken, pool_slot_count(pool));
     autocache struct nl_cache *cache = NULL;
     alloc_link_cache(sk, &cache);
-    struct link_census census = census_of(cache, NULL, &taken);
-    /* Forwarding a launcher that died (SIGKILL) left on: turned off again
-     * by the next launcher that is not forwarded for itself. Free where
-     * nothing forwards (the links were listed anyway), one read of the
-     * guard where something does. */
-    char guarded[1][16];
-    if (!link->forwarding && !census.sandbox_forwards && census.some_link_forwards &&
-        firewall_guarded_uplinks(guarded, 1) > 0) {
-        firewall_lease_take();
-        forwarding_settle(sk, NULL);
-        firewall_lease_give();
-    }
+    *census = census_of(cache, NULL, &taken);
     for (;;) {
         if (!slot_set_next_free(&taken, index, &index)) {
             char buf[16];
@@ -268,61 +250,15 @@ static void set_forwarding(struct nl_sock *sk, struct rtnl_link *link, bool on)
     link_change(sk, link, changes, on ? "enable IPv4 forwarding" : "disable IPv4 forwarding");
 }
 
-static void enable_forwarding(struct nl_sock *sk, int ifindex)
+void link_set_forwarding(struct nl_sock *sk, const char *ifname, bool on)
 {
     autolink struct rtnl_link *link = NULL;
-    int err = rtnl_link_get_kernel(sk, ifindex, NULL, &link);
-    if (err < 0)
-        die("cannot read uplink %d: %s", ifindex, nl_geterror(err));
-    uint32_t forwarding = 0;
-    bool already = rtnl_link_inet_get_conf(link, IPV4_DEVCONF_FORWARDING, &forwarding) == 0 && forwarding;
-    /* Guard first: if torgate dies in between, the guard stays and nothing but
-     * clearnet sandboxes is ever forwarded from this link. */
-    firewall_add_uplink(rtnl_link_get_name(link), !already);
-    if (already)
-        return;
-    set_forwarding(sk, link, true);
-    debug("forwarding enabled on uplink %s", rtnl_link_get_name(link));
-}
-
-struct uplink_search {
-    struct nl_sock *sk;
-    int found;
-};
-
-static void on_route(struct nl_object *o, void *arg)
-{
-    struct uplink_search *search = arg;
-    struct rtnl_route *route = (struct rtnl_route *)o;
-    struct nl_addr *dst = rtnl_route_get_dst(route);
-    if (rtnl_route_get_table(route) != RT_TABLE_MAIN || rtnl_route_get_type(route) != RTN_UNICAST ||
-        (dst && nl_addr_get_prefixlen(dst) != 0))
-        return;
-    for (int i = 0; i < rtnl_route_get_nnexthops(route); i++) {
-        int ifindex = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(route, i));
-        if (ifindex > 0) {
-            enable_forwarding(search->sk, ifindex);
-            search->found++;
-        }
+    if (rtnl_link_get_kernel(sk, 0, ifname, &link) < 0) {
+        if (on)
+            die("cannot find link %s", ifname);
+        return; /* gone: nothing forwards there */
     }
-}
-
-void forwarding_settle(struct nl_sock *sk, const char *except)
-{
-    if (link_census(sk, except).sandbox_forwards)
-        return;
-    char guarded[8][16];
-    size_t n = firewall_guarded_uplinks(guarded, N_ELEMENTS(guarded));
-    debug("no sandbox needs forwarding; %zu uplink(s) guarded", n);
-    for (size_t i = 0; i < n; i++) {
-        /* Off first, then out of the guard: dying in between leaves the
-         * guard over a link that does not forward. */
-        autolink struct rtnl_link *link = NULL;
-        if (rtnl_link_get_kernel(sk, 0, guarded[i], &link) == 0)
-            set_forwarding(sk, link, false);
-        firewall_remove_guard(guarded[i]);
-        debug("forwarding disabled again on uplink %s", guarded[i]);
-    }
+    set_forwarding(sk, link, on);
 }
 
 void host_link_wait_gone(struct nl_sock *sk, const char *ifname)
@@ -338,16 +274,48 @@ void host_link_wait_gone(struct nl_sock *sk, const char *ifname)
     }
 }
 
-void uplinks_enable_forwarding(struct nl_sock *sk)
+struct uplink_search {
+    struct nl_sock *sk;
+    struct uplink *found;
+    size_t n, max;
+};
+
+static void add_uplink(struct uplink_search *search, int ifindex)
+{
+    autolink struct rtnl_link *link = NULL;
+    int err = rtnl_link_get_kernel(search->sk, ifindex, NULL, &link);
+    if (err < 0)
+        die("cannot read uplink %d: %s", ifindex, nl_geterror(err));
+    struct uplink *up = &search->found[search->n++];
+    uint32_t forwarding = 0;
+    snprintf(up->name, sizeof up->name, "%s", rtnl_link_get_name(link));
+    up->forwarding = rtnl_link_inet_get_conf(link, IPV4_DEVCONF_FORWARDING, &forwarding) == 0 && forwarding;
+}
+
+static void on_route(struct nl_object *o, void *arg)
+{
+    struct uplink_search *search = arg;
+    struct rtnl_route *route = (struct rtnl_route *)o;
+    struct nl_addr *dst = rtnl_route_get_dst(route);
+    if (rtnl_route_get_table(route) != RT_TABLE_MAIN || rtnl_route_get_type(route) != RTN_UNICAST ||
+        (dst && nl_addr_get_prefixlen(dst) != 0))
+        return;
+    for (int i = 0; i < rtnl_route_get_nnexthops(route) && search->n < search->max; i++) {
+        int ifindex = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(route, i));
+        if (ifindex > 0)
+            add_uplink(search, ifindex);
+    }
+}
+
+size_t uplinks_find(struct nl_sock *sk, struct uplink *found, size_t max)
 {
     autocache struct nl_cache *routes = NULL;
     int err = rtnl_route_alloc_cache(sk, AF_INET, 0, &routes);
     if (err < 0)
         die("cannot list routes: %s", nl_geterror(err));
-    struct uplink_search search = {sk, 0};
+    struct uplink_search search = {sk, found, 0, max};
     nl_cache_foreach(routes, on_route, &search);
-    if (!search.found)
-        die("clearnet needs an uplink, but the host has no IPv4 default route: connect to a network first");
+    return search.n;
 }
 
 static void default_route_add(struct nl_sock *sk, int ifindex, uint32_t gateway)
