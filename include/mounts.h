@@ -2,11 +2,22 @@
 #ifndef TORGATE_MOUNTS_H
 #define TORGATE_MOUNTS_H
 
-/* Sandbox side: /proc for the new PID namespace; the sandbox's own
- * /etc/resolv.conf and /etc/nsswitch.conf (hosts: files dns), read-only; the
- * host's resolver side doors (nscd, systemd-resolved's varlink, avahi) out of
- * sight; the user's torgate profiles read-only, so that nothing an app
- * writes changes what a later sandbox may do; /proc/sys and /sys read-only. */
-void sandbox_mounts(const char *resolv_conf, const char *user_config_dir);
+#include "view.h"
+
+struct sandbox_view {
+    const char *resolv_conf;
+    const char *user_config_dir; /* made read-only; NULL if none */
+    const struct view_plan *view;
+};
+
+/* Sandbox side: /proc for the new PID namespace and a sysfs of its network
+ * namespace; the sandbox's own /etc/resolv.conf and /etc/nsswitch.conf
+ * (hosts: files dns), and, as the plan says, its own hostname, hosts,
+ * machine-id, passwd (no GECOS) and time zone, all read-only; the host's
+ * resolver side doors (nscd, systemd-resolved's varlink, avahi) and
+ * hardware identifiers (DMI, firmware, /dev/disk) out of sight; the user's
+ * torgate profiles read-only, so that nothing an app writes changes what a
+ * later sandbox may do; /proc/sys and /sys read-only. */
+void sandbox_mounts(const struct sandbox_view *v);
 
 #endif

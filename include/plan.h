@@ -12,6 +12,7 @@
 #include "link.h"
 #include "profile.h"
 #include "seccomp_filter.h"
+#include "view.h"
 
 /* Proxy variables (proxy-env = yes), at the gateway. */
 struct proxy_plan {
@@ -32,6 +33,7 @@ struct plan {
     enum dns_mode dns;
     const char *clearnet_resolvers; /* resolv.conf lines, dns = clearnet */
     struct proxy_plan proxy;
+    struct view_plan view;       /* what it sees of the machine and its user */
     const char *user_config_dir; /* made read-only inside; NULL if none */
     char **argv;                 /* COMMAND and its arguments; NULL for --explain */
     const char *cwd;             /* the caller's working directory; NULL if none */

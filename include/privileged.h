@@ -48,8 +48,9 @@ void priv_give_lease(void);
 bool priv_host_table_loaded(const char *table);
 
 /* Sandbox side, in its first process. */
-/* Its network and mount namespaces. CAP_SYS_ADMIN. */
-void priv_sandbox_namespaces(void);
+/* Its network and mount namespaces, and with hostname a UTS namespace of
+ * its own named so. CAP_SYS_ADMIN. */
+void priv_sandbox_namespaces(const char *hostname);
 /* Its addresses, routes and per-namespace sysctls. CAP_NET_ADMIN. */
 void priv_sandbox_network(const struct slot *slot);
 /* One mount(2), umount2(2) or mount_setattr(2), as mounts.c asks for it;

@@ -33,7 +33,26 @@ struct host_services {
     struct host_service list[MAX_HOST_SERVICES];
 };
 
-enum profile_key { KEY_MODE, KEY_DNS, KEY_LAN, KEY_SERVICES, KEY_PROXY_ENV, KEY_USERNS, PROFILE_KEYS };
+/* What the sandbox's view says of the machine and its user (issue 17):
+ * unset is the mode's own, generic everywhere but in clearnet mode, where
+ * hiding buys nothing. */
+enum view_choice {
+    VIEW_UNSET,
+    VIEW_GENERIC, /* account: no full name, room or phone; timezone: UTC */
+    VIEW_HOST,    /* the host's, as it is */
+};
+
+enum profile_key {
+    KEY_MODE,
+    KEY_DNS,
+    KEY_LAN,
+    KEY_SERVICES,
+    KEY_PROXY_ENV,
+    KEY_USERNS,
+    KEY_ACCOUNT,
+    KEY_TIMEZONE,
+    PROFILE_KEYS
+};
 
 struct profile {
     char *name;
@@ -45,6 +64,8 @@ struct profile {
     bool proxy_env;       /* proxy variables pointing at the gateway */
     bool user_namespaces; /* may create user and network namespaces */
     struct host_services services;
+    enum view_choice account;  /* the user's entry: generic (no GECOS) or real */
+    enum view_choice timezone; /* UTC, or the host's */
     /* Stands in for a clearnet system profile: only those who may use that
      * one may use it, however much it narrows (a user's unsafe-browser with
      * mode = tor and lan = allow is still gated). */

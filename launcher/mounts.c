@@ -5,12 +5,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "privileged.h"
 #include "text.h"
+#include "view.h"
 #include "util.h"
 
 #define MOUNT_SAFE (MS_NOSUID | MS_NODEV | MS_NOEXEC)
@@ -36,29 +38,6 @@ static void hide_side_doors(void)
     }
 }
 
-/* The host's nsswitch.conf with its hosts line replaced: files and dns only. */
-static char *nsswitch_render(void)
-{
-    struct text t;
-    text_open(&t);
-    text_puts(&t, "# torgate: names are resolved from /etc/hosts and DNS only\n");
-    autofclose FILE *host = fopen("/etc/nsswitch.conf", "re");
-    char line[1024];
-    bool hosts_done = false;
-    while (host && fgets(line, sizeof line, host)) {
-        if (strncmp(line, "hosts:", 6) == 0) {
-            if (!hosts_done)
-                text_puts(&t, "hosts: files dns\n");
-            hosts_done = true;
-            continue;
-        }
-        text_puts(&t, line);
-    }
-    if (!hosts_done)
-        text_puts(&t, "hosts: files dns\n");
-    return text_close(&t);
-}
-
 static void place_file(const char *staged, const char *target, const char *content)
 {
     autoclose int fd = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -70,21 +49,83 @@ static void place_file(const char *staged, const char *target, const char *conte
         die_with_error("cannot make the sandbox's %s read-only", target);
 }
 
-/* The files behind /etc/resolv.conf and /etc/nsswitch.conf need a home no
- * one else sees: a small tmpfs laid over /proc just long enough to bind them
- * out of it, before /proc gets the new PID namespace's procfs anyway. */
-static void place_resolver_files(const char *resolv_conf)
+static bool exists(const char *path)
 {
-    if (!priv_mount("tmpfs", "/proc", "tmpfs", MOUNT_SAFE, "mode=0755,size=64k"))
-        die_with_error("cannot mount a tmpfs for the resolver files");
-    place_file("/proc/resolv.conf", "/etc/resolv.conf", resolv_conf);
     struct stat st;
-    if (stat("/etc/nsswitch.conf", &st) == 0) {
-        autofree char *nsswitch = nsswitch_render();
-        place_file("/proc/nsswitch.conf", "/etc/nsswitch.conf", nsswitch);
+    return stat(path, &st) == 0;
+}
+
+/* A file of the host's that not every machine has (machine-id, hostname). */
+static void place_file_if_there(const char *staged, const char *target, const char *content)
+{
+    if (exists(target))
+        place_file(staged, target, content);
+}
+
+/* Texts the sandbox's files get, rendered before anything is hidden (the
+ * user's own passwd entry may come from nscd). */
+struct view_texts {
+    char *nsswitch, *passwd;
+};
+
+/* The files laid over the host's need a home no one else sees: a small
+ * tmpfs laid over /proc just long enough to bind them out of it, before
+ * /proc gets the new PID namespace's procfs anyway. */
+static void place_generated_files(const struct sandbox_view *v, const struct view_texts *texts)
+{
+    if (!priv_mount("tmpfs", "/proc", "tmpfs", MOUNT_SAFE, "mode=0755,size=1m"))
+        die_with_error("cannot mount a tmpfs for the sandbox's own files");
+    place_file("/proc/resolv.conf", "/etc/resolv.conf", v->resolv_conf);
+    place_file_if_there("/proc/nsswitch.conf", "/etc/nsswitch.conf", texts->nsswitch);
+    if (texts->passwd)
+        place_file("/proc/passwd", "/etc/passwd", texts->passwd);
+    if (v->view->hostname) {
+        autofree char *hostname = view_hostname(v->view->hostname), *hosts = view_hosts(v->view->hostname);
+        place_file_if_there("/proc/hostname", "/etc/hostname", hostname);
+        place_file_if_there("/proc/hosts", "/etc/hosts", hosts);
+    }
+    if (v->view->own_machine_id) {
+        autofree char *id = view_machine_id();
+        place_file_if_there("/proc/machine-id", "/etc/machine-id", id);
+        place_file_if_there("/proc/dbus-machine-id", "/var/lib/dbus/machine-id", id);
     }
     if (!priv_umount("/proc"))
-        die_with_error("cannot unmount the resolver files' tmpfs");
+        die_with_error("cannot unmount the tmpfs of the sandbox's own files");
+}
+
+/* UTC instead of the host's time zone, for programs that read the file
+ * rather than TZ (which the sandbox sets too). */
+static void place_utc(void)
+{
+    static const char utc[] = "/usr/share/zoneinfo/Etc/UTC";
+    if (!exists("/etc/localtime") || !exists(utc))
+        return;
+    if (!priv_mount(utc, "/etc/localtime", "none", MS_BIND, NULL) ||
+        !priv_mount("none", "/etc/localtime", "none", MS_REMOUNT | MS_BIND | MS_RDONLY | MOUNT_SAFE, NULL))
+        die_with_error("cannot give the sandbox UTC as its time zone");
+}
+
+/* Identifiers of the hardware a user account can read: the firmware's DMI
+ * tables (vendor, product, serial numbers where readable), the disks'
+ * serial numbers and filesystem UUIDs (/dev/disk/by-id, by-uuid). An empty
+ * read-only tmpfs over each. */
+static const char *const hardware_ids[] = {"/sys/firmware", "/sys/devices/virtual/dmi", "/dev/disk"};
+
+static void hide_hardware_ids(void)
+{
+    for (size_t i = 0; i < N_ELEMENTS(hardware_ids); i++)
+        if (exists(hardware_ids[i]) &&
+            !priv_mount("tmpfs", hardware_ids[i], "tmpfs", MOUNT_SAFE | MS_RDONLY, "size=4k,mode=0755"))
+            die_with_error("cannot hide %s from the sandbox", hardware_ids[i]);
+}
+
+/* A sysfs of the sandbox's network namespace: /sys/class/net and every
+ * network device under /sys/devices are its own (lo and eth0), never the
+ * host's interfaces and their hardware addresses. Read-only. */
+static void mount_own_sysfs(void)
+{
+    if (!priv_mount("sysfs", "/sys", "sysfs", MS_RDONLY | MOUNT_SAFE, NULL))
+        die_with_error("cannot mount a sysfs of the sandbox's own");
 }
 
 /* The user's path, opened as the user (no capability is effective here:
@@ -173,17 +214,25 @@ static void make_kernel_settings_read_only(void)
     }
 }
 
-void sandbox_mounts(const char *resolv_conf, const char *user_config_dir)
+void sandbox_mounts(const struct sandbox_view *v)
 {
     /* Nothing mounted here propagates back to the host. */
     if (!priv_mount("none", "/", "none", MS_REC | MS_SLAVE, NULL))
         die_with_error("cannot make the sandbox's mounts private");
-    protect_user_config(user_config_dir);
+    protect_user_config(v->user_config_dir);
+    struct view_texts texts = {view_nsswitch(v->view->generic_account),
+                               v->view->generic_account ? view_passwd() : NULL};
     hide_side_doors();
-    place_resolver_files(resolv_conf);
+    place_generated_files(v, &texts);
+    free(texts.nsswitch);
+    free(texts.passwd);
+    if (v->view->utc)
+        place_utc();
     /* A procfs of the sandbox's PID namespace: the host's processes, and
      * their /proc/PID/ns links, are out of sight. */
     if (!priv_mount("proc", "/proc", "proc", MOUNT_SAFE, NULL))
         die_with_error("cannot mount /proc for the sandbox");
+    mount_own_sysfs();
+    hide_hardware_ids();
     make_kernel_settings_read_only();
 }

@@ -38,6 +38,21 @@ static struct proxy_plan plan_proxy(const struct torgate_config *cfg, const stru
     return (struct proxy_plan){.set = false}; /* clearnet and offline: nothing to point at */
 }
 
+/* Tor, I2P and offline sandboxes get a generic machine: a hostname and a
+ * machine-id that name nothing, so that what an app sends through Tor
+ * neither names the machine nor links two sandboxes. A clearnet sandbox
+ * shows the network who it is anyway. */
+static struct view_plan plan_view(const struct profile *p)
+{
+    bool generic_machine = p->mode != MODE_CLEARNET;
+    return (struct view_plan){
+        .hostname = generic_machine ? GENERIC_HOSTNAME : NULL,
+        .own_machine_id = generic_machine,
+        .generic_account = p->account == VIEW_GENERIC,
+        .utc = p->timezone == VIEW_GENERIC,
+    };
+}
+
 void plan_build(struct plan *plan, const struct torgate_config *cfg, const struct profile *p,
                 const struct caller *caller)
 {
@@ -55,6 +70,7 @@ void plan_build(struct plan *plan, const struct torgate_config *cfg, const struc
                     .allow_user_namespaces = p->user_namespaces},
         .dns = p->dns,
         .proxy = plan_proxy(cfg, p),
+        .view = plan_view(p),
     };
     plan->uplink_forwarding = networked && plan->link.forwarding;
     if (caller) {
@@ -87,6 +103,8 @@ static void explain_profile(FILE *out, const struct profile *p)
     explain_services(out, p);
     fprintf(out, "proxy-env        %s\n", p->proxy_env ? "yes" : "no");
     fprintf(out, "user namespaces  %s\n", p->user_namespaces ? "allow" : "deny");
+    fprintf(out, "account          %s\n", p->account == VIEW_GENERIC ? "generic" : "real");
+    fprintf(out, "timezone         %s\n", p->timezone == VIEW_GENERIC ? "utc" : "host");
     if (p->gated)
         fputs("gated            stands in for a clearnet profile: for the [clearnet] group only\n", out);
 }
@@ -102,6 +120,9 @@ static void explain_decisions(FILE *out, const struct plan *plan)
     fprintf(out, "resolv.conf      %s\n", plan->dns == DNS_TOR        ? "the gateway (Tor's DNSPort)"
                                           : plan->dns == DNS_CLEARNET ? "the clearnet resolvers"
                                                                       : "no resolver");
+    fprintf(out, "machine          %s; account %s; time zone %s\n",
+            plan->view.hostname ? "generic (hostname " GENERIC_HOSTNAME ", a machine-id of its own)" : "the host's",
+            plan->view.generic_account ? "generic (no full name)" : "real", plan->view.utc ? "UTC" : "the host's");
     if (plan->proxy.set)
         fprintf(out, "proxy variables  ALL_PROXY=%s://GATEWAY:%u%s\n", plan->proxy.all_scheme, plan->proxy.all_port,
                 plan->proxy.http_port ? ", http(s)_proxy at the gateway" : "");

@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 #include "caps.h"
 #include "firewall.h"
@@ -149,11 +151,13 @@ bool priv_host_table_loaded(const char *table)
     return loaded;
 }
 
-void priv_sandbox_namespaces(void)
+void priv_sandbox_namespaces(const char *hostname)
 {
     caps_raise(CAPS_SYS_ADMIN);
-    if (unshare(CLONE_NEWNET | CLONE_NEWNS) != 0)
-        die_with_error("cannot create the sandbox's network and mount namespaces");
+    if (unshare(CLONE_NEWNET | CLONE_NEWNS | (hostname ? CLONE_NEWUTS : 0)) != 0)
+        die_with_error("cannot create the sandbox's namespaces");
+    if (hostname && sethostname(hostname, strlen(hostname)) != 0)
+        die_with_error("cannot name the sandbox's machine");
     caps_lower();
 }
 

@@ -125,6 +125,29 @@ static bool parse_services(const char *value, void *target, char **why)
     return true;
 }
 
+static bool parse_view(const char *value, void *target, char **why, const char *generic, const char *host)
+{
+    if (strcmp(value, generic) == 0)
+        *(enum view_choice *)target = VIEW_GENERIC;
+    else if (strcmp(value, host) == 0)
+        *(enum view_choice *)target = VIEW_HOST;
+    else {
+        *why = xasprintf("expected %s or %s", generic, host);
+        return false;
+    }
+    return true;
+}
+
+static bool parse_account(const char *value, void *target, char **why)
+{
+    return parse_view(value, target, why, "generic", "real");
+}
+
+static bool parse_timezone(const char *value, void *target, char **why)
+{
+    return parse_view(value, target, why, "utc", "host");
+}
+
 static const struct setting profile_schema[PROFILE_KEYS] = {
     [KEY_MODE] = {"profile", "mode", parse_mode, offsetof(struct profile, mode)},
     [KEY_DNS] = {"profile", "dns", parse_dns, offsetof(struct profile, dns)},
@@ -132,6 +155,8 @@ static const struct setting profile_schema[PROFILE_KEYS] = {
     [KEY_SERVICES] = {"profile", "host-services", parse_services, offsetof(struct profile, services)},
     [KEY_PROXY_ENV] = {"profile", "proxy-env", parse_yes_no, offsetof(struct profile, proxy_env)},
     [KEY_USERNS] = {"profile", "user-namespaces", parse_allow_deny, offsetof(struct profile, user_namespaces)},
+    [KEY_ACCOUNT] = {"profile", "account", parse_account, offsetof(struct profile, account)},
+    [KEY_TIMEZONE] = {"profile", "timezone", parse_timezone, offsetof(struct profile, timezone)},
 };
 
 const char *net_mode_name(enum net_mode mode)
@@ -172,6 +197,11 @@ static bool check_keys(struct profile *p, const char *name, const int *lines, ch
     const char *what = NULL;
     if (p->dns == DNS_UNSET)
         p->dns = mode_dns(p->mode);
+    enum view_choice view = p->mode == MODE_CLEARNET ? VIEW_HOST : VIEW_GENERIC;
+    if (p->account == VIEW_UNSET)
+        p->account = view;
+    if (p->timezone == VIEW_UNSET)
+        p->timezone = view;
     if (p->dns == DNS_TOR && p->mode != MODE_TOR)
         line = lines[KEY_DNS], what = "dns = tor needs mode = tor";
     else if (p->dns == DNS_CLEARNET && p->mode != MODE_CLEARNET)

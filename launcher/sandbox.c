@@ -43,8 +43,15 @@ static struct slot await_slot(struct sandbox_channel *ch)
 static void mount_sandbox_view(const struct plan *plan, const struct slot *slot)
 {
     char *resolv = resolv_conf_render(plan, slot);
-    sandbox_mounts(resolv, plan->user_config_dir);
+    sandbox_mounts(&(struct sandbox_view){resolv, plan->user_config_dir, &plan->view});
     free(resolv);
+}
+
+/* The variables of the sandbox's view: UTC, whatever the caller's TZ. */
+static void view_environment(const struct view_plan *view)
+{
+    if (view->utc && setenv("TZ", "UTC", 1) != 0)
+        die_with_error("cannot set TZ");
 }
 
 /* The caller's working directory, looked up again by its path in the
@@ -67,7 +74,7 @@ void sandbox_main(const struct plan *plan, struct sandbox_channel ch)
 {
     report_errors_to(ch.error_fd);
     tie_to_launcher();
-    priv_sandbox_namespaces();
+    priv_sandbox_namespaces(plan->view.hostname);
     say_namespaces_ready(&ch);
     struct slot slot = await_slot(&ch);
     priv_sandbox_network(&slot);
@@ -75,6 +82,7 @@ void sandbox_main(const struct plan *plan, struct sandbox_channel ch)
     /* Nothing privileged is left but dropping: COMMAND's environment. */
     environment_restore_caller();
     proxy_env_apply(&plan->proxy, &slot);
+    view_environment(&plan->view);
     enter_working_directory(plan->cwd);
     struct seccomp_policy policy = plan->seccomp;
     policy.gateway = slot.gateway;

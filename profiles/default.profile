@@ -10,3 +10,5 @@ dns = tor
 lan = deny
 proxy-env = no
 user-namespaces = deny
+account = generic
+timezone = utc

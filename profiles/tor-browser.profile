@@ -14,7 +14,10 @@
 #   and is worth that layer. The namespaces it makes are nested in torgate's
 #   sandbox: a new network namespace starts empty and cannot reach past
 #   torgate's.
+# timezone = host: Tor Browser reports UTC to pages itself
+#   (privacy.resistFingerprinting) and shows its user local time.
 [profile]
 mode = tor
 dns = none
 user-namespaces = allow
+timezone = host

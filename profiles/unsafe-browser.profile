@@ -7,6 +7,8 @@
 # dns = clearnet: the resolvers named in torgate.conf's [clearnet]
 #   resolv-conf; a captive portal answers through the network's own resolvers.
 # lan = allow: captive portals usually live on the local network itself.
+# account = real, timezone = host (clearnet's defaults): the network sees
+#   who this is anyway; hiding buys nothing.
 [profile]
 mode = clearnet
 dns = clearnet

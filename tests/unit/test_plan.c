@@ -118,6 +118,36 @@ static void dns_none_user_namespaces_proxy(void **state)
     assert_int_equal(plan.proxy.http_port, 0); /* no HTTPTunnelPort configured */
 }
 
+static void the_view_per_mode_and_key(void **state)
+{
+    (void)state;
+    struct profile p;
+    struct plan plan = plan_of("[profile]\nmode = tor\n", &p);
+    assert_string_equal(plan.view.hostname, GENERIC_HOSTNAME);
+    assert_true(plan.view.own_machine_id);
+    assert_true(plan.view.generic_account);
+    assert_true(plan.view.utc);
+    plan = plan_of("[profile]\nmode = offline\n", &p);
+    assert_non_null(plan.view.hostname);
+    plan = plan_of("[profile]\nmode = clearnet\n", &p);
+    assert_null(plan.view.hostname);
+    assert_false(plan.view.own_machine_id);
+    assert_false(plan.view.generic_account);
+    assert_false(plan.view.utc);
+    plan = plan_of("[profile]\nmode = clearnet\naccount = generic\ntimezone = utc\n", &p);
+    assert_null(plan.view.hostname);
+    assert_true(plan.view.generic_account);
+    assert_true(plan.view.utc);
+    plan = plan_of("[profile]\nmode = tor\naccount = real\ntimezone = host\n", &p);
+    assert_non_null(plan.view.hostname);
+    assert_false(plan.view.generic_account);
+    assert_false(plan.view.utc);
+    char *err = NULL;
+    assert_false(profile_load_string(&p, "[profile]\ntimezone = local\n", "t.profile", &err));
+    assert_string_equal(err, "t.profile:2: bad value 'local' for timezone: expected utc or host");
+    free(err);
+}
+
 static void explain_prints_the_plan(void **state)
 {
     (void)state;
@@ -147,6 +177,7 @@ int main(void)
         cmocka_unit_test(offline_mode),
         cmocka_unit_test(lan_allow_in_tor_mode),
         cmocka_unit_test(dns_none_user_namespaces_proxy),
+        cmocka_unit_test(the_view_per_mode_and_key),
         cmocka_unit_test(explain_prints_the_plan),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
