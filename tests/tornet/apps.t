@@ -147,11 +147,15 @@ is "$(head -c 8 "$shot" 2>/dev/null | od -An -tx1 | tr -d ' \n')" 89504e470d0a1a
 cp "$shot" "$ARTEFACTS/chromium-through-tor.png" 2>/dev/null && diag "screenshot: $ARTEFACTS/chromium-through-tor.png"
 is "$(web_since | sort -u)" "client=$EXIT_ADDR" "the web server saw chromium only from the exit"
 # The time zone a page's JavaScript reads: UTC in the sandbox, whatever the
-# user's. Control: the same page in chromium outside torgate.
+# user's. Control: the same page in chromium outside torgate (in a network
+# namespace of its own: the page is a file, and chromium's own lookups must
+# not count as the host's traffic below).
 printf '%s\n' '<html><body><script>document.body.textContent = "tz " + new Date().getTimezoneOffset() + " " +' \
     'Intl.DateTimeFormat().resolvedOptions().timeZone;</script></body></html>' >"$TOPO_DIR/home/tz.html"
 chmod 644 "$TOPO_DIR/home/tz.html"
-out=$(as_user env TZ=America/New_York chromium "${chromium_opts[@]}" --dump-dom "file://$TOPO_DIR/home/tz.html" 2>/dev/null)
+out=$(unshare -n setpriv --reuid="$(id -u "$user")" --regid="$(id -g "$user")" --init-groups \
+    env HOME="$TOPO_DIR/home" USER="$user" TZ=America/New_York \
+    chromium "${chromium_opts[@]}" --dump-dom "file://$TOPO_DIR/home/tz.html" 2>/dev/null)
 like "$out" 'tz (240|300) America/New_York' "control: outside torgate, a page reads the user's time zone ($(grep -o 'tz [^<]*' <<<"$out"))"
 out=$(as_user env TZ=America/New_York "$TORGATE" chromium "${chromium_opts[@]}" --dump-dom "file://$TOPO_DIR/home/tz.html" \
     2>>"$TOPO_DIR/chromium.log")
