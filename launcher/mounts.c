@@ -124,7 +124,9 @@ static void hide_hardware_ids(void)
  * host's interfaces and their hardware addresses. Read-only. */
 static void mount_own_sysfs(void)
 {
-    if (!priv_mount("sysfs", "/sys", "sysfs", MS_RDONLY | MOUNT_SAFE, NULL))
+    /* The host's, with all below it, detached rather than covered: nothing
+     * of it stays, and no mount the host makes there later follows. */
+    if (!priv_umount("/sys") || !priv_mount("sysfs", "/sys", "sysfs", MS_RDONLY | MOUNT_SAFE, NULL))
         die_with_error("cannot mount a sysfs of the sandbox's own");
 }
 
