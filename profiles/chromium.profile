@@ -7,6 +7,8 @@
 #   without them Chromium refuses to start unless given --no-sandbox. The
 #   namespaces it makes are nested in torgate's sandbox: a new network
 #   namespace starts empty and cannot reach past torgate's.
+# timezone = utc, account = generic (the defaults): a page's JavaScript reads the
+#   time zone, which Chromium does not hide.
 [profile]
 mode = tor
 user-namespaces = allow

@@ -11,6 +11,8 @@
 #   (/run/cups/cups.sock), a file rather than the network, so no opening
 #   to the host's tcp/631 is needed (that would also expose CUPS's web
 #   interface to every page's exploit).
+# timezone = utc, account = generic (the defaults): a page's JavaScript reads the
+#   time zone, which Firefox ESR does not hide.
 [profile]
 mode = tor
 user-namespaces = allow

@@ -3,5 +3,7 @@
 # restrict connections from Tor exits; some offer .onion addresses.
 # Every key has its default value: HexChat has its own proxy settings and
 # does not read proxy variables.
+# timezone = utc, account = generic (the defaults): HexChat's real name is the
+#   account's full name, and CTCP TIME answers with local time.
 [profile]
 mode = tor

@@ -3,5 +3,7 @@
 # Every key has its default value. No host-services: printing goes through
 # CUPS's Unix socket (/run/cups/cups.sock), a file rather than the network,
 # so no opening to the host's tcp/631 is needed.
+# timezone = utc, account = generic (the defaults): every mail's Date header
+#   carries the sender's offset, and its From the account's full name.
 [profile]
 mode = tor
