@@ -44,7 +44,7 @@ LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS    := launcher/util.c launcher/text.c launcher/environment.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
                launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c $(SECCOMP_BACKEND) launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
-               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/view.c netns/addresses.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
+               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/view.c launcher/session.c netns/addresses.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILDDIR)/tests/%,$(wildcard tests/unit/test_*.c))
 PROBE       := $(BUILDDIR)/tests/probe
@@ -71,7 +71,7 @@ $(BUILDDIR)/torgate: $(LIB_OBJS) $(BUILDDIR)/launcher/main.o $(TORGATE_EXTRA_SRC
 # Each unit test links only the modules it tests and what they stand on,
 # so that a module reaching across the layers fails to link.
 BASE_UNITS            := launcher/util launcher/text
-PARSE_UNITS           := $(BASE_UNITS) launcher/settings launcher/config netns/addresses
+PARSE_UNITS           := $(BASE_UNITS) launcher/settings launcher/config launcher/session netns/addresses
 UNITS_test_addresses  := $(PARSE_UNITS)
 UNITS_test_config     := $(PARSE_UNITS)
 UNITS_test_pool       := $(BASE_UNITS) netns/pool
@@ -189,7 +189,7 @@ FUZZ_CC     ?= clang
 FUZZ_DIR    ?= build/fuzz
 FUZZ_TIME   ?= 600
 FUZZER      := $(FUZZ_DIR)/fuzz_settings
-FUZZ_SRCS   := tests/fuzz/fuzz_settings.c launcher/settings.c launcher/config.c launcher/profile.c launcher/util.c netns/addresses.c launcher/text.c
+FUZZ_SRCS   := tests/fuzz/fuzz_settings.c launcher/settings.c launcher/config.c launcher/profile.c launcher/util.c netns/addresses.c launcher/text.c launcher/session.c
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11 -D_GNU_SOURCE \
                -Wall -Wextra -Werror -Iinclude -DTORGATE_VERSION='"$(VERSION)"' -DTORGATE_SYSCONFDIR='"$(SYSCONFDIR)"' \
                -DTORGATE_DATADIR='"$(DATADIR)"' $(shell pkg-config --cflags inih 2>/dev/null)

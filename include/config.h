@@ -29,7 +29,8 @@ struct torgate_config {
     struct endpoint4 i2p_sam;
     struct prefix4 pool;
     char *clearnet_resolv_conf;
-    char *clearnet_group; /* NULL: clearnet for root only */
+    char *clearnet_group; /* NULL: clearnet for nobody */
+    char *session_read_only; /* the administrator's additions to session.c's list; NULL: none */
 };
 
 /* Tails' defaults (TransPort 9040, DNSPort 5353, SocksPort 9050). */

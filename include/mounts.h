@@ -2,12 +2,15 @@
 #ifndef TORGATE_MOUNTS_H
 #define TORGATE_MOUNTS_H
 
+#include "session.h"
 #include "view.h"
 
 struct sandbox_view {
     const char *resolv_conf;
     const char *user_config_dir; /* made read-only; NULL if none */
     const struct view_plan *view;
+    const char *home;            /* NULL: no startup files to protect */
+    const struct startup_list *startup;
 };
 
 /* Sandbox side: /proc for the new PID namespace and a sysfs of its network

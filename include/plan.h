@@ -12,6 +12,7 @@
 #include "link.h"
 #include "profile.h"
 #include "seccomp_filter.h"
+#include "session.h"
 #include "view.h"
 
 /* Proxy variables (proxy-env = yes), at the gateway. */
@@ -34,6 +35,8 @@ struct plan {
     const char *clearnet_resolvers; /* resolv.conf lines, dns = clearnet */
     struct proxy_plan proxy;
     struct view_plan view;       /* what it sees of the machine and its user */
+    struct startup_list startup; /* read-only in the home directory */
+    const char *home;            /* the user's, from the password database; NULL if none */
     const char *user_config_dir; /* made read-only inside; NULL if none */
     char **argv;                 /* COMMAND and its arguments; NULL for --explain */
     const char *cwd;             /* the caller's working directory; NULL if none */
@@ -43,6 +46,7 @@ struct plan {
 struct caller {
     char **argv;
     const char *cwd;
+    const char *home;
     const char *user_config_dir;
     const char *clearnet_resolvers; /* read by the caller where dns = clearnet */
 };

@@ -92,6 +92,8 @@ bool profile_narrows(const struct profile *system, const struct profile *user, c
  * is the caller's to set, and not trusted); NULL if the user has no home. */
 #define USER_TORGATE_DIR ".config/torgate"
 char *user_torgate_dir(void);
+/* The user's home directory, from the password database, or NULL. */
+char *user_home_dir(void);
 
 /* Where profiles are looked for: the system's directories (the
  * administrator's first, then the shipped ones), and the user's torgate

@@ -52,6 +52,10 @@ bool read_all(int fd, void *buf, size_t len);
  * more was there). False on a read error (errno). */
 bool read_bounded(int fd, char *buf, size_t size, size_t *len);
 
+/* mkdir -p, as whoever calls it; what cannot be made is left (the caller
+ * finds out when it opens the path). */
+void make_directories(const char *path, unsigned mode);
+
 /* Cleanup attributes, so that every early return frees what it holds. */
 static inline void cleanup_freep(void *p) { free(*(void **)p); }
 static inline void cleanup_closep(int *fd) { if (*fd >= 0) close(*fd); }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "addresses.h"
+#include "session.h"
 #include "settings.h"
 #include "util.h"
 
@@ -24,6 +25,7 @@ static const struct setting config_schema[] = {
     {"network", "pool", parse_prefix4, offsetof(struct torgate_config, pool)},
     {"clearnet", "resolv-conf", parse_path, offsetof(struct torgate_config, clearnet_resolv_conf)},
     {"clearnet", "group", parse_group_name, offsetof(struct torgate_config, clearnet_group)},
+    {"session", "read-only", parse_startup_paths, offsetof(struct torgate_config, session_read_only)},
 };
 
 void config_set_defaults(struct torgate_config *cfg)
@@ -47,7 +49,8 @@ void config_clear(struct torgate_config *cfg)
     free(cfg->clearnet_resolv_conf);
     free(cfg->clearnet_group);
     free(cfg->control_cookie);
-    cfg->control_cookie = NULL;
+    free(cfg->session_read_only);
+    cfg->control_cookie = cfg->session_read_only = NULL;
     cfg->clearnet_resolv_conf = cfg->clearnet_group = NULL;
 }
 

@@ -206,9 +206,14 @@ int main(int argc, char **argv)
     debug("profile %s (%s), mode %s", profile.name, profile.path, net_mode_name(profile.mode));
 
     autofree char *config_dir = prepare_user_config_dir(user_dir), *cwd = getcwd(NULL, 0), *resolvers = NULL;
+    autofree char *home = user_home_dir();
     if (profile.dns == DNS_CLEARNET)
         resolvers = clearnet_resolvers_read(cfg.clearnet_resolv_conf);
-    struct caller caller = {opts.argv, cwd, config_dir, resolvers};
+    struct caller caller = {.argv = opts.argv,
+                            .cwd = cwd,
+                            .home = home,
+                            .user_config_dir = config_dir,
+                            .clearnet_resolvers = resolvers};
     plan_build(&plan, &cfg, &profile, &caller);
     int status = launch(&plan);
     profile_clear(&profile);

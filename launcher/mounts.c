@@ -132,40 +132,61 @@ static void mount_own_sysfs(void)
 
 /* The user's path, opened as the user (no capability is effective here:
  * only the mounts themselves are privileged). */
-static int open_as_user(const char *dir)
+static int open_as_user(const char *path, int flags)
 {
-    return open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    return open(path, O_PATH | O_CLOEXEC | flags);
+}
+
+/* path bound over itself read-only, through a handle opened as the user;
+ * the bind is then made read-only through a second handle, which must be
+ * the new mount's root (remounting anything else fails, and so does the
+ * sandbox). False if path does not exist. A mount point can be neither
+ * written, renamed nor removed in the sandbox. */
+static bool bind_read_only(const char *path, int open_flags, const char *what)
+{
+    autoclose int below = open_as_user(path, open_flags);
+    if (below < 0 && errno == ENOENT)
+        return false;
+    if (below < 0)
+        die_with_error("cannot open %s to make it read-only in the sandbox", what);
+    char fd_path[64];
+    snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%d", below);
+    if (!priv_mount(fd_path, fd_path, "none", MS_BIND, NULL))
+        die_with_error("cannot bind %s in the sandbox", what);
+    autoclose int above = open_as_user(path, open_flags);
+    snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%d", above);
+    if (above < 0 || !priv_mount("none", fd_path, "none", MS_REMOUNT | MS_BIND | MS_RDONLY | MOUNT_SAFE, NULL))
+        die_with_error("cannot make %s read-only in the sandbox", what);
+    return true;
 }
 
 /* ~/.config/torgate, read-only inside: user profiles decide what later
- * sandboxes may do, so no app may write them. The directory is bound over
- * itself through a handle opened as the user; the bind is then made
- * read-only through a second handle, which must be the new mount's root
- * (remounting anything else fails, and so does the sandbox). */
+ * sandboxes may do, so no app may write them. A symbolic link there is
+ * refused: it could lead anywhere. */
 static void protect_user_config(const char *dir)
 {
-    if (!dir)
-        return;
-    autoclose int below = open_as_user(dir);
-    if (below < 0 && errno == ENOENT)
-        return; /* none (an unwritable home): nothing to protect */
-    if (below < 0)
-        die_with_error("cannot open %s to make it read-only in the sandbox (is it a symbolic link?)", dir);
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", below);
-    if (!priv_mount(path, path, "none", MS_BIND, NULL))
-        die_with_error("cannot bind ~/.config/torgate in the sandbox");
-    autoclose int above = open_as_user(dir);
-    snprintf(path, sizeof path, "/proc/self/fd/%d", above);
-    if (above < 0 || !priv_mount("none", path, "none", MS_REMOUNT | MS_BIND | MS_RDONLY | MOUNT_SAFE, NULL))
-        die_with_error("cannot make ~/.config/torgate read-only in the sandbox");
+    if (dir)
+        bind_read_only(dir, O_DIRECTORY | O_NOFOLLOW, "~/.config/torgate (is it a symbolic link?)");
 }
 
-/* The kernel's settings are no app's to change: /proc/sys (kernel.* is
- * global, and a file owned by root is writable by a uid 0 without any
- * capability: core_pattern runs a program as root outside every sandbox)
- * and /sys with everything mounted below it. Read-only whoever runs the
- * sandbox; the sandbox's own network settings are written before this. */
+/* What a login, a shell or systemd --user runs or reads later
+ * (session.c lists it): read-only, so that nothing an app writes runs
+ * outside the sandbox afterwards. A directory that is missing is made
+ * first, empty, as the user (an empty autostart or unit directory changes
+ * nothing); a missing file is left missing (an empty ~/.bash_profile would
+ * change what bash reads). Links are followed, as the user: their target is
+ * protected. */
+static void protect_startup_files(const struct sandbox_view *v)
+{
+    for (size_t i = 0; v->home && i < v->startup->count; i++) {
+        const struct startup_file *f = &v->startup->files[i];
+        autofree char *path = xasprintf("%s/%s", v->home, f->path);
+        if (f->directory)
+            make_directories(path, 0755);
+        bind_read_only(path, 0, path);
+    }
+}
+
 /* mountinfo's escapes (\040 for a space) decoded in place. */
 static void unescape_mount_point(char *s)
 {
@@ -201,6 +222,11 @@ static void remount_read_only_one_by_one(const char *tree)
     }
 }
 
+/* The kernel's settings are no app's to change: /proc/sys (kernel.* is
+ * global, and a file owned by root is writable by a uid 0 without any
+ * capability: core_pattern runs a program as root outside every sandbox)
+ * and /sys with everything mounted below it. Read-only whoever runs the
+ * sandbox; the sandbox's own network settings are written before this. */
 static void make_kernel_settings_read_only(void)
 {
     if (!priv_mount("/proc/sys", "/proc/sys", "none", MS_BIND | MS_REC, NULL))
@@ -222,6 +248,7 @@ void sandbox_mounts(const struct sandbox_view *v)
     if (!priv_mount("none", "/", "none", MS_REC | MS_SLAVE, NULL))
         die_with_error("cannot make the sandbox's mounts private");
     protect_user_config(v->user_config_dir);
+    protect_startup_files(v);
     struct view_texts texts = {view_nsswitch(v->view->generic_account),
                                v->view->generic_account ? view_passwd() : NULL};
     hide_side_doors();

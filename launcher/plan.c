@@ -73,9 +73,11 @@ void plan_build(struct plan *plan, const struct torgate_config *cfg, const struc
         .view = plan_view(p),
     };
     plan->uplink_forwarding = networked && plan->link.forwarding;
+    startup_list_build(&plan->startup, cfg->session_read_only);
     if (caller) {
         plan->argv = caller->argv;
         plan->cwd = caller->cwd;
+        plan->home = caller->home;
         plan->user_config_dir = caller->user_config_dir;
         plan->clearnet_resolvers = caller->clearnet_resolvers;
     }
@@ -123,6 +125,8 @@ static void explain_decisions(FILE *out, const struct plan *plan)
     fprintf(out, "machine          %s; account %s; time zone %s\n",
             plan->view.hostname ? "generic (hostname " GENERIC_HOSTNAME ", a machine-id of its own)" : "the host's",
             plan->view.generic_account ? "generic (no full name)" : "real", plan->view.utc ? "UTC" : "the host's");
+    fprintf(out, "read-only        %zu startup files and directories of the home (torgate.profile(5))\n",
+            plan->startup.count);
     if (plan->proxy.set)
         fprintf(out, "proxy variables  ALL_PROXY=%s://GATEWAY:%u%s\n", plan->proxy.all_scheme, plan->proxy.all_port,
                 plan->proxy.http_port ? ", http(s)_proxy at the gateway" : "");

@@ -389,12 +389,18 @@ static enum lookup find_system(const struct profile_dirs *dirs, struct profile *
     return ABSENT;
 }
 
-char *user_torgate_dir(void)
+char *user_home_dir(void)
 {
     struct passwd *pw = getpwuid(getuid());
     if (!pw || !pw->pw_dir || pw->pw_dir[0] != '/')
         return NULL;
-    return xasprintf("%s/" USER_TORGATE_DIR, pw->pw_dir);
+    return xstrdup(pw->pw_dir);
+}
+
+char *user_torgate_dir(void)
+{
+    autofree char *home = user_home_dir();
+    return home ? xasprintf("%s/" USER_TORGATE_DIR, home) : NULL;
 }
 
 struct profile_dirs profile_dirs_installed(const char *user_dir)

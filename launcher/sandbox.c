@@ -43,7 +43,7 @@ static struct slot await_slot(struct sandbox_channel *ch)
 static void mount_sandbox_view(const struct plan *plan, const struct slot *slot)
 {
     char *resolv = resolv_conf_render(plan, slot);
-    sandbox_mounts(&(struct sandbox_view){resolv, plan->user_config_dir, &plan->view});
+    sandbox_mounts(&(struct sandbox_view){resolv, plan->user_config_dir, &plan->view, plan->home, &plan->startup});
     free(resolv);
 }
 

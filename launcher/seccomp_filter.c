@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <seccomp.h>
@@ -63,6 +64,11 @@ static const struct rule base_rules[] = {
     {SCMP_SYS(setsockopt), SCMP_ACT_ERRNO(ENOPROTOOPT), 2, {INT_EQ(1, SOL_SOCKET), INT_EQ(2, SO_PASSPIDFD)},
      "pidfds of senders (SCM_PIDFD)"},
     {SCMP_SYS(pidfd_getfd), EPERM_, 0, {{0}}, "another process's file descriptors"},
+    /* The terminal it was started from: input pushed into it (TIOCSTI)
+     * would be read by the user's shell once the app exits; TIOCLINUX can
+     * paste on a virtual console. Job control and signals need neither. */
+    {SCMP_SYS(ioctl), EPERM_, 1, {INT_EQ(1, TIOCSTI)}, "pushing input into the terminal"},
+    {SCMP_SYS(ioctl), EPERM_, 1, {INT_EQ(1, TIOCLINUX)}, "the virtual console's paste"},
     /* io_uring's operations never pass through this filter. */
     {SCMP_SYS(io_uring_setup), SCMP_ACT_ERRNO(ENOSYS), 0, {{0}}, "io_uring"},
     {SCMP_SYS(io_uring_enter), SCMP_ACT_ERRNO(ENOSYS), 0, {{0}}, "io_uring"},

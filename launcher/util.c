@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 bool verbose;
@@ -112,6 +113,17 @@ char *xasprintf(const char *fmt, ...)
     if (n < 0)
         die("out of memory");
     return p;
+}
+
+void make_directories(const char *path, unsigned mode)
+{
+    autofree char *copy = xstrdup(path);
+    for (char *slash = copy + 1; (slash = strchr(slash, '/')); slash++) {
+        *slash = '\0';
+        (void)(mkdir(copy, mode) == 0 || errno == EEXIST);
+        *slash = '/';
+    }
+    (void)(mkdir(copy, mode) == 0 || errno == EEXIST);
 }
 
 /* One read(2) or write(2), retried on EINTR. */

@@ -72,6 +72,8 @@
  *                            connect to ADDR PORT ("ok connected"), or with
  *                            udp a datagram sent there ("ok sent")
  *   proc-vm PID              process_vm_readv() of PID (a host process)
+ *   tiocsti                  TIOCSTI on standard input: a character pushed
+ *                            into the terminal, for the shell to read later
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -98,6 +100,7 @@
 #include <linux/close_range.h>
 #include <pthread.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -1083,6 +1086,20 @@ static int do_thread_files(int argc, char **argv)
     return tries_result(&t);
 }
 
+/* ----------------------------------------------------------------- terminal */
+
+static int do_tiocsti(void)
+{
+    cur_step = "isatty";
+    if (!isatty(STDIN_FILENO))
+        return blocked_errno(ENOTTY, "isatty");
+    char c = '#'; /* a comment character: what the shell reads does nothing */
+    cur_step = "ioctl";
+    if (ioctl(STDIN_FILENO, TIOCSTI, &c) != 0)
+        return blocked_errno(errno, "ioctl");
+    return ok("pushed");
+}
+
 /* ------------------------------------------------------------- non-dumpable */
 
 static int do_nondumpable(int argc, char **argv)
@@ -1195,6 +1212,8 @@ int main(int argc, char **argv)
         return NOARGS(do_high_bits());
     if (IS("thread-files"))
         return do_thread_files(n, a);
+    if (IS("tiocsti"))
+        return NOARGS(do_tiocsti());
     if (IS("nondumpable"))
         return do_nondumpable(n, a);
     return usage();

@@ -103,6 +103,11 @@ far_reset
 out=$(as_tg_user "$LEAK" thread-files 203.0.113.53 9999)
 is "$out" "thread-files ok unshare,close_range,clone" "control: on the host, threads get tables of their own and send"
 is "$(far_count "$INET_NS" udp4)" 3 "control: ... and the three datagrams arrived"
+# the terminal torgate was started from: a pty of script(1)'s
+out=$(script -qec "$(printf '%q ' ip netns exec "$HOST_NS" setpriv --reuid="$TG_USER" --regid="$TG_USER" --clear-groups "$LEAK" tiocsti)" /dev/null </dev/null | tr -d '\r')
+like "$out" '^#tiocsti ok pushed' "control: at a terminal, TIOCSTI pushes input into it (the terminal echoes the pushed #)"
+out=$(script -qec "$(printf '%q ' ip netns exec "$HOST_NS" "$TORGATE" --config "$CONF" --user "$TG_USER" -- "$LEAK" tiocsti)" /dev/null </dev/null | tr -d '\r')
+like "$out" '^tiocsti blocked:EPERM@ioctl' "in a sandbox started at a terminal, TIOCSTI is refused, and nothing reached the terminal ($out)"
 
 # --- running attempts
 # In a sandbox's shell, GW expands to the gateway (the host end of its veth):

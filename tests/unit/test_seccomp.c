@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -95,6 +97,17 @@ static int thread_unshares_files(void)
     return err;
 }
 
+static int tiocsti_high(void)
+{
+    /* A terminal of its own, so that the control's push goes nowhere. */
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0 || setsid() < 0)
+        return EAGAIN;
+    int tty = open(ptsname(master), O_RDWR); /* becomes the controlling terminal */
+    char c = 'x';
+    return tty < 0 ? errno : result(syscall(SYS_ioctl, (long)tty, (long)TIOCSTI | HIGH, &c));
+}
+
 static int close_range_unshare(void)
 {
     return result(syscall(SYS_close_range, 1000000L, 1000001L, (long)CLOSE_RANGE_UNSHARE));
@@ -140,6 +153,7 @@ static const struct {
     {"pidfd_getfd", pidfd_getfd_self, EPERM},
     {"a thread's unshare(CLONE_FILES)", thread_unshares_files, EPERM},
     {"close_range(CLOSE_RANGE_UNSHARE)", close_range_unshare, EINVAL},
+    {"TIOCSTI, request with bit 32", tiocsti_high, EPERM},
 };
 
 static void each_rule_refuses_what_the_kernel_allows(void **state)
