@@ -127,14 +127,10 @@ static bool parse_services(const char *value, void *target, char **why)
 
 static bool parse_view(const char *value, void *target, char **why, const char *generic, const char *host)
 {
-    if (strcmp(value, generic) == 0)
-        *(enum view_choice *)target = VIEW_GENERIC;
-    else if (strcmp(value, host) == 0)
-        *(enum view_choice *)target = VIEW_HOST;
-    else {
-        *why = xasprintf("expected %s or %s", generic, host);
+    bool is_generic;
+    if (!parse_two(value, &is_generic, generic, host, why))
         return false;
-    }
+    *(enum view_choice *)target = is_generic ? VIEW_GENERIC : VIEW_HOST;
     return true;
 }
 
