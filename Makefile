@@ -31,7 +31,9 @@ PKGS        := libnl-3.0 libnl-route-3.0 libnftables inih libcap-ng libseccomp
 BUILD_DEPS  := build-essential pkg-config libnl-3-dev libnl-route-3-dev libnftables-dev libinih-dev \
                libcap-ng-dev libseccomp-dev libcmocka-dev gcc-multilib clang libclang-rt-14-dev
 TEST_DEPS   := iproute2 nftables curl dnsutils python3 libcap2-bin valgrind hyperfine util-linux procps \
-               tor wget git openssh-client dropbear-bin chromium
+               tor wget git openssh-client dropbear-bin chromium xdg-dbus-proxy dbus dbus-x11 xvfb x11-utils \
+               xdotool imagemagick firefox-esr weston wayland-utils libnotify-bin notification-daemon \
+               pulseaudio pulseaudio-utils sox
 CC          ?= cc
 CFLAGS      ?= -O2 -g
 CFLAGS      += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Iinclude \
@@ -44,7 +46,7 @@ LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS    := launcher/util.c launcher/text.c launcher/environment.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
                launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c $(SECCOMP_BACKEND) launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
-               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/view.c launcher/session.c netns/addresses.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
+               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/dbus_proxy.c launcher/runtime.c netns/addresses.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILDDIR)/tests/%,$(wildcard tests/unit/test_*.c))
 PROBE       := $(BUILDDIR)/tests/probe
@@ -71,14 +73,14 @@ $(BUILDDIR)/torgate: $(LIB_OBJS) $(BUILDDIR)/launcher/main.o $(TORGATE_EXTRA_SRC
 # Each unit test links only the modules it tests and what they stand on,
 # so that a module reaching across the layers fails to link.
 BASE_UNITS            := launcher/util launcher/text
-PARSE_UNITS           := $(BASE_UNITS) launcher/settings launcher/config launcher/session netns/addresses
+PARSE_UNITS           := $(BASE_UNITS) launcher/settings launcher/config launcher/session launcher/bus netns/addresses
 UNITS_test_addresses  := $(PARSE_UNITS)
 UNITS_test_config     := $(PARSE_UNITS)
 UNITS_test_pool       := $(BASE_UNITS) netns/pool
 UNITS_test_profile    := $(PARSE_UNITS) launcher/profile
 UNITS_test_resolve    := $(PARSE_UNITS) launcher/profile launcher/policy
 UNITS_test_ruleset    := $(PARSE_UNITS) netns/ruleset
-UNITS_test_plan       := $(PARSE_UNITS) launcher/profile netns/ruleset launcher/plan
+UNITS_test_plan       := $(PARSE_UNITS) launcher/profile netns/ruleset launcher/plan launcher/desktop launcher/environment
 UNITS_test_resolv     := $(UNITS_test_plan) launcher/resolv netns/pool
 UNITS_test_seccomp    := $(BASE_UNITS) launcher/seccomp_filter
 .SECONDEXPANSION:
@@ -189,7 +191,7 @@ FUZZ_CC     ?= clang
 FUZZ_DIR    ?= build/fuzz
 FUZZ_TIME   ?= 600
 FUZZER      := $(FUZZ_DIR)/fuzz_settings
-FUZZ_SRCS   := tests/fuzz/fuzz_settings.c launcher/settings.c launcher/config.c launcher/profile.c launcher/util.c netns/addresses.c launcher/text.c launcher/session.c
+FUZZ_SRCS   := tests/fuzz/fuzz_settings.c launcher/settings.c launcher/config.c launcher/profile.c launcher/util.c netns/addresses.c launcher/text.c launcher/session.c launcher/bus.c
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11 -D_GNU_SOURCE \
                -Wall -Wextra -Werror -Iinclude -DTORGATE_VERSION='"$(VERSION)"' -DTORGATE_SYSCONFDIR='"$(SYSCONFDIR)"' \
                -DTORGATE_DATADIR='"$(DATADIR)"' $(shell pkg-config --cflags inih 2>/dev/null)

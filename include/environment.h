@@ -14,6 +14,10 @@ void environment_isolate(void);
 /* Sets a variable of the caller's environment, the one COMMAND gets. */
 void environment_caller_set(const char *name, const char *value);
 
+/* A variable of the caller's environment (NULL if unset): data to check,
+ * never to obey while privileged. */
+const char *environment_caller_get(const char *name);
+
 /* In the sandbox, once nothing privileged is left to do: the caller's
  * environment again, for COMMAND. */
 void environment_restore_caller(void);

@@ -2,6 +2,10 @@
 #ifndef TORGATE_MOUNTS_H
 #define TORGATE_MOUNTS_H
 
+#include <stdbool.h>
+
+#include "desktop.h"
+#include "profile.h"
 #include "session.h"
 #include "view.h"
 
@@ -9,8 +13,12 @@ struct sandbox_view {
     const char *resolv_conf;
     const char *user_config_dir; /* made read-only; NULL if none */
     const struct view_plan *view;
-    const char *home;            /* NULL: no startup files to protect */
+    const char *home;            /* NULL: no startup files to protect, no own directories */
     const struct startup_list *startup;
+    const struct desktop_plan *desktop;
+    int bus_mount_fd;            /* the D-Bus proxy's tmpfs, -1 if none */
+    const char *profile_name;    /* whose own directories */
+    const struct own_dirs *own_dirs;
 };
 
 /* Sandbox side: /proc for the new PID namespace and a sysfs of its network
@@ -22,5 +30,13 @@ struct sandbox_view {
  * torgate profiles read-only, so that nothing an app writes changes what a
  * later sandbox may do; /proc/sys and /sys read-only. */
 void sandbox_mounts(const struct sandbox_view *v);
+
+/* runtime.c: /run (with the runtime directory) and /tmp of the sandbox's
+ * own, holding only the sockets the plan lets in. */
+void runtime_mounts(const struct sandbox_view *v);
+
+/* The file or directory open at fd (O_PATH, opened as the user) bound at
+ * target, with extra flags (MS_RDONLY) applied to the new mount. */
+bool bind_handle(int fd, const char *target, unsigned long extra);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "desktop.h"
 #include "link.h"
 #include "profile.h"
 #include "seccomp_filter.h"
@@ -36,6 +37,7 @@ struct plan {
     struct proxy_plan proxy;
     struct view_plan view;       /* what it sees of the machine and its user */
     struct startup_list startup; /* read-only in the home directory */
+    struct desktop_plan desktop; /* the display servers and buses it reaches */
     const char *home;            /* the user's, from the password database; NULL if none */
     const char *user_config_dir; /* made read-only inside; NULL if none */
     char **argv;                 /* COMMAND and its arguments; NULL for --explain */
@@ -49,6 +51,8 @@ struct caller {
     const char *home;
     const char *user_config_dir;
     const char *clearnet_resolvers; /* read by the caller where dns = clearnet */
+    const struct desktop_caller *desktop;
+    unsigned uid;
 };
 
 /* Decides everything. Pure: reads no file and changes nothing. */

@@ -47,6 +47,10 @@ void priv_give_lease(void);
  * if the binary has it. */
 bool priv_host_table_loaded(const char *table);
 
+/* A tmpfs of the user's (mode 0700), attached nowhere: the D-Bus proxy's
+ * sockets. Returns its mount's descriptor. CAP_SYS_ADMIN. */
+int priv_detached_tmpfs(void);
+
 /* Sandbox side, in its first process. */
 /* Its network and mount namespaces, and with hostname a UTS namespace of
  * its own named so. CAP_SYS_ADMIN. */
@@ -58,6 +62,9 @@ void priv_sandbox_network(const struct slot *slot);
 bool priv_mount(const char *source, const char *target, const char *type, unsigned long flags, const void *data);
 bool priv_umount(const char *target);
 bool priv_mount_setattr(const char *path, const struct mount_attr *attr);
+/* move_mount(2) of a detached mount onto target; false with errno.
+ * CAP_SYS_ADMIN. */
+bool priv_attach_mount(int mount_fd, const char *target);
 
 /* Every capability gone, everywhere (caps_drop_all). CAP_SETPCAP. */
 void priv_drop_all(void);

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bus.h"
+
 enum net_mode {
     MODE_TOR,      /* everything through Tor: TransPort, DNSPort, SocksPort */
     MODE_CLEARNET, /* the Unsafe Browser: the outside directly, nothing of the host */
@@ -51,7 +53,30 @@ enum profile_key {
     KEY_USERNS,
     KEY_ACCOUNT,
     KEY_TIMEZONE,
-    PROFILE_KEYS
+    KEY_DISPLAY,
+    KEY_OWN_DIRS,
+    KEY_SESSION_BUS,
+    KEY_SYSTEM_BUS,
+    /* [session-bus] and [system-bus]: one key per verb each */
+    KEY_BUS_RULES,
+    PROFILE_KEYS = KEY_BUS_RULES + BUSES * BUS_VERBS
+};
+
+/* The display servers whose sockets the sandbox reaches. */
+enum display_server {
+    DISPLAY_WAYLAND = 1u << 0,
+    DISPLAY_X11 = 1u << 1, /* lets the app read and type into every other window */
+};
+
+/* Directories of the home that are the profile's own (a browser's profile):
+ * the sandbox sees a directory kept for this profile in their place, never
+ * the user's, nor another profile's. */
+#define OWN_DIRS_STORE ".local/share/torgate" /* in the home: STORE/PROFILE/DIR */
+#define MAX_OWN_DIRS 8
+#define MAX_OWN_DIR 128
+struct own_dirs {
+    size_t count;
+    char path[MAX_OWN_DIRS][MAX_OWN_DIR]; /* relative to the home */
 };
 
 struct profile {
@@ -66,6 +91,9 @@ struct profile {
     struct host_services services;
     enum view_choice account;  /* the user's entry: generic (no GECOS) or real */
     enum view_choice timezone; /* UTC, or the host's */
+    unsigned display;          /* enum display_server bits */
+    struct own_dirs own_dirs;
+    struct bus_policy buses[BUSES];
     /* Stands in for a clearnet system profile: only those who may use that
      * one may use it, however much it narrows (a user's unsafe-browser with
      * mode = tor and lan = allow is still gated). */

@@ -25,6 +25,10 @@ struct startup_list {
  * for a directory). */
 void startup_list_build(struct startup_list *list, const char *extra);
 
+/* A path inside the home: relative, of [A-Za-z0-9._/-], no ".." component,
+ * shorter than MAX_STARTUP_PATH - 1. */
+bool home_path_valid(const char *item, size_t len);
+
 /* torgate.conf's [session] read-only: home-relative paths, no "..". */
 bool parse_startup_paths(const char *value, void *target, char **why);
 

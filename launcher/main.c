@@ -209,7 +209,11 @@ int main(int argc, char **argv)
     autofree char *home = user_home_dir();
     if (profile.dns == DNS_CLEARNET)
         resolvers = clearnet_resolvers_read(cfg.clearnet_resolv_conf);
+    struct desktop_caller desktop;
+    desktop_from_caller(&desktop, &profile);
     struct caller caller = {.argv = opts.argv,
+                            .desktop = &desktop,
+                            .uid = (unsigned)getuid(),
                             .cwd = cwd,
                             .home = home,
                             .user_config_dir = config_dir,

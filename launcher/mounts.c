@@ -19,25 +19,6 @@
 /* Where the kernel ignores the source or type, "none" rather than NULL keeps
  * valgrind from flagging the call. */
 
-/* Ways glibc and friends resolve names other than the network: nscd's
- * socket, systemd-resolved's varlink (nss-resolve), avahi (nss-mdns). An
- * empty read-only tmpfs over each; their D-Bus APIs need an explicit client
- * and are not glibc's path. */
-static const char *const side_doors[] = {
-    "/run/nscd", "/var/run/nscd", "/run/systemd/resolve", "/run/avahi-daemon", "/var/run/avahi-daemon",
-};
-
-static void hide_side_doors(void)
-{
-    for (size_t i = 0; i < N_ELEMENTS(side_doors); i++) {
-        struct stat st;
-        if (stat(side_doors[i], &st) != 0 || !S_ISDIR(st.st_mode))
-            continue;
-        if (!priv_mount("tmpfs", side_doors[i], "tmpfs", MOUNT_SAFE | MS_RDONLY, "size=4k,mode=0755"))
-            die_with_error("cannot hide %s from the sandbox", side_doors[i]);
-    }
-}
-
 static void place_file(const char *staged, const char *target, const char *content)
 {
     autoclose int fd = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -130,6 +111,15 @@ static void mount_own_sysfs(void)
         die_with_error("cannot mount a sysfs of the sandbox's own");
 }
 
+bool bind_handle(int fd, const char *target, unsigned long extra)
+{
+    char fd_path[64];
+    snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%d", fd);
+    if (!priv_mount(fd_path, target, "none", MS_BIND, NULL))
+        return false;
+    return !extra || priv_mount("none", target, "none", MS_REMOUNT | MS_BIND | MOUNT_SAFE | extra, NULL);
+}
+
 /* The user's path, opened as the user (no capability is effective here:
  * only the mounts themselves are privileged). */
 static int open_as_user(const char *path, int flags)
@@ -185,6 +175,61 @@ static void protect_startup_files(const struct sandbox_view *v)
             make_directories(path, 0755);
         bind_read_only(path, 0, path);
     }
+}
+
+/* A directory of the home bound over itself: as a mount point it can be
+ * neither renamed nor removed in the sandbox, so that what lies below it
+ * stays where torgate put it (recursive: what is mounted below stays). */
+static void pin_directory(const char *home, const char *relative)
+{
+    autofree char *path = xasprintf("%s/%s", home, relative);
+    make_directories(path, 0700);
+    autoclose int fd = open_as_user(path, O_DIRECTORY);
+    if (fd < 0 && errno == ENOENT)
+        return; /* no home to make it in */
+    char fd_path[64];
+    snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%d", fd);
+    if (fd < 0 || !priv_mount(fd_path, fd_path, "none", MS_BIND | MS_REC, NULL))
+        die_with_error("cannot pin %s in the sandbox", path);
+}
+
+/* The ancestors of what torgate protects in the home (~/.config/torgate,
+ * the own directories' store), pinned before anything is mounted below
+ * them: renamed away, they would let an app lay a store or profiles of
+ * its own where the next sandbox looks. */
+static void pin_ancestors(const char *home)
+{
+    static const char *const ancestors[] = {".config", ".local", ".local/share"};
+    for (size_t i = 0; home && i < N_ELEMENTS(ancestors); i++)
+        pin_directory(home, ancestors[i]);
+}
+
+/* The profile's own directories (a browser's profile): the sandbox sees
+ * STORE/PROFILE/DIR, made as the user if missing, in place of ~/DIR. Then
+ * the store is hidden whole, so that no sandbox sees another profile's
+ * (the Unsafe Browser never sees the Tor browser's cookies, nor the
+ * reverse), nor can change what another will find. */
+static void bind_own_dirs(const struct sandbox_view *v)
+{
+    if (!v->home || !exists(v->home))
+        return;
+    for (size_t i = 0; i < v->own_dirs->count; i++) {
+        const char *dir = v->own_dirs->path[i];
+        autofree char *kept = xasprintf("%s/" OWN_DIRS_STORE "/%s/%s", v->home, v->profile_name, dir);
+        autofree char *target = xasprintf("%s/%s", v->home, dir);
+        make_directories(kept, 0700);
+        make_directories(target, 0700);
+        autoclose int source = open_as_user(kept, O_DIRECTORY | O_NOFOLLOW);
+        autoclose int over = open_as_user(target, O_DIRECTORY);
+        char over_path[64];
+        snprintf(over_path, sizeof over_path, "/proc/self/fd/%d", over);
+        if (source < 0 || over < 0 || !bind_handle(source, over_path, 0))
+            die_with_error("cannot give the sandbox its own %s (kept in %s)", target, kept);
+    }
+    autofree char *store = xasprintf("%s/" OWN_DIRS_STORE, v->home);
+    make_directories(store, 0700);
+    if (!priv_mount("tmpfs", store, "tmpfs", MOUNT_SAFE | MS_RDONLY, "size=4k,mode=0755"))
+        die_with_error("cannot hide %s from the sandbox", store);
 }
 
 /* mountinfo's escapes (\040 for a space) decoded in place. */
@@ -247,11 +292,17 @@ void sandbox_mounts(const struct sandbox_view *v)
     /* Nothing mounted here propagates back to the host. */
     if (!priv_mount("none", "/", "none", MS_REC | MS_SLAVE, NULL))
         die_with_error("cannot make the sandbox's mounts private");
+    pin_ancestors(v->home);
     protect_user_config(v->user_config_dir);
     protect_startup_files(v);
+    bind_own_dirs(v);
+    /* Rendered before /run is the sandbox's own (the user's passwd entry
+     * may come from nscd). */
     struct view_texts texts = {view_nsswitch(v->view->generic_account),
                                v->view->generic_account ? view_passwd() : NULL};
-    hide_side_doors();
+    /* Also what glibc could resolve names through besides the network:
+     * nscd's socket, systemd-resolved's varlink, avahi's. */
+    runtime_mounts(v);
     place_generated_files(v, &texts);
     free(texts.nsswitch);
     free(texts.passwd);

@@ -81,6 +81,7 @@ void plan_build(struct plan *plan, const struct torgate_config *cfg, const struc
         plan->user_config_dir = caller->user_config_dir;
         plan->clearnet_resolvers = caller->clearnet_resolvers;
     }
+    desktop_plan_build(&plan->desktop, p, caller ? caller->desktop : NULL, caller ? caller->uid : 0);
 }
 
 static void explain_services(FILE *out, const struct profile *p)

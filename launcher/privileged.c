@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -196,6 +197,36 @@ bool priv_mount_setattr(const char *path, const struct mount_attr *attr)
 {
     caps_raise(CAPS_SYS_ADMIN);
     int rc = mount_setattr(AT_FDCWD, path, AT_RECURSIVE, (struct mount_attr *)attr, sizeof *attr);
+    int err = errno;
+    caps_lower();
+    errno = err;
+    return rc == 0;
+}
+
+int priv_detached_tmpfs(void)
+{
+    char uid[16], gid[16];
+    snprintf(uid, sizeof uid, "%u", (unsigned)getuid());
+    snprintf(gid, sizeof gid, "%u", (unsigned)getgid());
+    caps_raise(CAPS_SYS_ADMIN);
+    autoclose int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+    int mnt = -1;
+    if (fs >= 0 && fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0700", 0) == 0 &&
+        fsconfig(fs, FSCONFIG_SET_STRING, "uid", uid, 0) == 0 && fsconfig(fs, FSCONFIG_SET_STRING, "gid", gid, 0) == 0 &&
+        fsconfig(fs, FSCONFIG_SET_STRING, "size", "64k", 0) == 0 &&
+        fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "16", 0) == 0 &&
+        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+        mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+    if (mnt < 0)
+        die_with_error("cannot make a tmpfs for the D-Bus proxy's sockets (Linux 5.2 or later is needed)");
+    caps_lower();
+    return mnt;
+}
+
+bool priv_attach_mount(int mount_fd, const char *target)
+{
+    caps_raise(CAPS_SYS_ADMIN);
+    int rc = move_mount(mount_fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH);
     int err = errno;
     caps_lower();
     errno = err;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "session.h"
 #include "settings.h"
 #include "util.h"
 
@@ -144,6 +145,81 @@ static bool parse_timezone(const char *value, void *target, char **why)
     return parse_view(value, target, why, "utc", "host");
 }
 
+/* "none", or a comma-separated list of wayland and x11. */
+static bool parse_display(const char *value, void *target, char **why)
+{
+    unsigned servers = 0;
+    if (strcmp(value, "none") != 0) {
+        autofree char *copy = xstrdup(value);
+        char *rest = copy, *item;
+        while ((item = strsep(&rest, ","))) {
+            item += strspn(item, " \t");
+            item[strcspn(item, " \t")] = '\0';
+            if (strcmp(item, "wayland") == 0)
+                servers |= DISPLAY_WAYLAND;
+            else if (strcmp(item, "x11") == 0)
+                servers |= DISPLAY_X11;
+            else {
+                *why = xasprintf("'%s' is not a display server: expected none, or wayland and/or x11", item);
+                return false;
+            }
+        }
+    }
+    *(unsigned *)target = servers;
+    return true;
+}
+
+/* The store of own directories (mounts.c) and what leads to it are no
+ * profile's own directory: a sandbox must never see into the store. */
+static bool touches_store(const char *path, size_t len)
+{
+    static const char store[] = OWN_DIRS_STORE;
+    size_t n = strlen(store);
+    if (len <= n)
+        return strncmp(store, path, len) == 0 && (len == n || store[len] == '/');
+    return strncmp(path, store, n) == 0 && path[n] == '/';
+}
+
+/* Home-relative directories, comma-separated. */
+static bool parse_own_dirs(const char *value, void *target, char **why)
+{
+    struct own_dirs dirs = {0};
+    for (const char *p = value; *p;) {
+        p += strspn(p, " \t");
+        size_t n = strcspn(p, ","), len = n;
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        while (len > 1 && p[len - 1] == '/')
+            len--;
+        if (len >= MAX_OWN_DIR || !home_path_valid(p, len) || (len == 1 && p[0] == '.')) {
+            *why = xasprintf("'%.*s' is not a directory inside the home (such as .mozilla)", (int)len, p);
+            return false;
+        }
+        if (touches_store(p, len)) {
+            *why = xasprintf("'%.*s' holds the own directories of every profile (" OWN_DIRS_STORE ")", (int)len, p);
+            return false;
+        }
+        if (dirs.count == MAX_OWN_DIRS) {
+            *why = xasprintf("at most %d own directories", MAX_OWN_DIRS);
+            return false;
+        }
+        memcpy(dirs.path[dirs.count], p, len);
+        dirs.path[dirs.count++][len] = '\0';
+        p += n + (p[n] == ',');
+    }
+    *(struct own_dirs *)target = dirs;
+    return true;
+}
+
+static bool parse_bus_given(const char *value, void *target, char **why)
+{
+    return parse_two(value, target, "filtered", "none", why);
+}
+
+#define BUS_KEY(bus, section, verb, key, parser)                                                                       \
+    [KEY_BUS_RULES + (bus) * BUS_VERBS + (verb)] = {section, key, parser,                                          \
+                                                    offsetof(struct profile, buses[bus].verbs[verb])}
+
 static const struct setting profile_schema[PROFILE_KEYS] = {
     [KEY_MODE] = {"profile", "mode", parse_mode, offsetof(struct profile, mode)},
     [KEY_DNS] = {"profile", "dns", parse_dns, offsetof(struct profile, dns)},
@@ -153,6 +229,20 @@ static const struct setting profile_schema[PROFILE_KEYS] = {
     [KEY_USERNS] = {"profile", "user-namespaces", parse_allow_deny, offsetof(struct profile, user_namespaces)},
     [KEY_ACCOUNT] = {"profile", "account", parse_account, offsetof(struct profile, account)},
     [KEY_TIMEZONE] = {"profile", "timezone", parse_timezone, offsetof(struct profile, timezone)},
+    [KEY_DISPLAY] = {"profile", "display", parse_display, offsetof(struct profile, display)},
+    [KEY_OWN_DIRS] = {"profile", "own-dirs", parse_own_dirs, offsetof(struct profile, own_dirs)},
+    [KEY_SESSION_BUS] = {"profile", "session-bus", parse_bus_given, offsetof(struct profile, buses[BUS_SESSION].filtered)},
+    [KEY_SYSTEM_BUS] = {"profile", "system-bus", parse_bus_given, offsetof(struct profile, buses[BUS_SYSTEM].filtered)},
+    BUS_KEY(BUS_SESSION, "session-bus", BUS_SEE, "see", bus_parse_names),
+    BUS_KEY(BUS_SESSION, "session-bus", BUS_TALK, "talk", bus_parse_names),
+    BUS_KEY(BUS_SESSION, "session-bus", BUS_OWN, "own", bus_parse_names),
+    BUS_KEY(BUS_SESSION, "session-bus", BUS_CALL, "call", bus_parse_rules),
+    BUS_KEY(BUS_SESSION, "session-bus", BUS_BROADCAST, "broadcast", bus_parse_rules),
+    BUS_KEY(BUS_SYSTEM, "system-bus", BUS_SEE, "see", bus_parse_names),
+    BUS_KEY(BUS_SYSTEM, "system-bus", BUS_TALK, "talk", bus_parse_names),
+    BUS_KEY(BUS_SYSTEM, "system-bus", BUS_OWN, "own", bus_parse_names),
+    BUS_KEY(BUS_SYSTEM, "system-bus", BUS_CALL, "call", bus_parse_rules),
+    BUS_KEY(BUS_SYSTEM, "system-bus", BUS_BROADCAST, "broadcast", bus_parse_rules),
 };
 
 const char *net_mode_name(enum net_mode mode)
@@ -206,6 +296,12 @@ static bool check_keys(struct profile *p, const char *name, const int *lines, ch
         line = lines[KEY_SERVICES], what = "host-services cannot be given to a clearnet or offline profile";
     else if (p->lan && (p->mode == MODE_I2P || p->mode == MODE_OFFLINE))
         line = lines[KEY_LAN], what = "lan = allow needs mode = tor or clearnet";
+    for (int b = 0; !what && b < BUSES; b++)
+        for (int v = 0; !what && v < BUS_VERBS; v++)
+            if (p->buses[b].verbs[v].count && !p->buses[b].filtered)
+                line = lines[KEY_BUS_RULES + b * BUS_VERBS + v],
+                what = b == BUS_SESSION ? "rules for the session bus need session-bus = filtered in [profile]"
+                                        : "rules for the system bus need system-bus = filtered in [profile]";
     if (!what)
         return true;
     *err = line ? xasprintf("%s:%d: %s", name, line, what) : xasprintf("%s: %s", name, what);
@@ -252,6 +348,31 @@ static bool mode_narrows(enum net_mode system, enum net_mode user)
     return user == system || user == MODE_OFFLINE || (system == MODE_CLEARNET && user == MODE_TOR);
 }
 
+static bool display_narrows(const struct profile *system, const struct profile *user, char **why,
+                            enum profile_key *key)
+{
+    if (!(user->display & ~system->display))
+        return true;
+    *key = KEY_DISPLAY;
+    *why = xstrdup(user->display & ~system->display & DISPLAY_X11 ? "display x11 is not granted by the system profile"
+                                                                   : "display wayland is not granted by the system profile");
+    return false;
+}
+
+static bool buses_narrow(const struct profile *system, const struct profile *user, char **why,
+                         enum profile_key *key)
+{
+    for (int b = 0; b < BUSES; b++) {
+        int verb;
+        if (!bus_narrows(&system->buses[b], &user->buses[b], (enum bus_kind)b, why, &verb)) {
+            *key = verb == BUS_VERBS ? (b == BUS_SESSION ? KEY_SESSION_BUS : KEY_SYSTEM_BUS)
+                                     : (enum profile_key)(KEY_BUS_RULES + b * BUS_VERBS + verb);
+            return false;
+        }
+    }
+    return true;
+}
+
 bool profile_narrows(const struct profile *system, const struct profile *user, char **why, enum profile_key *key)
 {
     if (!mode_narrows(system->mode, user->mode)) {
@@ -288,7 +409,7 @@ bool profile_narrows(const struct profile *system, const struct profile *user, c
         *why = xstrdup("user-namespaces = allow is not granted by the system profile");
         return false;
     }
-    return true;
+    return display_narrows(system, user, why, key) && buses_narrow(system, user, why, key);
 }
 
 /* Every component of path, up to /, owned by root and writable by no one
@@ -409,6 +530,22 @@ static char *user_profile_path(const struct profile_dirs *dirs, const char *name
     return dirs->user ? xasprintf("%s/profiles/%s.profile", dirs->user, name) : NULL;
 }
 
+/* A directory the system profile keeps of its own stays so (without it the
+ * app would share the user's, or another mode's, browser profile); the
+ * user's profile may add more, as room allows after the system's. */
+static void inherit_own_dirs(struct profile *user, const struct profile *system)
+{
+    struct own_dirs merged = system->own_dirs;
+    for (size_t k = 0; k < user->own_dirs.count && merged.count < MAX_OWN_DIRS; k++) {
+        bool known = false;
+        for (size_t i = 0; i < merged.count && !known; i++)
+            known = strcmp(merged.path[i], user->own_dirs.path[k]) == 0;
+        if (!known)
+            memcpy(merged.path[merged.count++], user->own_dirs.path[k], MAX_OWN_DIR);
+    }
+    user->own_dirs = merged;
+}
+
 /* The user's profile may stand in for the system one only if it narrows it. */
 static bool apply_user_profile(const struct profile_dirs *dirs, struct profile *chosen, const char *name, char **err)
 {
@@ -428,6 +565,7 @@ static bool apply_user_profile(const struct profile_dirs *dirs, struct profile *
         return false;
     }
     user.gated = chosen->gated;
+    inherit_own_dirs(&user, chosen);
     profile_clear(chosen);
     *chosen = user;
     return true;

@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
+#include "desktop.h"
 #include "environment.h"
 #include "init.h"
 #include "mounts.h"
@@ -40,10 +42,12 @@ static struct slot await_slot(struct sandbox_channel *ch)
     return slot;
 }
 
-static void mount_sandbox_view(const struct plan *plan, const struct slot *slot)
+static void mount_sandbox_view(const struct plan *plan, const struct slot *slot, int bus_mount_fd)
 {
     char *resolv = resolv_conf_render(plan, slot);
-    sandbox_mounts(&(struct sandbox_view){resolv, plan->user_config_dir, &plan->view, plan->home, &plan->startup});
+    sandbox_mounts(&(struct sandbox_view){resolv, plan->user_config_dir, &plan->view, plan->home, &plan->startup,
+                                          &plan->desktop, bus_mount_fd, plan->profile->name,
+                                          &plan->profile->own_dirs});
     free(resolv);
 }
 
@@ -78,11 +82,14 @@ void sandbox_main(const struct plan *plan, struct sandbox_channel ch)
     say_namespaces_ready(&ch);
     struct slot slot = await_slot(&ch);
     priv_sandbox_network(&slot);
-    mount_sandbox_view(plan, &slot);
+    mount_sandbox_view(plan, &slot, ch.bus_mount_fd);
+    if (ch.bus_mount_fd >= 0)
+        close(ch.bus_mount_fd);
     /* Nothing privileged is left but dropping: COMMAND's environment. */
     environment_restore_caller();
     proxy_env_apply(&plan->proxy, &slot);
     view_environment(&plan->view);
+    desktop_environment(&plan->desktop);
     enter_working_directory(plan->cwd);
     struct seccomp_policy policy = plan->seccomp;
     policy.gateway = slot.gateway;

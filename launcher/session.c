@@ -63,7 +63,7 @@ void startup_list_build(struct startup_list *list, const char *extra)
     }
 }
 
-static bool path_item_ok(const char *item, size_t len)
+bool home_path_valid(const char *item, size_t len)
 {
     if (len == 0 || len >= MAX_STARTUP_PATH - 1 || item[0] == '/')
         return false;
@@ -90,7 +90,7 @@ bool parse_startup_paths(const char *value, void *target, char **why)
         size_t len = n;
         while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
             len--;
-        if (!path_item_ok(p, len)) {
+        if (!home_path_valid(p, len)) {
             *why = xasprintf("'%.*s' is not a path inside the home directory (such as .config/openbox/autostart)",
                              (int)len, p);
             return false;

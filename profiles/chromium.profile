@@ -9,6 +9,20 @@
 #   namespace starts empty and cannot reach past torgate's.
 # timezone = utc, account = generic (the defaults): a page's JavaScript reads the
 #   time zone, which Chromium does not hide.
+# display = wayland, x11: on an X11 desktop the app needs the X server, and
+#   X11 lets any client read and type into every other window (torgate.profile(5)).
+# session-bus = filtered, talk = org.freedesktop.Notifications: the page's
+#   notifications reach the desktop; nothing else of the session bus does (no
+#   portal, which could open a URL outside the sandbox; no other instance's
+#   remote-control name, so no hand-off).
+# own-dirs: this profile's own Chromium profile (its SingletonSocket, lock,
+#   cookies and history), never an unsandboxed Chromium's.
 [profile]
 mode = tor
 user-namespaces = allow
+display = wayland, x11
+own-dirs = .config/chromium, .cache/chromium
+session-bus = filtered
+
+[session-bus]
+talk = org.freedesktop.Notifications

@@ -2,8 +2,11 @@
 # profile of its own.
 # TCP to any address lands on Tor's TransPort, DNS to the gateway on Tor's
 # DNSPort, the gateway's SocksPort port on Tor's SocksPort; nothing else
-# leaves the sandbox. Every key has its default value; they are written out
-# so that this file shows what a profile can say.
+# leaves the sandbox. Every key but display has its default value; they are
+# written out so that this file shows what a profile can say.
+# display = wayland (the default is none): a Wayland client reaches its own
+#   windows only; X11 is for the profiles that name it.
+# No session-bus or system-bus (the default): no bus at all.
 [profile]
 mode = tor
 dns = tor
@@ -12,3 +15,4 @@ proxy-env = no
 user-namespaces = deny
 account = generic
 timezone = utc
+display = wayland

@@ -7,12 +7,26 @@
 #   in namespaces (and a chroot) of their own; without them it runs with a
 #   weaker sandbox (seccomp only). The namespaces it makes are nested in
 #   torgate's sandbox.
-# No host-services: printing goes through CUPS's Unix socket
-#   (/run/cups/cups.sock), a file rather than the network, so no opening
-#   to the host's tcp/631 is needed (that would also expose CUPS's web
-#   interface to every page's exploit).
+# No host-services, and no printing: CUPS's Unix socket (/run/cups/cups.sock)
+#   is out of reach like every host socket in /run, and its tcp/631 stays
+#   closed (CUPS sends jobs over the network, and its web interface would
+#   face every page's exploit). Print to a PDF file instead.
 # timezone = utc, account = generic (the defaults): a page's JavaScript reads the
 #   time zone, which Firefox ESR does not hide.
+# display = wayland, x11: on an X11 desktop the app needs the X server, and
+#   X11 lets any client read and type into every other window (torgate.profile(5)).
+# session-bus = filtered, talk = org.freedesktop.Notifications: the page's
+#   notifications reach the desktop; nothing else of the session bus does (no
+#   portal, which could open a URL outside the sandbox; no other instance's
+#   remote-control name, so no hand-off).
+# own-dirs: this profile's own Firefox profile, never the one an unsandboxed
+#   Firefox or the Unsafe Browser uses (cookies, history, the profile lock).
 [profile]
 mode = tor
 user-namespaces = allow
+display = wayland, x11
+own-dirs = .mozilla, .cache/mozilla
+session-bus = filtered
+
+[session-bus]
+talk = org.freedesktop.Notifications

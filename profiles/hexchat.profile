@@ -5,5 +5,8 @@
 # does not read proxy variables.
 # timezone = utc, account = generic (the defaults): HexChat's real name is the
 #   account's full name, and CTCP TIME answers with local time.
+# display = wayland, x11: on an X11 desktop the app needs the X server, and
+#   X11 lets any client read and type into every other window (torgate.profile(5)).
 [profile]
 mode = tor
+display = wayland, x11

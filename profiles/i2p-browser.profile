@@ -5,6 +5,11 @@
 #
 # proxy-env = yes: the proxy variables (http_proxy, ALL_PROXY...) name the
 #   I2P HTTP proxy at the gateway, for browsers and tools that honour them.
+# display = wayland, x11: on an X11 desktop the app needs the X server, and
+#   X11 lets any client read and type into every other window (torgate.profile(5)).
+# own-dirs: browser profiles of its own, apart from the Tor and the clearnet ones.
 [profile]
 mode = i2p
 proxy-env = yes
+display = wayland, x11
+own-dirs = .mozilla, .cache/mozilla, .config/chromium, .cache/chromium

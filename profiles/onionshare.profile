@@ -4,5 +4,8 @@
 # nothing leaves outside Tor). torgate does not open Tor's ControlPort, so
 # OnionShare cannot use the host's tor instead.
 # Every key has its default value.
+# display = wayland, x11: on an X11 desktop the app needs the X server, and
+#   X11 lets any client read and type into every other window (torgate.profile(5)).
 [profile]
 mode = tor
+display = wayland, x11

@@ -3,5 +3,8 @@
 # Every key has its default value.
 # timezone = utc, account = generic (the defaults): chat protocols carry local
 #   timestamps, and accounts default to the full name.
+# display = wayland, x11: on an X11 desktop the app needs the X server, and
+#   X11 lets any client read and type into every other window (torgate.profile(5)).
 [profile]
 mode = tor
+display = wayland, x11

@@ -5,5 +5,8 @@
 # so no opening to the host's tcp/631 is needed.
 # timezone = utc, account = generic (the defaults): every mail's Date header
 #   carries the sender's offset, and its From the account's full name.
+# display = wayland, x11: on an X11 desktop the app needs the X server, and
+#   X11 lets any client read and type into every other window (torgate.profile(5)).
 [profile]
 mode = tor
+display = wayland, x11

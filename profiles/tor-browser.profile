@@ -16,8 +16,12 @@
 #   torgate's.
 # timezone = host: Tor Browser reports UTC to pages itself
 #   (privacy.resistFingerprinting) and shows its user local time.
+# display = wayland, x11: on an X11 desktop the app needs the X server, and
+#   X11 lets any client read and type into every other window (torgate.profile(5)).
+# Tor Browser keeps its profile in its own directory, and asks for no bus.
 [profile]
 mode = tor
 dns = none
 user-namespaces = allow
 timezone = host
+display = wayland, x11

@@ -9,7 +9,14 @@
 # lan = allow: captive portals usually live on the local network itself.
 # account = real, timezone = host (clearnet's defaults): the network sees
 #   who this is anyway; hiding buys nothing.
+# display = wayland, x11: on an X11 desktop the app needs the X server, and
+#   X11 lets any client read and type into every other window (torgate.profile(5)).
+# own-dirs: browser profiles of its own, for Firefox and Chromium: it never
+#   sees the Tor browsers' cookies or history, nor they its.
+# No bus: nothing to hand a URL to.
 [profile]
 mode = clearnet
 dns = clearnet
 lan = allow
+display = wayland, x11
+own-dirs = .mozilla, .cache/mozilla, .config/chromium, .cache/chromium

@@ -116,7 +116,7 @@ out=$(tg --profile "tgtrust-$$" -- true 2>&1); st=$?
 is "$st" 0 "control: fixed again, it is used ($out)"
 
 # ============================================== an ordinary user's own profiles
-UHOME_PARENT=$(mktemp -d /tmp/torgate-home.XXXXXX) || bail_out "mktemp"
+UHOME_PARENT=$(mktemp -d /var/tmp/torgate-home.XXXXXX) || bail_out "mktemp"
 chmod 0755 "$UHOME_PARENT"
 useradd -m -d "$UHOME_PARENT/$user" -s /bin/sh "$user" || bail_out "cannot add user $user"
 uid=$(id -u "$user")

@@ -196,7 +196,9 @@ topo_up() {
     trap 'topo_down; exit 130' INT
     trap 'topo_down; exit 143' TERM
 
-    TOPO_DIR=$(mktemp -d "${TMPDIR:-/tmp}/torgate-topo.XXXXXX") || return 1
+    # In /var/tmp, which sandboxes share with the host like the user's
+    # files: /tmp is each sandbox's own.
+    TOPO_DIR=$(mktemp -d /var/tmp/torgate-topo.XXXXXX) || return 1
     chmod 755 "$TOPO_DIR"
     export TOPO_DIR
     _TOPO_ALL_DIRS="$_TOPO_ALL_DIRS $TOPO_DIR"

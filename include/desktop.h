@@ -1,0 +1,58 @@
+/* What of the user's desktop session reaches a sandbox: the display
+ * servers' sockets the profile names, and the buses through a filtering
+ * proxy (dbus_proxy.h). Everything else of /run, /tmp and the runtime
+ * directory is the sandbox's own (mounts.c): no socket of a host daemon
+ * there is reachable. */
+#ifndef TORGATE_DESKTOP_H
+#define TORGATE_DESKTOP_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "bus.h"
+
+struct profile;
+
+/* Where the caller's session keeps them, from its environment and the
+ * file system, before any decision. */
+struct desktop_caller {
+    const char *display;         /* DISPLAY */
+    const char *wayland_display; /* WAYLAND_DISPLAY */
+    const char *runtime_dir;     /* XDG_RUNTIME_DIR */
+    const char *xauthority;      /* XAUTHORITY */
+    const char *bus[BUSES];      /* the buses' addresses, NULL where the session has none */
+};
+
+/* The plan's decisions. Host paths, opened as the user in the sandbox. */
+struct desktop_plan {
+    char runtime_dir[32];             /* the sandbox's own, /run/user/UID */
+    char x11_socket[32];              /* /tmp/.X11-unix/XN; "" none */
+    char wayland_socket[PATH_MAX];    /* "" none */
+    char wayland_name[NAME_MAX + 1];  /* its name in the runtime directory */
+    char xauthority[PATH_MAX];        /* bound read-only as RUNTIME/Xauthority; "" none */
+    const char *bus[BUSES];           /* the proxy's upstream; NULL: the sandbox has no such bus */
+    bool proxy;                       /* some bus goes through the proxy */
+};
+
+/* Inside the sandbox, where the proxy's tmpfs is attached and the paths
+ * clients look for lead to it. */
+#define BUS_PROXY_DIR "/run/torgate"
+#define BUS_SOCKET_SESSION BUS_PROXY_DIR "/session"
+#define BUS_SOCKET_SYSTEM BUS_PROXY_DIR "/system"
+#define SYSTEM_BUS_PATH "/run/dbus/system_bus_socket"
+
+/* The caller's session, as its environment and the file system say. Dies
+ * with one line if a bus the profile asks for is not a local one (tcp:
+ * would carry the sandbox's messages over the network). */
+void desktop_from_caller(struct desktop_caller *caller, const struct profile *p);
+
+/* Pure. */
+void desktop_plan_build(struct desktop_plan *d, const struct profile *p, const struct desktop_caller *caller,
+                        unsigned uid);
+
+/* In the sandbox, on COMMAND's environment: XDG_RUNTIME_DIR, the display
+ * variables of the servers it reaches (the others unset), the buses'
+ * addresses (unset where it has none), and no accessibility bus. */
+void desktop_environment(const struct desktop_plan *d);
+
+#endif

@@ -1,0 +1,115 @@
+# tests/lib/desktop.sh -- a user's desktop session in the test's host
+# namespace, built from Debian's real parts: an X server (Xvfb), a Wayland
+# compositor (weston, headless), the session bus (dbus-daemon), a
+# notification daemon, PulseAudio with a null sink. Source it after
+# topology.sh and common.sh (or tornet's common.sh); every process is
+# registered with topo_add_pid, so topo_down ends them all, also when a test
+# fails. Each start waits on an event (a socket, a name on the bus), with a
+# deadline, never a fixed sleep.
+#
+# desk_init USER     the user's runtime directory (/run/user/UID, removed at
+#                    the end); sets DESK_USER, DESK_UID, DESK_RUNTIME
+# desk_xvfb          Xvfb on a free display; sets DESK_DISPLAY (":N")
+# desk_weston        weston --backend=headless on DESK_RUNTIME/wayland-tg;
+#                    sets DESK_WAYLAND
+# desk_bus [DIR]     a session dbus-daemon of the user's, with DIR as a
+#                    directory of activatable services; sets DESK_BUS
+# desk_notifications notification-daemon on DESK_BUS, on DESK_DISPLAY
+# desk_pulse         PulseAudio with a null sink "tgsink"; sets DESK_PULSE
+# as_desk_user CMD...  CMD as the user, in the host namespace, with the
+#                    session's variables (outside every sandbox: a control)
+# desk_env           the session's variables, as env(1) arguments
+# desk_screenshot FILE  the X display's root window as a PNG
+
+desk_init() {
+    DESK_USER=$1
+    DESK_UID=$(id -u "$DESK_USER")
+    DESK_RUNTIME=/run/user/$DESK_UID
+    if [ ! -d "$DESK_RUNTIME" ]; then
+        mkdir -p /run/user && install -d -m 0700 -o "$DESK_USER" -g "$(id -g "$DESK_USER")" "$DESK_RUNTIME" ||
+            return 1
+        _DESK_MADE_RUNTIME=1
+    fi
+    DESK_DISPLAY= DESK_WAYLAND= DESK_BUS= DESK_PULSE=
+}
+
+desk_env() {
+    printf '%s\n' "HOME=$(getent passwd "$DESK_USER" | cut -d: -f6)" "USER=$DESK_USER" "XDG_RUNTIME_DIR=$DESK_RUNTIME"
+    [ -z "$DESK_DISPLAY" ] || printf '%s\n' "DISPLAY=$DESK_DISPLAY"
+    [ -z "$DESK_WAYLAND" ] || printf '%s\n' "WAYLAND_DISPLAY=$DESK_WAYLAND"
+    [ -z "$DESK_BUS" ] || printf '%s\n' "DBUS_SESSION_BUS_ADDRESS=$DESK_BUS"
+}
+
+as_desk_user() {
+    local vars
+    mapfile -t vars < <(desk_env)
+    in_host setpriv --reuid="$DESK_USER" --regid="$DESK_USER" --init-groups env -i PATH=/usr/bin:/bin "${vars[@]}" "$@"
+}
+
+# In the background, as the user; the pid goes to topo_down.
+_desk_start() { # LOG CMD...
+    local log=$1
+    shift
+    as_desk_user "$@" >"$log" 2>&1 &
+    topo_add_pid $!
+}
+
+desk_xvfb() {
+    local n=90
+    while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
+    DESK_DISPLAY=:$n
+    in_host Xvfb "$DESK_DISPLAY" -screen 0 1280x800x24 -nolisten tcp >"$TOPO_DIR/xvfb.log" 2>&1 &
+    topo_add_pid $!
+    WAIT_FOR_TIMEOUT=400 wait_for as_desk_user xdpyinfo
+}
+
+desk_weston() {
+    DESK_WAYLAND=wayland-tg
+    _desk_start "$TOPO_DIR/weston.log" weston --backend=headless-backend.so --socket="$DESK_WAYLAND" \
+        --width=1024 --height=768 --debug --idle-time=0
+    WAIT_FOR_TIMEOUT=400 wait_for test -S "$DESK_RUNTIME/$DESK_WAYLAND"
+}
+
+desk_bus() { # [SERVICE_DIR]
+    local conf=$TOPO_DIR/session-bus.conf services=${1:-}
+    {
+        echo '<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"'
+        echo ' "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">'
+        echo "<busconfig><type>session</type><listen>unix:path=$DESK_RUNTIME/bus</listen>"
+        [ -z "$services" ] || echo "<servicedir>$services</servicedir>"
+        echo '<policy context="default"><allow send_destination="*" eavesdrop="true"/>'
+        echo '<allow eavesdrop="true"/><allow own="*"/></policy></busconfig>'
+    } >"$conf"
+    chmod 0644 "$conf"
+    _desk_start "$TOPO_DIR/session-bus.log" dbus-daemon --nofork --config-file="$conf"
+    DESK_BUS=unix:path=$DESK_RUNTIME/bus
+    WAIT_FOR_TIMEOUT=400 wait_for as_desk_user dbus-send --session --dest=org.freedesktop.DBus \
+        /org/freedesktop/DBus org.freedesktop.DBus.GetId
+}
+
+desk_notifications() {
+    _desk_start "$TOPO_DIR/notifications.log" env GDK_BACKEND=x11 NO_AT_BRIDGE=1 \
+        /usr/lib/notification-daemon/notification-daemon -r
+    WAIT_FOR_TIMEOUT=400 wait_for _desk_has_name org.freedesktop.Notifications
+}
+
+_desk_has_name() {
+    as_desk_user dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+        org.freedesktop.DBus.ListNames | grep -q "\"$1\""
+}
+
+desk_pulse() {
+    _desk_start "$TOPO_DIR/pulse.log" pulseaudio -n --daemonize=no --exit-idle-time=-1 --disallow-exit \
+        --log-target=stderr -L module-native-protocol-unix -L "module-null-sink sink_name=tgsink" \
+        -L "module-always-sink"
+    DESK_PULSE=$DESK_RUNTIME/pulse/native
+    WAIT_FOR_TIMEOUT=400 wait_for as_desk_user pactl info
+}
+
+desk_screenshot() { # FILE
+    in_host import -display "$DESK_DISPLAY" -window root "$1"
+}
+
+desk_down() {
+    [ -z "${_DESK_MADE_RUNTIME:-}" ] || rm -rf "$DESK_RUNTIME"
+}
