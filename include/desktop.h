@@ -21,6 +21,7 @@ struct desktop_caller {
     const char *runtime_dir;     /* XDG_RUNTIME_DIR */
     const char *xauthority;      /* XAUTHORITY */
     const char *bus[BUSES];      /* the buses' addresses, NULL where the session has none */
+    const char *sound;           /* the session's PulseAudio (or PipeWire) socket, NULL if none */
 };
 
 /* The plan's decisions. Host paths, opened as the user in the sandbox. */
@@ -32,18 +33,21 @@ struct desktop_plan {
     char xauthority[PATH_MAX];        /* bound read-only as RUNTIME/Xauthority; "" none */
     const char *bus[BUSES];           /* the proxy's upstream; NULL: the sandbox has no such bus */
     bool proxy;                       /* some bus goes through the proxy */
+    char sound[PATH_MAX];             /* the session's sound server's socket, for the tunnel; "" none */
+    bool helpers;                     /* the proxy or the sound server: their tmpfs */
 };
 
-/* Inside the sandbox, where the proxy's tmpfs is attached and the paths
- * clients look for lead to it. */
-#define BUS_PROXY_DIR "/run/torgate"
-#define BUS_SOCKET_SESSION BUS_PROXY_DIR "/session"
-#define BUS_SOCKET_SYSTEM BUS_PROXY_DIR "/system"
+/* Inside the sandbox, where the helpers' tmpfs is attached (helpers.h) and
+ * the paths clients look for lead to it. */
+#define HELPERS_DIR "/run/torgate"
+#define BUS_SOCKET_SESSION HELPERS_DIR "/session"
+#define BUS_SOCKET_SYSTEM HELPERS_DIR "/system"
+#define SOUND_SOCKET HELPERS_DIR "/pulse"
 #define SYSTEM_BUS_PATH "/run/dbus/system_bus_socket"
 
 /* The caller's session, as its environment and the file system say. Dies
- * with one line if a bus the profile asks for is not a local one (tcp:
- * would carry the sandbox's messages over the network). */
+ * with one line if a bus or sound server the profile asks for is not a
+ * local one (tcp: would carry the sandbox's messages over the network). */
 void desktop_from_caller(struct desktop_caller *caller, const struct profile *p);
 
 /* Pure. */

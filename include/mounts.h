@@ -16,7 +16,7 @@ struct sandbox_view {
     const char *home;            /* NULL: no startup files to protect, no own directories */
     const struct startup_list *startup;
     const struct desktop_plan *desktop;
-    int bus_mount_fd;            /* the D-Bus proxy's tmpfs, -1 if none */
+    int helpers_fd;            /* the helpers' tmpfs (helpers.h), -1 if none */
     const char *profile_name;    /* whose own directories */
     const struct own_dirs *own_dirs;
 };

@@ -47,9 +47,12 @@ void priv_give_lease(void);
  * if the binary has it. */
 bool priv_host_table_loaded(const char *table);
 
-/* A tmpfs of the user's (mode 0700), attached nowhere: the D-Bus proxy's
+/* A tmpfs of the user's (mode 0700), attached nowhere: the helpers'
  * sockets. Returns its mount's descriptor. CAP_SYS_ADMIN. */
 int priv_detached_tmpfs(void);
+/* A helper's own UTS namespace, named as the sandbox's machine: what it
+ * tells the app (PulseAudio's "Host Name") names nothing. CAP_SYS_ADMIN. */
+void priv_own_hostname(const char *hostname);
 
 /* Sandbox side, in its first process. */
 /* Its network and mount namespaces, and with hostname a UTS namespace of

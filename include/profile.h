@@ -54,6 +54,7 @@ enum profile_key {
     KEY_ACCOUNT,
     KEY_TIMEZONE,
     KEY_DISPLAY,
+    KEY_SOUND,
     KEY_OWN_DIRS,
     KEY_SESSION_BUS,
     KEY_SYSTEM_BUS,
@@ -92,6 +93,7 @@ struct profile {
     enum view_choice account;  /* the user's entry: generic (no GECOS) or real */
     enum view_choice timezone; /* UTC, or the host's */
     unsigned display;          /* enum display_server bits */
+    bool sound;                /* a sound server of its own, its output tunnelled to the session's */
     struct own_dirs own_dirs;
     struct bus_policy buses[BUSES];
     /* Stands in for a clearnet system profile: only those who may use that

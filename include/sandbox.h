@@ -9,7 +9,7 @@ struct sandbox_channel {
     int ready_fd; /* sandbox -> launcher: its namespaces exist */
     int slot_fd;  /* launcher -> sandbox: the slot, once the host side is set */
     int error_fd; /* sandbox -> launcher: "<status><message>", or EOF once COMMAND is exec'd */
-    int bus_mount_fd; /* the D-Bus proxy's tmpfs, attached by the sandbox; -1 if none */
+    int helpers_fd; /* the helpers' tmpfs (helpers.h), attached by the sandbox; -1 if none */
 };
 
 /* The sandbox's first process, PID 1 of its PID namespace: makes its network

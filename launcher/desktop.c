@@ -26,6 +26,27 @@ static const char *session_bus_address(void)
     return fallback;
 }
 
+/* PULSE_SERVER (unix:PATH or PATH), or the runtime directory's
+ * pulse/native, where PulseAudio and pipewire-pulse listen. */
+static const char *sound_server(const struct profile *p, const char *runtime_dir)
+{
+    const char *env = environment_caller_get("PULSE_SERVER");
+    if (env && *env) {
+        const char *path = strncmp(env, "unix:", 5) == 0 ? env + 5 : env;
+        if (path[0] != '/' || strpbrk(path, " \t'\"\\"))
+            die("the sound server PULSE_SERVER=%s is not one local socket (unix:/PATH): torgate will not carry the "
+                "sandbox's sound elsewhere; unset it or use profile '%s' without sound",
+                env, p->name);
+        return path;
+    }
+    static char fallback[PATH_MAX];
+    if (runtime_dir && runtime_dir[0] == '/')
+        snprintf(fallback, sizeof fallback, "%s/pulse/native", runtime_dir);
+    else
+        snprintf(fallback, sizeof fallback, "/run/user/%u/pulse/native", (unsigned)getuid());
+    return access(fallback, F_OK) == 0 ? fallback : NULL;
+}
+
 void desktop_from_caller(struct desktop_caller *c, const struct profile *p)
 {
     *c = (struct desktop_caller){
@@ -40,6 +61,8 @@ void desktop_from_caller(struct desktop_caller *c, const struct profile *p)
         c->bus[BUS_SESSION] = session_bus_address();
     if (p->buses[BUS_SYSTEM].filtered && access(SYSTEM_BUS_PATH, F_OK) == 0)
         c->bus[BUS_SYSTEM] = system_bus_default;
+    if (p->sound)
+        c->sound = sound_server(p, c->runtime_dir);
     if (c->bus[BUS_SESSION] && !bus_address_local(c->bus[BUS_SESSION]))
         die("the session bus DBUS_SESSION_BUS_ADDRESS=%s is not one local address (unix:path= or unix:abstract=): "
             "torgate will not carry the sandbox's bus messages elsewhere; unset it or use profile '%s' without "
@@ -100,6 +123,9 @@ void desktop_plan_build(struct desktop_plan *d, const struct profile *p, const s
         d->bus[b] = p->buses[b].filtered ? c->bus[b] : NULL;
         d->proxy |= d->bus[b] != NULL;
     }
+    if (p->sound && c->sound && strlen(c->sound) < sizeof d->sound)
+        snprintf(d->sound, sizeof d->sound, "%s", c->sound);
+    d->helpers = d->proxy || d->sound[0];
 }
 
 static void set(const char *name, const char *value)
@@ -137,6 +163,10 @@ void desktop_environment(const struct desktop_plan *d)
         set("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" BUS_SOCKET_SYSTEM);
     else
         unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
+    if (d->sound[0])
+        set("PULSE_SERVER", "unix:" SOUND_SOCKET);
+    else
+        unsetenv("PULSE_SERVER");
     for (size_t i = 0; i < N_ELEMENTS(unreachable); i++)
         unsetenv(unreachable[i]);
     set("NO_AT_BRIDGE", "1");

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "bound.h"
-#include "dbus_proxy.h"
+#include "helpers.h"
 #include "privileged.h"
 #include "relay.h"
 #include "sandbox.h"
@@ -108,7 +108,7 @@ static void prepare_host(const struct plan *plan)
     }
 }
 
-static pid_t start_sandbox(const struct plan *plan, struct sandbox_channel *mine, int bus_mount_fd)
+static pid_t start_sandbox(const struct plan *plan, struct sandbox_channel *mine, int helpers_fd)
 {
     int ready[2], slot[2], error[2];
     if (pipe2(ready, O_CLOEXEC) || pipe2(slot, O_CLOEXEC) || pipe2(error, O_CLOEXEC))
@@ -123,13 +123,11 @@ static pid_t start_sandbox(const struct plan *plan, struct sandbox_channel *mine
         close(ready[0]);
         close(slot[1]);
         close(error[0]);
-        sandbox_main(plan, (struct sandbox_channel){ready[1], slot[0], error[1], bus_mount_fd});
+        sandbox_main(plan, (struct sandbox_channel){ready[1], slot[0], error[1], helpers_fd});
     }
     close(ready[1]);
     close(slot[0]);
     close(error[1]);
-    if (bus_mount_fd >= 0)
-        close(bus_mount_fd);
     *mine = (struct sandbox_channel){ready[0], slot[1], error[0], -1};
     return pid;
 }
@@ -149,11 +147,11 @@ static struct slot claim_link(const struct plan *plan, const struct sandbox_chan
     return slot;
 }
 
-/* The slot goes to the sandbox once its bus proxy listens (the sandbox
- * made its namespaces meanwhile). */
-static void hand_over_slot(struct sandbox_channel *ch, const struct slot *slot, const struct bus_proxy *proxy)
+/* The slot goes to the sandbox once its helpers listen (the sandbox made
+ * its namespaces meanwhile). */
+static void hand_over_slot(struct sandbox_channel *ch, const struct slot *slot, struct helpers *helpers)
 {
-    bus_proxy_wait_ready(proxy);
+    helpers_wait_ready(helpers);
     if (!write_all(ch->slot_fd, slot, sizeof *slot))
         sandbox_failed(ch->error_fd);
     close(ch->slot_fd);
@@ -198,11 +196,11 @@ int launch(const struct plan *plan)
     signal(SIGPIPE, SIG_IGN); /* a sandbox that dies makes writes fail, not kill us */
     warn_if_tor_is_down(plan);
     prepare_host(plan);
-    struct bus_proxy proxy;
-    bus_proxy_start(plan, &proxy);
+    struct helpers helpers;
+    helpers_start(plan, &helpers);
     struct sandbox_channel ch;
-    to_undo.sandbox = start_sandbox(plan, &ch, proxy.mount_fd);
+    to_undo.sandbox = start_sandbox(plan, &ch, helpers.mount_fd);
     struct slot slot = claim_link(plan, &ch);
-    hand_over_slot(&ch, &slot, &proxy);
+    hand_over_slot(&ch, &slot, &helpers);
     return wait_for_command(plan);
 }

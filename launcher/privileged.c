@@ -162,6 +162,14 @@ void priv_sandbox_namespaces(const char *hostname)
     caps_lower();
 }
 
+void priv_own_hostname(const char *hostname)
+{
+    caps_raise(CAPS_SYS_ADMIN);
+    if (unshare(CLONE_NEWUTS) != 0 || sethostname(hostname, strlen(hostname)) != 0)
+        die_with_error("cannot give a helper the sandbox's machine name");
+    caps_lower();
+}
+
 void priv_sandbox_network(const struct slot *slot)
 {
     caps_raise(CAPS_NET_ADMIN);
@@ -213,12 +221,12 @@ int priv_detached_tmpfs(void)
     int mnt = -1;
     if (fs >= 0 && fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0700", 0) == 0 &&
         fsconfig(fs, FSCONFIG_SET_STRING, "uid", uid, 0) == 0 && fsconfig(fs, FSCONFIG_SET_STRING, "gid", gid, 0) == 0 &&
-        fsconfig(fs, FSCONFIG_SET_STRING, "size", "64k", 0) == 0 &&
-        fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "16", 0) == 0 &&
+        fsconfig(fs, FSCONFIG_SET_STRING, "size", "1m", 0) == 0 &&
+        fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "256", 0) == 0 &&
         fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
         mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
     if (mnt < 0)
-        die_with_error("cannot make a tmpfs for the D-Bus proxy's sockets (Linux 5.2 or later is needed)");
+        die_with_error("cannot make a tmpfs for the sockets of the D-Bus proxy and sound server (Linux 5.2 or later is needed)");
     caps_lower();
     return mnt;
 }

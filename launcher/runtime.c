@@ -86,14 +86,22 @@ static void make_link_targets(char targets[][PATH_MAX])
     }
 }
 
-/* The D-Bus proxy's tmpfs, and the places clients look for the buses. */
-static void attach_bus_proxy(const struct sandbox_view *v)
+/* The helpers' tmpfs, and the places clients look for the buses and the
+ * sound server. */
+static void attach_helpers(const struct sandbox_view *v)
 {
-    if (v->bus_mount_fd < 0)
+    if (v->helpers_fd < 0)
         return;
-    make_dir(BUS_PROXY_DIR, 0755);
-    if (!priv_attach_mount(v->bus_mount_fd, BUS_PROXY_DIR))
-        die_with_error("cannot attach the D-Bus proxy's sockets in the sandbox");
+    make_dir(HELPERS_DIR, 0755);
+    if (!priv_attach_mount(v->helpers_fd, HELPERS_DIR))
+        die_with_error("cannot attach the sockets of the D-Bus proxy and sound server in the sandbox");
+    if (v->desktop->sound[0]) {
+        autofree char *pulse = xasprintf("%s/pulse", v->desktop->runtime_dir);
+        autofree char *native = xasprintf("%s/native", pulse);
+        make_dir(pulse, 0700);
+        if (symlink(SOUND_SOCKET, native) != 0)
+            die_with_error("cannot make %s in the sandbox", native);
+    }
     autofree char *session = xasprintf("%s/bus", v->desktop->runtime_dir);
     if (v->desktop->bus[BUS_SESSION] && symlink(BUS_SOCKET_SESSION, session) != 0)
         die_with_error("cannot make %s in the sandbox", session);
@@ -113,7 +121,7 @@ static void fill_run(const struct sandbox_view *v, const int *c)
     carry(c[CARRY_WAYLAND], wayland, 0);
     autofree char *xauthority = xasprintf("%s/Xauthority", d->runtime_dir);
     carry(c[CARRY_XAUTHORITY], xauthority, MS_RDONLY);
-    attach_bus_proxy(v);
+    attach_helpers(v);
 }
 
 static void fill_tmp(const int *c, const char *x11_socket)

@@ -42,11 +42,11 @@ static struct slot await_slot(struct sandbox_channel *ch)
     return slot;
 }
 
-static void mount_sandbox_view(const struct plan *plan, const struct slot *slot, int bus_mount_fd)
+static void mount_sandbox_view(const struct plan *plan, const struct slot *slot, int helpers_fd)
 {
     char *resolv = resolv_conf_render(plan, slot);
     sandbox_mounts(&(struct sandbox_view){resolv, plan->user_config_dir, &plan->view, plan->home, &plan->startup,
-                                          &plan->desktop, bus_mount_fd, plan->profile->name,
+                                          &plan->desktop, helpers_fd, plan->profile->name,
                                           &plan->profile->own_dirs});
     free(resolv);
 }
@@ -82,9 +82,9 @@ void sandbox_main(const struct plan *plan, struct sandbox_channel ch)
     say_namespaces_ready(&ch);
     struct slot slot = await_slot(&ch);
     priv_sandbox_network(&slot);
-    mount_sandbox_view(plan, &slot, ch.bus_mount_fd);
-    if (ch.bus_mount_fd >= 0)
-        close(ch.bus_mount_fd);
+    mount_sandbox_view(plan, &slot, ch.helpers_fd);
+    if (ch.helpers_fd >= 0)
+        close(ch.helpers_fd);
     /* Nothing privileged is left but dropping: COMMAND's environment. */
     environment_restore_caller();
     proxy_env_apply(&plan->proxy, &slot);

@@ -141,6 +141,45 @@ out=$(tg_env DBUS_SESSION_BUS_ADDRESS=tcp:host=203.0.113.10,port=80 --profile "t
 is "$st" 125 "a session bus over TCP is refused"
 like "$out" "not one local address" "... in one line ($out)"
 
+# ============================================================ sound
+# The session's PulseAudio, with a null sink standing in for the speakers.
+desk_pulse || bail_out "PulseAudio did not start"
+sys_profile "tgdesk-sound-$$" "sound = allow"
+sox -n -r 44100 -c 2 "$TOPO_DIR/tone.wav" synth 1 sine 440 && chmod 644 "$TOPO_DIR/tone.wav"
+as_desk_user parecord --device=tgsink.monitor --file-format=wav "$TOPO_DIR/heard.wav" &
+recording() { as_desk_user pactl list short source-outputs | grep -q .; }
+WAIT_FOR_TIMEOUT=200 wait_for recording
+out=$(dtg --profile "tgdesk-sound-$$" -- sh -c 'pactl info | grep -E "^(Server String|Default Sink)"; paplay "$0" && echo played' "$TOPO_DIR/tone.wav" 2>&1)
+like "$out" "Server String: unix:/run/torgate/pulse" "sound = allow: the sandbox's sound server is its own"
+like "$out" "Default Sink: session" "... whose sink is the tunnel to the session's"
+like "$out" "played" "a player in the sandbox plays a tone"
+pkill -INT -u "$TG_USER" -x parecord; wait_for sh -c "! pgrep -u $TG_USER -x parecord"
+rms=$(sox "$TOPO_DIR/heard.wav" -n stat 2>&1 | awk '/RMS +amplitude/{print $3}')
+ok "$(awk -v r="${rms:-0}" 'BEGIN{exit !(r > 0.1)}' && echo 0 || echo 1)" "... and the session's sink heard it (RMS amplitude ${rms:-none})"
+before=$(far_count "$INET_NS" all4)
+out=$(dtg --profile "tgdesk-sound-$$" -- sh -c 'pactl load-module module-tunnel-sink server=tcp:203.0.113.10:80;
+    pactl load-module module-rtp-send destination_ip=203.0.113.10 port=5004 2>&1' 2>&1)
+like "$out" "Failure|refused|denied" "loading a network module from the sandbox is refused ($(tr '\n' ' ' <<<"$out"))"
+is "$(far_count "$INET_NS" all4)" "$before" "... and nothing arrived on the internet side"
+out=$(dtg --profile "tgdesk-sound-$$" -- sh -c 'PULSE_SERVER=unix:'"$DESK_PULSE"' pactl info' 2>&1)
+like "$out" "Default Sink: session" "... and the session's server's path leads to the sandbox's own"
+unlike "$out" "tgsink" "... never to the session's (whose sink is tgsink)"
+as_desk_user pactl load-module module-tunnel-sink server=tcp:203.0.113.10:80 sink_name=control >/dev/null 2>&1
+inet_heard_more_than() { [ "$(far_count "$INET_NS" all4)" -gt "$1" ]; }
+WAIT_FOR_TIMEOUT=200 wait_for inet_heard_more_than "$before"
+ok $? "control: outside, the same load-module makes the session's server connect to the internet"
+
+sys_profile "tgdesk-nosound-$$" "mode = tor"
+out=$(dtg --profile "tgdesk-nosound-$$" -- sh -c 'echo "pulse=${PULSE_SERVER:-}"; pactl info' 2>&1)
+like "$out" $'^pulse=\n' "no sound key: no sound server in the sandbox"
+unlike "$out" "Server String" "... and the session's is not reached"
+out=$(unshare -m sh -c 'mount --bind /bin/false /usr/bin/pulseaudio && exec "$@"' sh \
+    ip netns exec "$HOST_NS" env "${session[@]}" "$TORGATE" --config "$CONF" --user "$TG_USER" \
+    --profile "tgdesk-sound-$$" -- touch "$marker" 2>&1); st=$?
+is "$st" 125 "the sandbox's sound server fails to start: torgate fails"
+like "$out" "sound server .* exited" "... saying so ($out)"
+ok "$([ ! -e "$marker" ] && echo 0 || echo 1)" "... and the command did not run"
+
 # ============================================================ own directories
 sys_profile "tgdesk-own-a-$$" "own-dirs = .mozilla"
 sys_profile "tgdesk-own-b-$$" "own-dirs = .mozilla"
