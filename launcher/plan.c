@@ -96,6 +96,38 @@ static void explain_services(FILE *out, const struct profile *p)
     fputs(" (at the gateway, leading to the host's 127.0.0.1)\n", out);
 }
 
+static void explain_display(FILE *out, unsigned display)
+{
+    fprintf(out, "display          %s%s%s%s\n", display ? "" : "none", display & DISPLAY_WAYLAND ? "wayland" : "",
+            display == (DISPLAY_WAYLAND | DISPLAY_X11) ? ", " : "",
+            display & DISPLAY_X11 ? "x11 (any X client reads and types into every other window)" : "");
+}
+
+static void explain_bus(FILE *out, const struct bus_policy *b, const char *label)
+{
+    fprintf(out, "%s %s", label, b->filtered ? "filtered (xdg-dbus-proxy)" : "none");
+    for (int v = 0; v < BUS_VERBS; v++)
+        for (size_t i = 0; i < b->verbs[v].count; i++)
+            fprintf(out, "; %s %s", bus_verb_name((enum bus_verb)v), b->verbs[v].rule[i]);
+    fputc('\n', out);
+}
+
+static void explain_session(FILE *out, const struct profile *p)
+{
+    explain_display(out, p->display);
+    fprintf(out, "sound            %s\n",
+            p->sound ? "allow (a PulseAudio of its own, tunnelled to the session's; no module loading)" : "deny");
+    fputs("own-dirs         ", out);
+    for (size_t i = 0; i < p->own_dirs.count; i++)
+        fprintf(out, "%s%s", i ? ", " : "", p->own_dirs.path[i]);
+    if (p->own_dirs.count)
+        fprintf(out, " (kept in ~/" OWN_DIRS_STORE "/%s)\n", p->name);
+    else
+        fputs("none\n", out);
+    explain_bus(out, &p->buses[BUS_SESSION], "session bus     ");
+    explain_bus(out, &p->buses[BUS_SYSTEM], "system bus      ");
+}
+
 static void explain_profile(FILE *out, const struct profile *p)
 {
     fprintf(out, "profile          %s (%s)\n", p->name, p->path);
@@ -108,6 +140,7 @@ static void explain_profile(FILE *out, const struct profile *p)
     fprintf(out, "user namespaces  %s\n", p->user_namespaces ? "allow" : "deny");
     fprintf(out, "account          %s\n", p->account == VIEW_GENERIC ? "generic" : "real");
     fprintf(out, "timezone         %s\n", p->timezone == VIEW_GENERIC ? "utc" : "host");
+    explain_session(out, p);
     if (p->gated)
         fputs("gated            stands in for a clearnet profile: for the [clearnet] group only\n", out);
 }

@@ -165,7 +165,79 @@ static void explain_prints_the_plan(void **state)
     assert_non_null(strstr(text, "\nuplinks          forward while it runs"));
     assert_non_null(strstr(text, "the LAN but its port 53"));
     assert_non_null(strstr(text, "host_services { IFINDEX . tcp . 631 }"));
+    assert_non_null(strstr(text, "\ndisplay          none\n"));
+    assert_non_null(strstr(text, "\nsession bus      none\n"));
     free(text);
+    plan = plan_of("[profile]\ndisplay = wayland, x11\nsound = allow\nown-dirs = .mozilla\nsession-bus = filtered\n"
+                   "[session-bus]\ntalk = org.freedesktop.Notifications\n", &p);
+    p.name = "t";
+    p.path = "t.profile";
+    out = open_memstream(&text, &len);
+    plan_explain(out, &plan);
+    fclose(out);
+    assert_non_null(strstr(text, "\ndisplay          wayland, x11 (any X client"));
+    assert_non_null(strstr(text, "\nsound            allow (a PulseAudio of its own"));
+    assert_non_null(strstr(text, "\nown-dirs         .mozilla (kept in ~/.local/share/torgate/t)\n"));
+    assert_non_null(strstr(text, "\nsession bus      filtered (xdg-dbus-proxy); talk org.freedesktop.Notifications\n"));
+    free(text);
+}
+
+/* What of the caller's session the sandbox gets (desktop.c). */
+static struct desktop_plan desktop_of(const char *profile_text, const struct desktop_caller *caller)
+{
+    struct profile p = {0};
+    char *err = NULL;
+    if (!profile_load_string(&p, profile_text, "t.profile", &err))
+        fail_msg("%s", err);
+    struct desktop_plan d;
+    desktop_plan_build(&d, &p, caller, 1000);
+    return d;
+}
+
+static void the_desktop_per_key(void **state)
+{
+    (void)state;
+    struct desktop_caller c = {.display = ":0.0", .wayland_display = "wayland-1", .runtime_dir = "/run/user/1000",
+                               .xauthority = "/run/user/1000/gdm/Xauthority",
+                               .bus = {"unix:path=/run/user/1000/bus", "unix:path=/run/dbus/system_bus_socket"},
+                               .sound = "/run/user/1000/pulse/native"};
+    struct desktop_plan d = desktop_of("[profile]\ndisplay = wayland, x11\nsound = allow\nsession-bus = filtered\n", &c);
+    assert_string_equal(d.runtime_dir, "/run/user/1000");
+    assert_string_equal(d.x11_socket, "/tmp/.X11-unix/X0");
+    assert_string_equal(d.xauthority, "/run/user/1000/gdm/Xauthority");
+    assert_string_equal(d.wayland_socket, "/run/user/1000/wayland-1");
+    assert_string_equal(d.wayland_name, "wayland-1");
+    assert_string_equal(d.bus[BUS_SESSION], "unix:path=/run/user/1000/bus");
+    assert_null(d.bus[BUS_SYSTEM]); /* the profile does not give it */
+    assert_true(d.proxy);
+    assert_string_equal(d.sound, "/run/user/1000/pulse/native");
+    assert_true(d.helpers);
+    /* Nothing the profile does not name. */
+    d = desktop_of("[profile]\nmode = tor\n", &c);
+    assert_string_equal(d.x11_socket, "");
+    assert_string_equal(d.xauthority, "");
+    assert_string_equal(d.wayland_socket, "");
+    assert_null(d.bus[BUS_SESSION]);
+    assert_string_equal(d.sound, "");
+    assert_false(d.helpers);
+    /* DISPLAY forms: local servers only. */
+    const char *displays[][2] = {{":12", "/tmp/.X11-unix/X12"}, {"unix:3.1", "/tmp/.X11-unix/X3"},
+                                 {"host:0", ""},          {":", ""},
+                                 {":1x", ""},             {"/tmp/launch/org.xquartz:0", ""}};
+    for (size_t i = 0; i < sizeof displays / sizeof displays[0]; i++) {
+        c.display = displays[i][0];
+        d = desktop_of("[profile]\ndisplay = x11\n", &c);
+        assert_string_equal(d.x11_socket, displays[i][1]);
+    }
+    /* WAYLAND_DISPLAY: a name in the runtime directory, or an absolute path. */
+    c.wayland_display = "/run/weston/wl-9";
+    assert_string_equal(desktop_of("[profile]\ndisplay = wayland\n", &c).wayland_socket, "/run/weston/wl-9");
+    assert_string_equal(desktop_of("[profile]\ndisplay = wayland\n", &c).wayland_name, "wl-9");
+    c.wayland_display = "a/b";
+    assert_string_equal(desktop_of("[profile]\ndisplay = wayland\n", &c).wayland_socket, "");
+    c.wayland_display = NULL;
+    c.runtime_dir = NULL;
+    assert_string_equal(desktop_of("[profile]\ndisplay = wayland\n", &c).wayland_socket, "/run/user/1000/wayland-0");
 }
 
 int main(void)
@@ -179,6 +251,7 @@ int main(void)
         cmocka_unit_test(dns_none_user_namespaces_proxy),
         cmocka_unit_test(the_view_per_mode_and_key),
         cmocka_unit_test(explain_prints_the_plan),
+        cmocka_unit_test(the_desktop_per_key),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -146,6 +146,104 @@ static void user_profiles_only_narrow(void **state)
     expect_narrows("[profile]\nmode = offline\n", tor, false, KEY_MODE);
 }
 
+/* Issue 12: display, sound, own directories, buses. */
+static void session_keys(void **state)
+{
+    (void)state;
+    struct profile p = load("# nothing\n");
+    assert_int_equal(p.display, 0);
+    assert_false(p.sound);
+    assert_int_equal(p.own_dirs.count, 0);
+    assert_false(p.buses[BUS_SESSION].filtered);
+    assert_false(p.buses[BUS_SYSTEM].filtered);
+    p = load("[profile]\ndisplay = wayland, x11\nsound = allow\nown-dirs = .mozilla, .cache/mozilla/\n"
+             "session-bus = filtered\nsystem-bus = filtered\n"
+             "[session-bus]\ntalk = org.freedesktop.Notifications, org.example.*\nown = org.example.App\n"
+             "see = org.example.Seen\ncall = org.example.App=org.example.Iface.Method@/org/example/*, "
+             "org.example.Other=*\nbroadcast = org.example.App=@/org/example\n"
+             "[system-bus]\ntalk = org.freedesktop.UPower\n");
+    assert_int_equal(p.display, DISPLAY_WAYLAND | DISPLAY_X11);
+    assert_true(p.sound);
+    assert_int_equal(p.own_dirs.count, 2);
+    assert_string_equal(p.own_dirs.path[1], ".cache/mozilla");
+    const struct bus_policy *b = &p.buses[BUS_SESSION];
+    assert_true(b->filtered);
+    assert_int_equal(b->verbs[BUS_TALK].count, 2);
+    assert_string_equal(b->verbs[BUS_TALK].rule[1], "org.example.*");
+    assert_int_equal(b->verbs[BUS_CALL].count, 2);
+    assert_string_equal(b->verbs[BUS_CALL].rule[0], "org.example.App=org.example.Iface.Method@/org/example/*");
+    assert_string_equal(p.buses[BUS_SYSTEM].verbs[BUS_TALK].rule[0], "org.freedesktop.UPower");
+    assert_int_equal(load("[profile]\ndisplay = none\n").display, 0);
+    assert_int_equal(load("[profile]\ndisplay = x11\n").display, DISPLAY_X11);
+}
+
+static void session_key_errors(void **state)
+{
+    (void)state;
+    expect_error("[profile]\ndisplay = mir\n", "x.profile:2: bad value 'mir' for display: 'mir' is not a display server");
+    expect_error("[profile]\nown-dirs = ../etc\n", "x.profile:2: bad value '../etc' for own-dirs");
+    expect_error("[profile]\nown-dirs = /etc\n", "is not a directory inside the home");
+    expect_error("[profile]\nown-dirs = .local/share\n", "holds the own directories of every profile");
+    expect_error("[profile]\nown-dirs = .local/share/torgate/x\n", "holds the own directories of every profile");
+    expect_error("[profile]\nown-dirs = .\n", "is not a directory inside the home");
+    expect_error("[profile]\n\n[session-bus]\ntalk = org.freedesktop.Notifications\n",
+                 "x.profile:4: rules for the session bus need session-bus = filtered in [profile]");
+    expect_error("[profile]\nsession-bus = filtered\n[session-bus]\ntalk = :1.42\n", "x.profile:4: bad value ':1.42'");
+    expect_error("[profile]\nsession-bus = filtered\n[session-bus]\ntalk = org\n", "is not a bus name");
+    expect_error("[profile]\nsession-bus = filtered\n[session-bus]\ntalk = org..example\n", "is not a bus name");
+    expect_error("[profile]\nsession-bus = filtered\n[session-bus]\ntalk = org.example.*.x\n", "is not a bus name");
+    expect_error("[profile]\nsession-bus = filtered\n[session-bus]\ncall = org.example.App\n", "is not NAME=RULE");
+    expect_error("[profile]\nsession-bus = filtered\n[session-bus]\ncall = org.example.App=@relative\n",
+                 "is not NAME=RULE");
+    expect_error("[profile]\nsession-bus = filtered\n[session-bus]\ncall = org.example.App=Method\n",
+                 "is not NAME=RULE");
+    expect_error("[profile]\nsession-bus = filtered\n[session-bus]\ntalk = --own=org.evil\n", "is not a bus name");
+    expect_error("[profile]\nsession-bus = open\n", "expected filtered or none");
+    expect_error("[profile]\nsound = yes\n", "expected allow or deny");
+    expect_error("[bus]\ntalk = org.example.App\n", "x.profile:2:");
+}
+
+static void session_keys_narrow(void **state)
+{
+    (void)state;
+    const char *browser = "[profile]\ndisplay = wayland, x11\nsound = allow\nsession-bus = filtered\n"
+                          "[session-bus]\ntalk = org.freedesktop.Notifications, org.example.A\n";
+    expect_narrows(browser, "[profile]\ndisplay = wayland\n", true, -1);
+    expect_narrows(browser, "[profile]\nsession-bus = filtered\n[session-bus]\ntalk = org.example.A\n", true, -1);
+    expect_narrows("[profile]\ndisplay = wayland\n", "[profile]\ndisplay = x11\n", false, KEY_DISPLAY);
+    expect_narrows("[profile]\nmode = tor\n", "[profile]\nsound = allow\n", false, KEY_SOUND);
+    expect_narrows("[profile]\nmode = tor\n", "[profile]\nsession-bus = filtered\n", false, KEY_SESSION_BUS);
+    expect_narrows("[profile]\nmode = tor\n", "[profile]\nsystem-bus = filtered\n", false, KEY_SYSTEM_BUS);
+    expect_narrows(browser, "[profile]\nsession-bus = filtered\n[session-bus]\ntalk = org.example.B\n", false,
+                   KEY_BUS_RULES + BUS_SESSION * BUS_VERBS + BUS_TALK);
+    /* a name the system profile lets it talk to is not one it may own */
+    expect_narrows(browser, "[profile]\nsession-bus = filtered\n[session-bus]\nown = org.example.A\n", false,
+                   KEY_BUS_RULES + BUS_SESSION * BUS_VERBS + BUS_OWN);
+}
+
+static void proxy_arguments(void **state)
+{
+    (void)state;
+    struct profile p = load("[profile]\nsession-bus = filtered\n[session-bus]\ntalk = org.a.B\n"
+                            "call = org.a.C=org.a.I.M@/o\n");
+    char *argv[BUS_PROXY_ARGS] = {0};
+    size_t n = 0;
+    bus_proxy_args(&p.buses[BUS_SESSION], "unix:path=/run/user/1/bus", "/x/session", argv, &n);
+    const char *want[] = {"unix:path=/run/user/1/bus", "/x/session", "--filter", "--talk=org.a.B",
+                          "--call=org.a.C=org.a.I.M@/o"};
+    assert_int_equal(n, 5);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(argv[i], want[i]);
+        free(argv[i]);
+    }
+    assert_true(bus_address_local("unix:path=/run/user/1000/bus"));
+    assert_true(bus_address_local("unix:abstract=/tmp/dbus-x,guid=0"));
+    assert_false(bus_address_local("tcp:host=1.2.3.4,port=1"));
+    assert_false(bus_address_local("unix:path=/a;tcp:host=x"));
+    assert_false(bus_address_local("unix:path=relative"));
+    assert_false(bus_address_local(NULL));
+}
+
 static void profile_names_are_plain(void **state)
 {
     (void)state;
@@ -168,6 +266,8 @@ int main(void)
         cmocka_unit_test(defaults_follow_the_mode), cmocka_unit_test(every_key),
         cmocka_unit_test(errors_name_the_line),     cmocka_unit_test(user_profiles_only_narrow),
         cmocka_unit_test(profile_names_are_plain),  cmocka_unit_test(long_lines_are_refused),
+        cmocka_unit_test(session_keys),             cmocka_unit_test(session_key_errors),
+        cmocka_unit_test(session_keys_narrow),      cmocka_unit_test(proxy_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,170 @@
+#!/bin/bash
+# Real browsers on real display servers, through the private Tor network
+# (issue 12), as a desktop user starts them: `torgate firefox-esr URL` on an
+# X11 desktop (Xvfb), `torgate chromium URL` on a Wayland one (weston),
+# with the user's session bus. The internet's web server logs who fetched
+# each page: the exit, never the host (192.0.2.2). Screenshots are kept in
+# $ARTEFACTS, and looked at.
+#
+# No hand-off: with an unsandboxed instance of the same browser running for
+# the same user on the same display and bus, and with the Unsafe Browser
+# running, `torgate BROWSER URL` loads the page itself, through Tor. The
+# control is the same command without torgate, which hands the URL to the
+# running instance (it exits at once, and the page comes from the host).
+. "$(dirname "$0")/common.sh"
+. "$TESTS_DIR/lib/desktop.sh"
+mkdir -p "$ARTEFACTS" || bail_out "cannot create $ARTEFACTS"
+tornet_setup
+home=$TOPO_DIR/home
+mkdir -p "$home" && chown "$TG_USER:" "$home" && usermod -d "$home" "$TG_USER" || bail_out "cannot make a home"
+cleanup_with "desk_down; topo_down"
+desk_init "$TG_USER" || bail_out "cannot make the user's runtime directory"
+desk_xvfb || bail_out "Xvfb did not start"
+desk_weston || bail_out "weston did not start"
+desk_bus || bail_out "the session bus did not start"
+printf 'nameserver 203.0.113.53\n' >"$TOPO_DIR/resolv.conf" && chmod 644 "$TOPO_DIR/resolv.conf"
+URL=http://www.example.test/
+HOST_ADDR=192.0.2.2
+
+# The session as an X11 desktop has it, or a Wayland one.
+mapfile -t x11_session < <(DESK_WAYLAND= desk_env)
+mapfile -t wayland_session < <(DESK_DISPLAY= desk_env)
+# torgate in the background, as the user runs it from a terminal; $! is torgate.
+tg_gui() { # SESSION-NAME ARGS...
+    local -n s=$1
+    shift
+    ip netns exec "$HOST_NS" env -i PATH=/usr/bin:/bin "${s[@]}" "$TORGATE" --config "$CONF" --user "$TG_USER" \
+        "$@" >>"$TOPO_DIR/browsers.log" 2>&1 &
+}
+# The same browser outside torgate (the control), with the internet's DNS
+# server: the machine's own resolv.conf names an address outside the
+# test's namespaces. In the background; $! is the browser.
+outside_gui() { # SESSION-NAME ARGS...
+    local -n s=$1
+    shift
+    unshare -m sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$TOPO_DIR/resolv.conf" \
+        ip netns exec "$HOST_NS" setpriv --reuid="$TG_USER" --regid="$TG_USER" --init-groups \
+        env -i PATH=/usr/bin:/bin "${s[@]}" "$@" >>"$TOPO_DIR/browsers.log" 2>&1 &
+}
+from_exit() { web_since | grep -q "client=$EXIT_ADDR"; }
+from_host() { web_since | grep -q "client=$HOST_ADDR"; }
+window() { as_desk_user xdotool search --onlyvisible --name "$1"; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+stop() { # PID...: SIGTERM, as a desktop closes it, then wait
+    local p
+    for p in "$@"; do kill -TERM "$p" 2>/dev/null; done
+    for p in "$@"; do WAIT_FOR_TIMEOUT=400 wait_for gone "$p" || kill -KILL "$p" 2>/dev/null; done
+}
+SLOW=1200 # 60 s: a browser's first start on two cores
+
+# ============================================== firefox-esr on X11, through Tor
+web_mark
+tg_gui x11_session firefox-esr "$URL"
+ff=$!
+WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit
+ok $? "torgate firefox-esr URL on an X11 desktop: the page is fetched through Tor (the web server saw the exit)"
+WAIT_FOR_TIMEOUT=$SLOW wait_for window "www.example.test"
+ok $? "... and shown in a window of the X server"
+desk_screenshot "$ARTEFACTS/firefox-esr-x11-through-tor.png"
+ok $? "screenshot: $ARTEFACTS/firefox-esr-x11-through-tor.png"
+ok "$(from_host && echo 1 || echo 0)" "the web server never saw the host"
+stop "$ff"
+
+# ============================================== chromium on Wayland, through Tor
+web_mark
+tg_gui wayland_session chromium --ozone-platform=wayland --no-first-run "$URL"
+cr=$!
+WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit
+ok $? "torgate chromium URL on a Wayland desktop: the page is fetched through Tor"
+mkdir -p "$TOPO_DIR/shots" && chown "$TG_USER" "$TOPO_DIR/shots"
+shoot_wayland() {
+    (cd "$TOPO_DIR/shots" && as_desk_user weston-screenshooter) >/dev/null 2>&1 &&
+        ls "$TOPO_DIR"/shots/wayland-screenshot-*.png >/dev/null 2>&1
+}
+WAIT_FOR_TIMEOUT=200 wait_for shoot_wayland
+ok $? "weston took a screenshot of its output"
+shot=$(ls -t "$TOPO_DIR"/shots/wayland-screenshot-*.png 2>/dev/null | head -n1)
+cp "$shot" "$ARTEFACTS/chromium-wayland-through-tor.png" 2>/dev/null
+diag "screenshot: $ARTEFACTS/chromium-wayland-through-tor.png"
+ok "$(from_host && echo 1 || echo 0)" "the web server never saw the host"
+stop "$cr"
+
+# ============================================== no hand-off: firefox-esr
+outside_gui x11_session firefox-esr about:blank
+plain_ff=$!
+WAIT_FOR_TIMEOUT=$SLOW wait_for window "Mozilla Firefox"
+ok $? "an unsandboxed firefox-esr runs on the same display and bus"
+web_mark
+outside_gui x11_session firefox-esr "$URL"
+second=$!
+WAIT_FOR_TIMEOUT=$SLOW wait_for from_host
+ok $? "control: a second firefox-esr URL outside torgate hands the URL to it, which fetches from the host"
+WAIT_FOR_TIMEOUT=400 wait_for gone "$second"
+ok $? "... and the second one exits at once"
+web_mark
+tg_gui x11_session firefox-esr "$URL"
+ff=$!
+WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit
+ok $? "torgate firefox-esr URL loads the page itself, through Tor"
+ok "$(gone "$ff" && echo 1 || echo 0)" "... and is still running: nothing was handed off"
+ok "$(from_host && echo 1 || echo 0)" "... and the unsandboxed firefox-esr fetched nothing"
+stop "$ff"
+
+# The Unsafe Browser running too (the user is in the clearnet group).
+tg_gui x11_session --profile unsafe-browser firefox-esr about:blank
+unsafe=$!
+WAIT_FOR_TIMEOUT=$SLOW wait_for sh -c "[ \$(DISPLAY=$DESK_DISPLAY xdotool search --onlyvisible --name 'Mozilla Firefox' 2>/dev/null | wc -l) -ge 2 ]"
+ok $? "the Unsafe Browser (firefox-esr, clearnet) runs beside it"
+web_mark
+tg_gui x11_session firefox-esr "$URL"
+ff=$!
+WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit
+ok $? "torgate firefox-esr URL still loads the page itself, through Tor"
+ok "$(from_host && echo 1 || echo 0)" "... and neither the Unsafe Browser nor the unsandboxed one fetched it"
+stop "$ff" "$unsafe" "$plain_ff"
+store=$home/.local/share/torgate
+history_has() { # PROFILE-DIR: its places.sqlite names www.example.test
+    local db
+    for db in "$1"/*/places.sqlite; do
+        [ -f "$db" ] || continue
+        python3 - "$db" <<'PY' && return 0
+import shutil, sqlite3, sys, tempfile
+copy = tempfile.mktemp()
+shutil.copy(sys.argv[1], copy)
+rows = sqlite3.connect(copy).execute("select count(*) from moz_places where url like '%www.example.test%'").fetchone()
+sys.exit(0 if rows[0] else 1)
+PY
+    done
+    return 1
+}
+ok "$(history_has "$store/firefox-esr/.mozilla/firefox-esr" && echo 0 || echo 1)" \
+    "the Tor firefox-esr's history, in its own profile, has the page"
+ok "$(history_has "$store/unsafe-browser/.mozilla/firefox-esr" && echo 1 || echo 0)" \
+    "... the Unsafe Browser's profile has none of it"
+ok "$(history_has "$home/.mozilla/firefox-esr" && echo 1 || echo 0)" \
+    "... nor the user's own, which the unsandboxed firefox-esr uses (and which had the control's page: next test)"
+
+# ============================================== no hand-off: chromium
+outside_gui wayland_session chromium --ozone-platform=wayland --no-first-run about:blank
+plain_cr=$!
+chromium_singleton() { [ -L "$home/.config/chromium/SingletonSocket" ]; }
+WAIT_FOR_TIMEOUT=$SLOW wait_for chromium_singleton
+ok $? "an unsandboxed chromium runs on the same display (its SingletonSocket is there)"
+web_mark
+outside_gui wayland_session chromium --ozone-platform=wayland --no-first-run "$URL"
+second=$!
+WAIT_FOR_TIMEOUT=$SLOW wait_for from_host
+ok $? "control: a second chromium URL outside torgate hands the URL to it, which fetches from the host"
+WAIT_FOR_TIMEOUT=400 wait_for gone "$second"
+ok $? "... and the second one exits at once"
+web_mark
+tg_gui wayland_session chromium --ozone-platform=wayland --no-first-run "$URL"
+cr=$!
+WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit
+ok $? "torgate chromium URL loads the page itself, through Tor"
+ok "$(gone "$cr" && echo 1 || echo 0)" "... and is still running: nothing was handed off"
+ok "$(from_host && echo 1 || echo 0)" "... and the unsandboxed chromium fetched nothing"
+stop "$cr" "$plain_cr"
+[ "$TAP_FAILED" = 0 ] || diag "browsers' output: $(tail -n 30 "$TOPO_DIR/browsers.log")"
+
+done_testing
