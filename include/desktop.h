@@ -37,6 +37,11 @@ struct desktop_plan {
     bool helpers;                     /* the proxy or the sound server: their tmpfs */
 };
 
+/* The sandbox's own sound server (sound.c): PulseAudio's daemon. */
+#ifndef PULSEAUDIO
+#define PULSEAUDIO "/usr/bin/pulseaudio"
+#endif
+
 /* Inside the sandbox, where the helpers' tmpfs is attached (helpers.h) and
  * the paths clients look for lead to it. */
 #define HELPERS_DIR "/run/torgate"

@@ -63,6 +63,12 @@ void desktop_from_caller(struct desktop_caller *c, const struct profile *p)
         c->bus[BUS_SYSTEM] = system_bus_default;
     if (p->sound)
         c->sound = sound_server(p, c->runtime_dir);
+    /* Less than the profile allows, never more: without PulseAudio's daemon
+     * (a PipeWire desktop may not have it), no sound. */
+    if (c->sound && access(PULSEAUDIO, X_OK) != 0) {
+        warn("no sound in the sandbox: " PULSEAUDIO " is not installed (the pulseaudio package)");
+        c->sound = NULL;
+    }
     if (c->bus[BUS_SESSION] && !bus_address_local(c->bus[BUS_SESSION]))
         die("the session bus DBUS_SESSION_BUS_ADDRESS=%s is not one local address (unix:path= or unix:abstract=): "
             "torgate will not carry the sandbox's bus messages elsewhere; unset it or use profile '%s' without "
@@ -88,11 +94,14 @@ static bool x11_socket(const char *display, char *out, size_t size)
     return true;
 }
 
-/* WAYLAND_DISPLAY: a name in the caller's runtime directory (wayland-0 if
- * unset), or an absolute path. */
+/* WAYLAND_DISPLAY: a name in the caller's runtime directory, or an
+ * absolute path. Unset, the caller is no Wayland client (libwayland would
+ * try wayland-0): nor is the sandbox. */
 static void wayland_socket(struct desktop_plan *d, const struct desktop_caller *c, unsigned uid)
 {
-    const char *name = c->wayland_display && *c->wayland_display ? c->wayland_display : "wayland-0";
+    const char *name = c->wayland_display;
+    if (!name || !*name)
+        return;
     const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
     if ((name[0] != '/' && strchr(name, '/')) || !*base || strlen(base) > NAME_MAX)
         return;

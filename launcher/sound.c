@@ -19,10 +19,6 @@
 #include "helpers.h"
 #include "util.h"
 
-#ifndef PULSEAUDIO
-#define PULSEAUDIO "/usr/bin/pulseaudio"
-#endif
-
 #define SOUND_HOME ".pulse-home"
 #define SOUND_READY_MS 10000
 

@@ -17,10 +17,13 @@
 #   remote-control name, so no hand-off).
 # own-dirs: this profile's own Chromium profile (its SingletonSocket, lock,
 #   cookies and history), never an unsandboxed Chromium's.
+# sound = allow: pages play sound, through a PulseAudio of the sandbox's own
+#   that can load no module (the session's could be made to open connections).
 [profile]
 mode = tor
 user-namespaces = allow
 display = wayland, x11
+sound = allow
 own-dirs = .config/chromium, .cache/chromium
 session-bus = filtered
 

@@ -20,12 +20,16 @@
 #   portal, which could open a URL outside the sandbox; no other instance's
 #   remote-control name, so no hand-off).
 # own-dirs: this profile's own Firefox profile, never the one an unsandboxed
-#   Firefox or the Unsafe Browser uses (cookies, history, the profile lock).
+#   Firefox or the Unsafe Browser uses (cookies, history, the profile lock):
+#   ~/.mozilla, and ~/.config/mozilla, where newer Firefox keeps profiles.
+# sound = allow: pages play sound, through a PulseAudio of the sandbox's own
+#   that can load no module (the session's could be made to open connections).
 [profile]
 mode = tor
 user-namespaces = allow
 display = wayland, x11
-own-dirs = .mozilla, .cache/mozilla
+sound = allow
+own-dirs = .mozilla, .config/mozilla, .cache/mozilla
 session-bus = filtered
 
 [session-bus]

@@ -12,4 +12,4 @@
 mode = i2p
 proxy-env = yes
 display = wayland, x11
-own-dirs = .mozilla, .cache/mozilla, .config/chromium, .cache/chromium
+own-dirs = .mozilla, .config/mozilla, .cache/mozilla, .config/chromium, .cache/chromium

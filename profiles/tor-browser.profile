@@ -19,9 +19,12 @@
 # display = wayland, x11: on an X11 desktop the app needs the X server, and
 #   X11 lets any client read and type into every other window (torgate.profile(5)).
 # Tor Browser keeps its profile in its own directory, and asks for no bus.
+# sound = allow: pages play sound, through a PulseAudio of the sandbox's own
+#   that can load no module (the session's could be made to open connections).
 [profile]
 mode = tor
 dns = none
 user-namespaces = allow
 timezone = host
 display = wayland, x11
+sound = allow

@@ -19,4 +19,4 @@ mode = clearnet
 dns = clearnet
 lan = allow
 display = wayland, x11
-own-dirs = .mozilla, .cache/mozilla, .config/chromium, .cache/chromium
+own-dirs = .mozilla, .config/mozilla, .cache/mozilla, .config/chromium, .cache/chromium

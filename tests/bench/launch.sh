@@ -5,6 +5,11 @@
 #   torgate    torgate -- /bin/true           (namespaces, veth, firewall, init)
 #   by hand    ip netns add + veth + ip netns exec true + ip netns del,
 #              the way a user scripts it
+# and what the session's helpers cost, offline (no link), side by side:
+#   offline    a profile with no bus and no sound: no helper
+#   bus        session-bus = filtered: xdg-dbus-proxy started and waited for
+#   sound      sound = allow: a PulseAudio of the sandbox's own, waited for
+# (the user's own session bus and PulseAudio run for the bench).
 # Figures are printed as ratios to the baseline, since these machines are noisy.
 set -eu
 : "${TORGATE:?set TORGATE}"
@@ -12,12 +17,39 @@ RUNS=${RUNS:-60}
 ns=tgbench$$
 out=$(mktemp -d)
 user=tgbench$$
-cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$out"; userdel "$user" 2>/dev/null || true; }
+profiles=$(dirname "$(dirname "$TORGATE")")/etc/torgate/profiles
+made_profiles=
+runtime=
+cleanup() {
+    pkill -u "$user" 2>/dev/null || true
+    ip netns del "$ns" 2>/dev/null || true
+    rm -rf "$out" "$runtime"
+    rm -f "$profiles"/tgbench-*.profile
+    [ -z "$made_profiles" ] || rmdir "$profiles" 2>/dev/null || true
+    userdel "$user" 2>/dev/null || true
+}
 trap cleanup EXIT INT TERM
 # torgate runs COMMAND as root never: as root, it names a user.
 useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /bin/sh "$user"
 ip netns add "$ns"
 ip -n "$ns" link set lo up
+
+# The user's session: a bus and a sound server, and profiles that use them.
+uid=$(id -u "$user")
+runtime=/run/user/$uid
+install -d -m 0700 -o "$user" -g "$user" "$runtime" "$out/home"
+chown "$user:" "$out/home"
+[ -d "$profiles" ] || { mkdir -m 0755 "$profiles"; made_profiles=1; }
+printf '[profile]\nmode = offline\n' >"$profiles/tgbench-offline.profile"
+printf '[profile]\nmode = offline\nsession-bus = filtered\n' >"$profiles/tgbench-bus.profile"
+printf '[profile]\nmode = offline\nsound = allow\n' >"$profiles/tgbench-sound.profile"
+chmod 0644 "$profiles"/tgbench-*.profile
+as_user() { setpriv --reuid="$user" --regid="$user" --init-groups env -i PATH=/usr/bin:/bin HOME="$out/home" XDG_RUNTIME_DIR="$runtime" "$@"; }
+as_user dbus-daemon --session --nofork --address="unix:path=$runtime/bus" >/dev/null 2>&1 &
+as_user pulseaudio -n --daemonize=no --exit-idle-time=-1 -L module-native-protocol-unix -L module-null-sink \
+    >/dev/null 2>&1 &
+for _ in $(seq 100); do [ -S "$runtime/bus" ] && [ -S "$runtime/pulse/native" ] && break; sleep 0.1; done
+session="env XDG_RUNTIME_DIR=$runtime DBUS_SESSION_BUS_ADDRESS=unix:path=$runtime/bus"
 
 # The user's script: what torgate saves them from writing.
 cat >"$out/by-hand.sh" <<'SH'
@@ -39,7 +71,10 @@ chmod +x "$out/by-hand.sh"
 hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$out/launch.json" \
     -n baseline "ip netns exec $ns unshare -n /bin/true" \
     -n torgate "ip netns exec $ns $TORGATE --user $user -- /bin/true" \
-    -n by-hand "ip netns exec $ns $out/by-hand.sh"
+    -n by-hand "ip netns exec $ns $out/by-hand.sh" \
+    -n offline "ip netns exec $ns $session $TORGATE --user $user --profile tgbench-offline -- /bin/true" \
+    -n bus "ip netns exec $ns $session $TORGATE --user $user --profile tgbench-bus -- /bin/true" \
+    -n sound "ip netns exec $ns $session $TORGATE --user $user --profile tgbench-sound -- /bin/true"
 
 python3 - "$out/launch.json" <<'PY'
 import json, sys
@@ -50,4 +85,9 @@ for name in ("baseline", "torgate", "by-hand"):
     r = results[name]
     print(f"  {name:9s} {r['median']*1000:7.2f} ms  x{r['median']/base:5.2f}")
 print("target for torgate: under x2.00")
+off = results["offline"]["median"]
+print("\nthe session's helpers, offline, as a ratio to the same profile without them:")
+for name in ("offline", "bus", "sound"):
+    r = results[name]
+    print(f"  {name:9s} {r['median']*1000:7.2f} ms  x{r['median']/off:5.2f}  (x{r['median']/base:5.2f} of the baseline)")
 PY

@@ -10,8 +10,8 @@
 # desk_init USER     the user's runtime directory (/run/user/UID, removed at
 #                    the end); sets DESK_USER, DESK_UID, DESK_RUNTIME
 # desk_xvfb          Xvfb on a free display; sets DESK_DISPLAY (":N")
-# desk_weston        weston --backend=headless on DESK_RUNTIME/wayland-tg;
-#                    sets DESK_WAYLAND
+# desk_weston        weston --backend=headless (pixman, so that it can take
+#                    screenshots) on DESK_RUNTIME/wayland-tg; sets DESK_WAYLAND
 # desk_bus [DIR]     a session dbus-daemon of the user's, with DIR as a
 #                    directory of activatable services; sets DESK_BUS
 # desk_notifications notification-daemon on DESK_BUS, on DESK_DISPLAY
@@ -20,6 +20,9 @@
 #                    session's variables (outside every sandbox: a control)
 # desk_env           the session's variables, as env(1) arguments
 # desk_screenshot FILE  the X display's root window as a PNG
+# desk_wayland_screenshot FILE  weston's output as a PNG
+# desk_reads FILE TEXT  the screenshot FILE shows TEXT (OCR, tesseract): what
+#                    a person looking at it would read
 
 desk_init() {
     DESK_USER=$1
@@ -65,7 +68,7 @@ desk_xvfb() {
 
 desk_weston() {
     DESK_WAYLAND=wayland-tg
-    _desk_start "$TOPO_DIR/weston.log" weston --backend=headless-backend.so --socket="$DESK_WAYLAND" \
+    _desk_start "$TOPO_DIR/weston.log" weston --backend=headless-backend.so --use-pixman --socket="$DESK_WAYLAND" \
         --width=1024 --height=768 --debug --idle-time=0
     WAIT_FOR_TIMEOUT=400 wait_for test -S "$DESK_RUNTIME/$DESK_WAYLAND"
 }
@@ -108,6 +111,17 @@ desk_pulse() {
 
 desk_screenshot() { # FILE
     in_host import -display "$DESK_DISPLAY" -window root "$1"
+}
+
+desk_wayland_screenshot() { # FILE
+    local dir=$TOPO_DIR/wayland-shots
+    mkdir -p "$dir" && chown "$DESK_USER" "$dir" && rm -f "$dir"/*.png
+    (cd "$dir" && as_desk_user timeout 10 weston-screenshooter) >/dev/null 2>&1 &&
+        cp "$(ls "$dir"/wayland-screenshot-*.png | head -n1)" "$1"
+}
+
+desk_reads() { # FILE TEXT
+    tesseract "$1" - 2>/dev/null | grep -qF "$2"
 }
 
 desk_down() {

@@ -176,3 +176,17 @@ wait_for() {
         sleep 0.05
     done
 }
+
+# For slow checks (a screenshot and OCR): retry CMD until it succeeds or
+# SECONDS have passed, whatever one try takes.
+wait_until() { # SECONDS CMD...
+    local deadline=$((SECONDS + $1)) st
+    shift
+    while :; do
+        st=0
+        "$@" >/dev/null 2>&1 || st=$?
+        [ "$st" -ne 0 ] || return 0
+        [ "$SECONDS" -lt "$deadline" ] || return "$st"
+        sleep 0.2
+    done
+}

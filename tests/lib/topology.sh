@@ -53,6 +53,7 @@
 #
 # Servers (logs in $TOPO_DIR, one line per event, created empty by topo_up):
 #   INET_NS  web 203.0.113.10:80, [2001:db8:ff::10]:80  web.log  "client=IP"
+#                and web-paths.log "client=IP path=PATH"
 #                body "INTERNET client=IP"
 #            dns udp 203.0.113.53:53       inet-dns.log  "client=IP qname=N"
 #                www.example.test A 203.0.113.10, git.example.test
@@ -260,7 +261,7 @@ EOF
     _topo_run _topo_counters "$LAN_NS" 0 || return 1
 
     : >"$TOPO_DIR/servers.stderr"
-    _topo_start "$INET_NS" web web --label INTERNET \
+    _topo_start "$INET_NS" web web --label INTERNET --path-log "$TOPO_DIR/web-paths.log" \
         --listen 203.0.113.10:80 --listen '[2001:db8:ff::10]:80'
     _topo_start "$INET_NS" inet-dns dns --fixture inet --log-key client \
         --listen 203.0.113.53:53

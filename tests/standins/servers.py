@@ -290,7 +290,7 @@ class SocksHandler(socketserver.BaseRequestHandler):
 
 
 # ---------------------------------------------------------------------- web
-def make_web_handler(label):
+def make_web_handler(label, path_log):
     class WebHandler(socketserver.BaseRequestHandler):
         def handle(self):
             sock = self.request
@@ -299,6 +299,11 @@ def make_web_handler(label):
             if not req:
                 return
             log("client=%s" % peer)
+            if path_log:
+                words = req.split(b"\r\n", 1)[0].split()
+                path = words[1].decode("latin-1") if len(words) > 1 else "-"
+                with _log_lock, open(path_log, "a") as f:
+                    f.write("client=%s path=%s\n" % (peer, path))
             body = ("%s client=%s\n" % (label, peer)).encode()
             head = ("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
                     "Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
@@ -356,6 +361,7 @@ def main():
     p.add_argument("--fixture", choices=sorted(FIXTURES), default="inet")
     p.add_argument("--log-key", default="peer", help="dns: peer or client")
     p.add_argument("--label", default="INTERNET", help="web: body label")
+    p.add_argument("--path-log", help="web: also a log of \"client=IP path=PATH\" lines")
     p.add_argument("--reply", default="250 OK\\r\\n",
                    help="banner: reply (backslash escapes allowed)")
     p.add_argument("--cookie", help="control: the cookie file")
@@ -374,7 +380,7 @@ def main():
             handler = {
                 "transport": lambda: TransportHandler,
                 "socks": lambda: SocksHandler,
-                "web": lambda: make_web_handler(a.label),
+                "web": lambda: make_web_handler(a.label, a.path_log),
                 "banner": lambda: make_banner_handler(unescape(a.reply)),
                 "control": lambda: make_control_handler(a.cookie, a.progress),
             }[a.kind]()

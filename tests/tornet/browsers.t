@@ -23,7 +23,7 @@ desk_xvfb || bail_out "Xvfb did not start"
 desk_weston || bail_out "weston did not start"
 desk_bus || bail_out "the session bus did not start"
 printf 'nameserver 203.0.113.53\n' >"$TOPO_DIR/resolv.conf" && chmod 644 "$TOPO_DIR/resolv.conf"
-URL=http://www.example.test/
+SITE=http://www.example.test
 HOST_ADDR=192.0.2.2
 
 # The session as an X11 desktop has it, or a Wayland one.
@@ -46,8 +46,10 @@ outside_gui() { # SESSION-NAME ARGS...
         ip netns exec "$HOST_NS" setpriv --reuid="$TG_USER" --regid="$TG_USER" --init-groups \
         env -i PATH=/usr/bin:/bin "${s[@]}" "$@" >>"$TOPO_DIR/browsers.log" 2>&1 &
 }
-from_exit() { web_since | grep -q "client=$EXIT_ADDR"; }
-from_host() { web_since | grep -q "client=$HOST_ADDR"; }
+# The web server's log of paths: who fetched PATH (each step its own).
+fetched() { grep -qx "client=$1 path=$2" "$TOPO_DIR/web-paths.log"; } # ADDR PATH
+from_exit() { fetched "$EXIT_ADDR" "$1"; }
+from_host() { fetched "$HOST_ADDR" "$1"; }
 window() { as_desk_user xdotool search --onlyvisible --name "$1"; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
 stop() { # PID...: SIGTERM, as a desktop closes it, then wait
@@ -58,35 +60,26 @@ stop() { # PID...: SIGTERM, as a desktop closes it, then wait
 SLOW=1200 # 60 s: a browser's first start on two cores
 
 # ============================================== firefox-esr on X11, through Tor
-web_mark
-tg_gui x11_session firefox-esr "$URL"
+tg_gui x11_session firefox-esr "$SITE/firefox-x11"
 ff=$!
-WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit
+WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit /firefox-x11
 ok $? "torgate firefox-esr URL on an X11 desktop: the page is fetched through Tor (the web server saw the exit)"
-WAIT_FOR_TIMEOUT=$SLOW wait_for window "www.example.test"
-ok $? "... and shown in a window of the X server"
-desk_screenshot "$ARTEFACTS/firefox-esr-x11-through-tor.png"
-ok $? "screenshot: $ARTEFACTS/firefox-esr-x11-through-tor.png"
-ok "$(from_host && echo 1 || echo 0)" "the web server never saw the host"
+# What a person sees: the page, reading the exit's address, on the screen.
+x11_shows() { desk_screenshot "$1" && desk_reads "$1" "$2"; }
+wait_until 60 x11_shows "$ARTEFACTS/firefox-esr-x11-through-tor.png" "INTERNET client=$EXIT_ADDR"
+ok $? "... and the X server's screen shows the page: 'INTERNET client=$EXIT_ADDR' ($ARTEFACTS/firefox-esr-x11-through-tor.png)"
+ok "$(from_host /firefox-x11 && echo 1 || echo 0)" "the web server never saw the host"
 stop "$ff"
 
 # ============================================== chromium on Wayland, through Tor
-web_mark
-tg_gui wayland_session chromium --ozone-platform=wayland --no-first-run "$URL"
+tg_gui wayland_session chromium --ozone-platform=wayland --no-first-run "$SITE/chromium-wayland"
 cr=$!
-WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit
+WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit /chromium-wayland
 ok $? "torgate chromium URL on a Wayland desktop: the page is fetched through Tor"
-mkdir -p "$TOPO_DIR/shots" && chown "$TG_USER" "$TOPO_DIR/shots"
-shoot_wayland() {
-    (cd "$TOPO_DIR/shots" && as_desk_user weston-screenshooter) >/dev/null 2>&1 &&
-        ls "$TOPO_DIR"/shots/wayland-screenshot-*.png >/dev/null 2>&1
-}
-WAIT_FOR_TIMEOUT=200 wait_for shoot_wayland
-ok $? "weston took a screenshot of its output"
-shot=$(ls -t "$TOPO_DIR"/shots/wayland-screenshot-*.png 2>/dev/null | head -n1)
-cp "$shot" "$ARTEFACTS/chromium-wayland-through-tor.png" 2>/dev/null
-diag "screenshot: $ARTEFACTS/chromium-wayland-through-tor.png"
-ok "$(from_host && echo 1 || echo 0)" "the web server never saw the host"
+wayland_shows() { desk_wayland_screenshot "$1" && desk_reads "$1" "$2"; }
+wait_until 60 wayland_shows "$ARTEFACTS/chromium-wayland-through-tor.png" "INTERNET client=$EXIT_ADDR"
+ok $? "... and weston's screen shows the page: 'INTERNET client=$EXIT_ADDR' ($ARTEFACTS/chromium-wayland-through-tor.png)"
+ok "$(from_host /chromium-wayland && echo 1 || echo 0)" "the web server never saw the host"
 stop "$cr"
 
 # ============================================== no hand-off: firefox-esr
@@ -94,20 +87,18 @@ outside_gui x11_session firefox-esr about:blank
 plain_ff=$!
 WAIT_FOR_TIMEOUT=$SLOW wait_for window "Mozilla Firefox"
 ok $? "an unsandboxed firefox-esr runs on the same display and bus"
-web_mark
-outside_gui x11_session firefox-esr "$URL"
+outside_gui x11_session firefox-esr "$SITE/firefox-control"
 second=$!
-WAIT_FOR_TIMEOUT=$SLOW wait_for from_host
+WAIT_FOR_TIMEOUT=$SLOW wait_for from_host /firefox-control
 ok $? "control: a second firefox-esr URL outside torgate hands the URL to it, which fetches from the host"
 WAIT_FOR_TIMEOUT=400 wait_for gone "$second"
 ok $? "... and the second one exits at once"
-web_mark
-tg_gui x11_session firefox-esr "$URL"
+tg_gui x11_session firefox-esr "$SITE/firefox-beside"
 ff=$!
-WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit
+WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit /firefox-beside
 ok $? "torgate firefox-esr URL loads the page itself, through Tor"
 ok "$(gone "$ff" && echo 1 || echo 0)" "... and is still running: nothing was handed off"
-ok "$(from_host && echo 1 || echo 0)" "... and the unsandboxed firefox-esr fetched nothing"
+ok "$(from_host /firefox-beside && echo 1 || echo 0)" "... and the unsandboxed firefox-esr did not fetch it"
 stop "$ff"
 
 # The Unsafe Browser running too (the user is in the clearnet group).
@@ -115,34 +106,35 @@ tg_gui x11_session --profile unsafe-browser firefox-esr about:blank
 unsafe=$!
 WAIT_FOR_TIMEOUT=$SLOW wait_for sh -c "[ \$(DISPLAY=$DESK_DISPLAY xdotool search --onlyvisible --name 'Mozilla Firefox' 2>/dev/null | wc -l) -ge 2 ]"
 ok $? "the Unsafe Browser (firefox-esr, clearnet) runs beside it"
-web_mark
-tg_gui x11_session firefox-esr "$URL"
+tg_gui x11_session firefox-esr "$SITE/firefox-beside-unsafe"
 ff=$!
-WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit
+WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit /firefox-beside-unsafe
 ok $? "torgate firefox-esr URL still loads the page itself, through Tor"
-ok "$(from_host && echo 1 || echo 0)" "... and neither the Unsafe Browser nor the unsandboxed one fetched it"
+ok "$(from_host /firefox-beside-unsafe && echo 1 || echo 0)" "... and neither the Unsafe Browser nor the unsandboxed one fetched it"
 stop "$ff" "$unsafe" "$plain_ff"
 store=$home/.local/share/torgate
-history_has() { # PROFILE-DIR: its places.sqlite names www.example.test
-    local db
-    for db in "$1"/*/places.sqlite; do
-        [ -f "$db" ] || continue
-        python3 - "$db" <<'PY' && return 0
+history_has() { # URL DIR...: a Firefox history (places.sqlite) below a DIR has URL
+    local db url=$1
+    shift
+    for db in $(find "$@" -name places.sqlite 2>/dev/null); do
+        python3 - "$db" "$url" <<'PY' && return 0
 import shutil, sqlite3, sys, tempfile
 copy = tempfile.mktemp()
 shutil.copy(sys.argv[1], copy)
-rows = sqlite3.connect(copy).execute("select count(*) from moz_places where url like '%www.example.test%'").fetchone()
+rows = sqlite3.connect(copy).execute("select count(*) from moz_places where url = ?", (sys.argv[2],)).fetchone()
 sys.exit(0 if rows[0] else 1)
 PY
     done
     return 1
 }
-ok "$(history_has "$store/firefox-esr/.mozilla/firefox-esr" && echo 0 || echo 1)" \
+ok "$(history_has "$SITE/firefox-beside" "$store/firefox-esr" && echo 0 || echo 1)" \
     "the Tor firefox-esr's history, in its own profile, has the page"
-ok "$(history_has "$store/unsafe-browser/.mozilla/firefox-esr" && echo 1 || echo 0)" \
-    "... the Unsafe Browser's profile has none of it"
-ok "$(history_has "$home/.mozilla/firefox-esr" && echo 1 || echo 0)" \
-    "... nor the user's own, which the unsandboxed firefox-esr uses (and which had the control's page: next test)"
+ok "$(history_has "$SITE/firefox-beside" "$store/unsafe-browser" && echo 1 || echo 0)" \
+    "... the Unsafe Browser's profile has not"
+ok "$(history_has "$SITE/firefox-beside" "$home/.config/mozilla" "$home/.mozilla" && echo 1 || echo 0)" \
+    "... nor the user's own profile, the unsandboxed firefox-esr's"
+ok "$(history_has "$SITE/firefox-control" "$home/.config/mozilla" "$home/.mozilla" && echo 0 || echo 1)" \
+    "... which has the control's page (so the check reads the right history)"
 
 # ============================================== no hand-off: chromium
 outside_gui wayland_session chromium --ozone-platform=wayland --no-first-run about:blank
@@ -150,20 +142,18 @@ plain_cr=$!
 chromium_singleton() { [ -L "$home/.config/chromium/SingletonSocket" ]; }
 WAIT_FOR_TIMEOUT=$SLOW wait_for chromium_singleton
 ok $? "an unsandboxed chromium runs on the same display (its SingletonSocket is there)"
-web_mark
-outside_gui wayland_session chromium --ozone-platform=wayland --no-first-run "$URL"
+outside_gui wayland_session chromium --ozone-platform=wayland --no-first-run "$SITE/chromium-control"
 second=$!
-WAIT_FOR_TIMEOUT=$SLOW wait_for from_host
+WAIT_FOR_TIMEOUT=$SLOW wait_for from_host /chromium-control
 ok $? "control: a second chromium URL outside torgate hands the URL to it, which fetches from the host"
 WAIT_FOR_TIMEOUT=400 wait_for gone "$second"
 ok $? "... and the second one exits at once"
-web_mark
-tg_gui wayland_session chromium --ozone-platform=wayland --no-first-run "$URL"
+tg_gui wayland_session chromium --ozone-platform=wayland --no-first-run "$SITE/chromium-beside"
 cr=$!
-WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit
+WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit /chromium-beside
 ok $? "torgate chromium URL loads the page itself, through Tor"
 ok "$(gone "$cr" && echo 1 || echo 0)" "... and is still running: nothing was handed off"
-ok "$(from_host && echo 1 || echo 0)" "... and the unsandboxed chromium fetched nothing"
+ok "$(from_host /chromium-beside && echo 1 || echo 0)" "... and the unsandboxed chromium did not fetch it"
 stop "$cr" "$plain_cr"
 [ "$TAP_FAILED" = 0 ] || diag "browsers' output: $(tail -n 30 "$TOPO_DIR/browsers.log")"
 
