@@ -29,4 +29,10 @@ bool settings_load(FILE *file, const char *name, const struct setting *schema, s
 bool settings_load_string(const char *text, const char *name, const struct setting *schema,
                           size_t n_settings, void *target, int *lines, char **err);
 
+/* A list value: item() is called for each comma-separated item, with the
+ * spaces and tabs around it trimmed (so "" has no item, and "a,,b" an empty
+ * one). Stops at the first item() that returns false, which sets *why. */
+typedef bool (*setting_item)(const char *item, size_t len, void *ctx, char **why);
+bool settings_each_item(const char *value, setting_item item, void *ctx, char **why);
+
 #endif

@@ -32,6 +32,10 @@ void die_with_status_from_now(int status);
  * calls _exit(): used by the processes forked for the sandbox, whose errors the
  * launcher prints so that the user sees exactly one line. */
 void report_errors_to(int fd);
+/* From now on die*() in this process prints its line and calls _exit(): a
+ * child forked from the launcher (a helper) must not run the launcher's
+ * atexit() cleanup, which undoes what the launcher still holds. */
+void die_as_child(void);
 
 /* -v: progress lines on stderr. */
 extern bool verbose;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "settings.h"
 #include "util.h"
 
 const char *bus_name(enum bus_kind bus)
@@ -96,28 +97,35 @@ static bool call_rule_ok(const char *s, size_t len)
     return !at || object_path_ok(at + 1, rule_len - method_len - 1);
 }
 
+struct list_parse {
+    struct bus_rules rules;
+    bool (*ok)(const char *, size_t);
+    const char *form;
+};
+
+static bool add_rule(const char *item, size_t len, void *ctx, char **why)
+{
+    struct list_parse *lp = ctx;
+    if (len >= MAX_BUS_RULE || !lp->ok(item, len)) {
+        *why = xasprintf("'%.*s' is not %s", (int)len, item, lp->form);
+        return false;
+    }
+    if (lp->rules.count == MAX_BUS_RULES) {
+        *why = xasprintf("at most %d rules for one verb", MAX_BUS_RULES);
+        return false;
+    }
+    memcpy(lp->rules.rule[lp->rules.count], item, len);
+    lp->rules.rule[lp->rules.count++][len] = '\0';
+    return true;
+}
+
 static bool parse_list(const char *value, struct bus_rules *out, bool (*ok)(const char *, size_t), const char *form,
                        char **why)
 {
-    struct bus_rules rules = {0};
-    for (const char *p = value; *p;) {
-        p += strspn(p, " \t");
-        size_t n = strcspn(p, ","), len = n;
-        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-            len--;
-        if (len >= MAX_BUS_RULE || !ok(p, len)) {
-            *why = xasprintf("'%.*s' is not %s", (int)len, p, form);
-            return false;
-        }
-        if (rules.count == MAX_BUS_RULES) {
-            *why = xasprintf("at most %d rules for one verb", MAX_BUS_RULES);
-            return false;
-        }
-        memcpy(rules.rule[rules.count], p, len);
-        rules.rule[rules.count++][len] = '\0';
-        p += n + (p[n] == ',');
-    }
-    *out = rules;
+    struct list_parse lp = {.ok = ok, .form = form};
+    if (!settings_each_item(value, add_rule, &lp, why))
+        return false;
+    *out = lp.rules;
     return true;
 }
 

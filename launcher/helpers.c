@@ -22,6 +22,7 @@ char *helper_path(const char *name)
 __attribute__((noreturn)) static void exec_helper(const struct plan *plan, const char *path, char **argv,
                                                   char **envp, pid_t launcher, int sync_fd, int mount_fd)
 {
+    die_as_child();
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != launcher)
         _exit(EXIT_TORGATE);
     if (plan->view.hostname)

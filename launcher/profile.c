@@ -180,33 +180,34 @@ static bool touches_store(const char *path, size_t len)
     return strncmp(path, store, n) == 0 && path[n] == '/';
 }
 
+static bool add_own_dir(const char *item, size_t len, void *ctx, char **why)
+{
+    struct own_dirs *dirs = ctx;
+    while (len > 1 && item[len - 1] == '/')
+        len--;
+    if (len >= MAX_OWN_DIR || !home_path_valid(item, len) || (len == 1 && item[0] == '.')) {
+        *why = xasprintf("'%.*s' is not a directory inside the home (such as .mozilla)", (int)len, item);
+        return false;
+    }
+    if (touches_store(item, len)) {
+        *why = xasprintf("'%.*s' holds the own directories of every profile (" OWN_DIRS_STORE ")", (int)len, item);
+        return false;
+    }
+    if (dirs->count == MAX_OWN_DIRS) {
+        *why = xasprintf("at most %d own directories", MAX_OWN_DIRS);
+        return false;
+    }
+    memcpy(dirs->path[dirs->count], item, len);
+    dirs->path[dirs->count++][len] = '\0';
+    return true;
+}
+
 /* Home-relative directories, comma-separated. */
 static bool parse_own_dirs(const char *value, void *target, char **why)
 {
     struct own_dirs dirs = {0};
-    for (const char *p = value; *p;) {
-        p += strspn(p, " \t");
-        size_t n = strcspn(p, ","), len = n;
-        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-            len--;
-        while (len > 1 && p[len - 1] == '/')
-            len--;
-        if (len >= MAX_OWN_DIR || !home_path_valid(p, len) || (len == 1 && p[0] == '.')) {
-            *why = xasprintf("'%.*s' is not a directory inside the home (such as .mozilla)", (int)len, p);
-            return false;
-        }
-        if (touches_store(p, len)) {
-            *why = xasprintf("'%.*s' holds the own directories of every profile (" OWN_DIRS_STORE ")", (int)len, p);
-            return false;
-        }
-        if (dirs.count == MAX_OWN_DIRS) {
-            *why = xasprintf("at most %d own directories", MAX_OWN_DIRS);
-            return false;
-        }
-        memcpy(dirs.path[dirs.count], p, len);
-        dirs.path[dirs.count++][len] = '\0';
-        p += n + (p[n] == ',');
-    }
+    if (!settings_each_item(value, add_own_dir, &dirs, why))
+        return false;
     *(struct own_dirs *)target = dirs;
     return true;
 }

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "settings.h"
 #include "util.h"
 
 static const struct {
@@ -46,21 +47,23 @@ static void add(struct startup_list *list, const char *path, size_t len, bool di
     f->directory = directory;
 }
 
+/* An administrator's path, already checked: a trailing / for a directory. */
+static bool add_extra(const char *item, size_t len, void *ctx, char **why)
+{
+    (void)why;
+    bool directory = len && item[len - 1] == '/';
+    add(ctx, item, directory ? len - 1 : len, directory);
+    return true;
+}
+
 void startup_list_build(struct startup_list *list, const char *extra)
 {
     list->count = 0;
     for (size_t i = 0; i < N_ELEMENTS(builtin); i++)
         add(list, builtin[i].path, strlen(builtin[i].path), builtin[i].directory);
-    for (const char *p = extra; p && *p;) {
-        p += strspn(p, " \t,");
-        size_t n = strcspn(p, ",");
-        size_t len = n;
-        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-            len--;
-        bool directory = len && p[len - 1] == '/';
-        add(list, p, directory ? len - 1 : len, directory);
-        p += n;
-    }
+    char *unused = NULL;
+    if (extra)
+        settings_each_item(extra, add_extra, list, &unused);
 }
 
 bool home_path_valid(const char *item, size_t len)
@@ -80,24 +83,23 @@ bool home_path_valid(const char *item, size_t len)
     return true;
 }
 
+static bool count_path(const char *item, size_t len, void *ctx, char **why)
+{
+    if (!home_path_valid(item, len)) {
+        *why = xasprintf("'%.*s' is not a path inside the home directory (such as .config/openbox/autostart)",
+                         (int)len, item);
+        return false;
+    }
+    ++*(size_t *)ctx;
+    return true;
+}
+
 bool parse_startup_paths(const char *value, void *target, char **why)
 {
     char **out = target;
     size_t items = 0;
-    for (const char *p = value; *p;) {
-        p += strspn(p, " \t");
-        size_t n = strcspn(p, ",");
-        size_t len = n;
-        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-            len--;
-        if (!home_path_valid(p, len)) {
-            *why = xasprintf("'%.*s' is not a path inside the home directory (such as .config/openbox/autostart)",
-                             (int)len, p);
-            return false;
-        }
-        items++;
-        p += n + (p[n] == ',');
-    }
+    if (!settings_each_item(value, count_path, &items, why))
+        return false;
     if (items + N_ELEMENTS(builtin) > MAX_STARTUP_FILES) {
         *why = xasprintf("at most %zu paths", MAX_STARTUP_FILES - N_ELEMENTS(builtin));
         return false;

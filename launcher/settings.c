@@ -151,3 +151,17 @@ bool settings_load_string(const char *text, const char *name, const struct setti
     memset(lines, 0, n_settings * sizeof *lines);
     return load(&st, read_string_line, name, err);
 }
+
+bool settings_each_item(const char *value, setting_item item, void *ctx, char **why)
+{
+    for (const char *p = value; *p;) {
+        p += strspn(p, " \t");
+        size_t n = strcspn(p, ","), len = n;
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        if (!item(p, len, ctx, why))
+            return false;
+        p += n + (p[n] == ',');
+    }
+    return true;
+}

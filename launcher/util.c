@@ -9,8 +9,10 @@
 bool verbose;
 static int error_fd = -1;
 static int forced_status = -1;
+static bool child_of_launcher;
 
 void report_errors_to(int fd) { error_fd = fd; }
+void die_as_child(void) { child_of_launcher = true; }
 void die_with_status_from_now(int status) { forced_status = status; }
 
 __attribute__((noreturn, format(printf, 3, 0))) static void die_va(int status, int errnum, const char *fmt,
@@ -38,6 +40,10 @@ __attribute__((noreturn, format(printf, 3, 0))) static void die_va(int status, i
         _exit(status);
     }
     fprintf(stderr, "torgate: %s\n", msg);
+    if (child_of_launcher) {
+        fflush(stderr);
+        _exit(status);
+    }
     exit(status);
 }
 

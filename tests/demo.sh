@@ -26,6 +26,7 @@ useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /
     { echo "demo: cannot add the user $DEMO_USER" >&2; exit 1; }
 topo_add_user "$DEMO_USER"
 CONF=$(topo_torgate_conf "$DEMO_USER")
+topo_visible PROBE || { echo "demo: cannot copy the probe where sandboxes see it" >&2; exit 1; }
 torgate() { ip netns exec "$HOST_NS" "$TORGATE" --config "$CONF" --user "$DEMO_USER" "$@"; }
 last_visitor() { sed -n '$s/^client=//p' "$TOPO_DIR/web.log"; }
 

@@ -9,7 +9,8 @@ set -eu
 N=${N:-10000}
 RUNS=${RUNS:-10}
 ns=tgbs$$
-out=$(mktemp -d)
+# Not under /tmp, which is each sandbox's own: the load program runs inside.
+out=$(mktemp -d /var/tmp/torgate-bench.XXXXXX)
 pids=
 user=tgbench$$
 cleanup() {
@@ -26,6 +27,7 @@ useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /
 # the default pool they would fill the kernel's conntrack table, which then
 # drops packets.
 printf '[network]\npool = 10.118.0.0/28\n' >"$out/bench.conf"
+chmod 755 "$out" && cp "$NETLOAD" "$out/netload" && NETLOAD=$out/netload
 ip netns add "$ns"
 ip -n "$ns" link set lo up
 ip netns exec "$ns" "$NETLOAD" serve-tcp 9040 & pids="$pids $!"

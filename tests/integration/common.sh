@@ -26,6 +26,7 @@ tg_write_conf() {
     fi
     chown "$TG_USER" "$TOPO_DIR"
     CONF=$(topo_torgate_conf "$TG_USER")
+    topo_visible PROBE LEAK LEAK32 || bail_out "cannot copy the test programs where sandboxes see them"
 }
 
 tg() { in_host "$TORGATE" --config "$CONF" --user "$TG_USER" "$@"; }

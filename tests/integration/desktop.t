@@ -10,6 +10,7 @@
 . "$TESTS_DIR/lib/desktop.sh"
 UNIXSOCK=$TESTS_DIR/lib/unixsock.py
 tg_setup
+topo_visible UNIXSOCK || bail_out "cannot copy unixsock.py"
 sys_profiles_init
 home=$TOPO_DIR/home
 mkdir -p "$home" && chown "$TG_USER:" "$home" && usermod -d "$home" "$TG_USER" || bail_out "cannot make a home"
@@ -129,14 +130,18 @@ WAIT_FOR_TIMEOUT=200 wait_for sh -c "! kill -0 $proxy 2>/dev/null"
 ok $? "SIGKILL of torgate: the proxy is gone too"
 wait "$tgpid" 2>/dev/null
 
-# Fail closed: no proxy, no command.
-marker=$TOPO_DIR/ran-without-proxy
-out=$(unshare -m sh -c 'mount --bind /bin/false /usr/bin/xdg-dbus-proxy && exec "$@"' sh \
-    ip netns exec "$HOST_NS" env "${session[@]}" "$TORGATE" --config "$CONF" --user "$TG_USER" \
-    --profile "tgdesk-bus-$$" -- touch "$marker" 2>&1); st=$?
-is "$st" 125 "the proxy fails to start: torgate fails"
-like "$out" "D-Bus proxy .* did not start" "... saying so ($out)"
-ok "$([ ! -e "$marker" ] && echo 0 || echo 1)" "... and the command did not run"
+# Fail closed: a helper that cannot start (here, /bin/false in its place, in
+# a mount namespace of the test's own), and COMMAND does not run.
+marker=$TOPO_DIR/ran-without-helper
+broken_helper() { # HELPER-BINARY PROFILE WHAT EXPECTED-LINE
+    out=$(unshare -m sh -c 'mount --bind /bin/false "$0" && exec "$@"' "$1" \
+        ip netns exec "$HOST_NS" env "${session[@]}" "$TORGATE" --config "$CONF" --user "$TG_USER" \
+        --profile "$2" -- touch "$marker" 2>&1); st=$?
+    is "$st" 125 "$3 fails to start: torgate fails"
+    like "$out" "$4" "... saying so ($out)"
+    ok "$([ ! -e "$marker" ] && echo 0 || echo 1)" "... and the command did not run"
+}
+broken_helper /usr/bin/xdg-dbus-proxy "tgdesk-bus-$$" "the D-Bus proxy" "D-Bus proxy .* did not start"
 out=$(tg_env DBUS_SESSION_BUS_ADDRESS=tcp:host=203.0.113.10,port=80 --profile "tgdesk-bus-$$" -- touch "$marker" 2>&1); st=$?
 is "$st" 125 "a session bus over TCP is refused"
 like "$out" "not one local address" "... in one line ($out)"
@@ -173,12 +178,7 @@ sys_profile "tgdesk-nosound-$$" "mode = tor"
 out=$(dtg --profile "tgdesk-nosound-$$" -- sh -c 'echo "pulse=${PULSE_SERVER:-}"; pactl info' 2>&1)
 like "$out" $'^pulse=\n' "no sound key: no sound server in the sandbox"
 unlike "$out" "Server String" "... and the session's is not reached"
-out=$(unshare -m sh -c 'mount --bind /bin/false /usr/bin/pulseaudio && exec "$@"' sh \
-    ip netns exec "$HOST_NS" env "${session[@]}" "$TORGATE" --config "$CONF" --user "$TG_USER" \
-    --profile "tgdesk-sound-$$" -- touch "$marker" 2>&1); st=$?
-is "$st" 125 "the sandbox's sound server fails to start: torgate fails"
-like "$out" "sound server .* exited" "... saying so ($out)"
-ok "$([ ! -e "$marker" ] && echo 0 || echo 1)" "... and the command did not run"
+broken_helper /usr/bin/pulseaudio "tgdesk-sound-$$" "the sandbox's sound server" "sound server .* exited"
 
 # ============================================================ own directories
 sys_profile "tgdesk-own-a-$$" "own-dirs = .mozilla"

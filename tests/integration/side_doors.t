@@ -9,33 +9,8 @@
 . "$(dirname "$0")/common.sh"
 tg_setup
 
-cat >"$TOPO_DIR/listen.py" <<'EOF'
-import os, socket, struct, sys
-path, log = sys.argv[1], sys.argv[2]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(path)
-os.chmod(path, 0o666)
-s.listen(16)
-while True:
-    c, _ = s.accept()
-    pid = struct.unpack("3i", c.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0]
-    try:
-        comm = open("/proc/%d/comm" % pid).read().strip()
-    except OSError:
-        comm = "?"
-    with open(log, "a") as f:
-        f.write("connection pid=%d comm=%s\n" % (pid, comm))
-    c.close()
-EOF
-cat >"$TOPO_DIR/connect.py" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-try:
-    s.connect(sys.argv[1])
-    print("connected")
-except OSError as e:
-    print("FAIL", e.strerror)
-EOF
+UNIXSOCK=$TESTS_DIR/lib/unixsock.py
+topo_visible UNIXSOCK || bail_out "cannot copy unixsock.py"
 printf 'passwd: files\ngroup: files\nhosts: resolve [!UNAVAIL=return] files dns\nnetworks: files\n' \
     >"$TOPO_DIR/nsswitch.conf"
 : >"$TOPO_DIR/nscd.log"
@@ -46,11 +21,12 @@ printf 'passwd: files\ngroup: files\nhosts: resolve [!UNAVAIL=return] files dns\
 cat >"$TOPO_DIR/inner.sh" <<'EOF'
 set -u
 D=$TOPO_DIR
+U=$UNIXSOCK
 mount -t tmpfs -o mode=0755 tmpfs /run || exit 10
 mkdir -p /run/nscd /run/systemd/resolve || exit 11
-python3 "$D/listen.py" /run/nscd/socket "$D/nscd.log" </dev/null >/dev/null 2>&1 &
+python3 "$U" listen /run/nscd/socket "$D/nscd.log" </dev/null >/dev/null 2>&1 &
 p1=$!
-python3 "$D/listen.py" /run/systemd/resolve/io.systemd.Resolve "$D/resolved.log" </dev/null >/dev/null 2>&1 &
+python3 "$U" listen /run/systemd/resolve/io.systemd.Resolve "$D/resolved.log" </dev/null >/dev/null 2>&1 &
 p2=$!
 for i in $(seq 100); do
     [ -S /run/nscd/socket ] && [ -S /run/systemd/resolve/io.systemd.Resolve ] && break
@@ -63,19 +39,19 @@ mount --bind "$D/nsswitch.conf" /etc/nsswitch.conf || exit 12
     >"$D/out.nscd" 2>&1
 "$TORGATE" --config "$CONF" --user "$TG_USER" -- sh -c 'if [ -e /run/systemd/resolve/io.systemd.Resolve ]; then echo present; else echo absent; fi' \
     >"$D/out.resolved" 2>&1
-"$TORGATE" --config "$CONF" --user "$TG_USER" -- python3 "$D/connect.py" /run/nscd/socket >"$D/out.connect-nscd" 2>&1
-"$TORGATE" --config "$CONF" --user "$TG_USER" -- python3 "$D/connect.py" /run/systemd/resolve/io.systemd.Resolve \
+"$TORGATE" --config "$CONF" --user "$TG_USER" -- python3 "$U" connect /run/nscd/socket >"$D/out.connect-nscd" 2>&1
+"$TORGATE" --config "$CONF" --user "$TG_USER" -- python3 "$U" connect /run/systemd/resolve/io.systemd.Resolve \
     >"$D/out.connect-resolved" 2>&1
 # started from inside a hidden directory: "." must not lead to what is hidden
-(cd /run/nscd && "$TORGATE" --config "$CONF" --user "$TG_USER" -- sh -c 'pwd; ls -a; python3 "$0" socket' "$D/connect.py") \
+(cd /run/nscd && "$TORGATE" --config "$CONF" --user "$TG_USER" -- sh -c 'pwd; ls -a; python3 "$0" connect socket' "$U") \
     >"$D/out.connect-cwd" 2>&1
 cp "$D/nscd.log" "$D/nscd.inside"
 cp "$D/resolved.log" "$D/resolved.inside"
 # the control: outside torgate, in the same mount namespace
 grep '^hosts:' /etc/nsswitch.conf >"$D/out.control-nsswitch" 2>&1
-python3 "$D/connect.py" /run/nscd/socket >"$D/out.control-nscd" 2>&1
-(cd /run/nscd && python3 "$D/connect.py" socket) >"$D/out.control-cwd" 2>&1
-python3 "$D/connect.py" /run/systemd/resolve/io.systemd.Resolve >"$D/out.control-resolved" 2>&1
+python3 "$U" connect /run/nscd/socket >"$D/out.control-nscd" 2>&1
+(cd /run/nscd && python3 "$U" connect socket) >"$D/out.control-cwd" 2>&1
+python3 "$U" connect /run/systemd/resolve/io.systemd.Resolve >"$D/out.control-resolved" 2>&1
 sleep 0.2
 kill $p1 $p2
 wait $p1 $p2 2>/dev/null
@@ -83,7 +59,7 @@ exit 0
 EOF
 
 n_dns=$(log_lines dnsport)
-in_host env TOPO_DIR="$TOPO_DIR" TORGATE="$TORGATE" CONF="$CONF" TG_USER="$TG_USER" \
+in_host env TOPO_DIR="$TOPO_DIR" UNIXSOCK="$UNIXSOCK" TORGATE="$TORGATE" CONF="$CONF" TG_USER="$TG_USER" \
     unshare -m --propagation private sh "$TOPO_DIR/inner.sh"
 is "$?" 0 "the private mount namespace with the side doors was set up"
 
@@ -96,7 +72,7 @@ is "$(grep -v ' comm=torgate$' "$TOPO_DIR/nscd.inside")" "" "nscd's socket heard
 is "$(cat "$TOPO_DIR/resolved.inside")" "" "systemd-resolved's varlink socket heard nothing at all"
 is "$(cat "$TOPO_DIR/out.nsswitch")" "hosts: files dns" "the sandbox's /etc/nsswitch.conf: hosts: files dns"
 is "$(cat "$TOPO_DIR/out.nscd")" "absent" "the sandbox has no /run/nscd/socket"
-is "$(sed -n '1p;$p' "$TOPO_DIR/out.connect-cwd")" $'/\nFAIL No such file or directory' \
+is "$(sed -n '1p;$p' "$TOPO_DIR/out.connect-cwd")" $'/\nFAIL ENOENT' \
     "started in /run/nscd, which the sandbox's own /run does not have, COMMAND starts in / (no home): '.' does not lead to nscd's socket"
 is "$(cat "$TOPO_DIR/out.control-cwd")" "connected" "control: outside torgate, ./socket in /run/nscd is nscd's"
 is "$(cat "$TOPO_DIR/out.resolved")" "absent" "the sandbox has no /run/systemd/resolve/io.systemd.Resolve"

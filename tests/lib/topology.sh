@@ -50,6 +50,10 @@
 # topo_add_pid PID   a process topo_down is to kill (a server started by a
 #                    library built on this one)
 # topo_add_user NAME an account topo_down is to remove (and its processes)
+# topo_visible VAR...  copies the files the variables name into $TOPO_DIR/bin
+#                    and points the variables there: a program a sandbox runs
+#                    must not be under /tmp, which is each sandbox's own (and
+#                    a checkout may be there)
 #
 # Servers (logs in $TOPO_DIR, one line per event, created empty by topo_up):
 #   INET_NS  web 203.0.113.10:80, [2001:db8:ff::10]:80  web.log  "client=IP"
@@ -309,6 +313,16 @@ topo_torgate_conf() { # [CLEARNET_GROUP]
 
 topo_add_pid() {
     _TOPO_ALL_PIDS="$_TOPO_ALL_PIDS $1"
+}
+
+topo_visible() {
+    local v bin=$TOPO_DIR/bin
+    mkdir -p "$bin" && chmod 755 "$bin" || return 1
+    for v in "$@"; do
+        [ -n "${!v:-}" ] || continue
+        cp -p "${!v}" "$bin/" || return 1
+        printf -v "$v" '%s' "$bin/$(basename "${!v}")"
+    done
 }
 
 topo_add_user() {

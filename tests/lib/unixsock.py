@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """UNIX sockets for the tests: a host daemon's listener, and a client.
 
-  unixsock.py listen PATH LOG   accept forever; one line "connected" in LOG
-                                per connection (made world-connectable, as
-                                daemons' sockets in /run and /tmp are)
+  unixsock.py listen PATH LOG   accept forever; one line "connected pid=PID
+                                comm=NAME" in LOG per connection, naming the
+                                peer (made world-connectable, as daemons'
+                                sockets in /run and /tmp are)
   unixsock.py connect PATH      prints "connected" or "FAIL <errno name>"
 """
 import errno
 import os
 import socket
+import struct
 import sys
 
 
@@ -21,8 +23,14 @@ def listen(path, log):
     srv.listen(16)
     while True:
         conn, _ = srv.accept()
+        pid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0]
+        try:
+            with open("/proc/%d/comm" % pid) as f:
+                comm = f.read().strip()
+        except OSError:
+            comm = "?"
         with open(log, "a") as f:
-            f.write("connected\n")
+            f.write("connected pid=%d comm=%s\n" % (pid, comm))
         conn.close()
 
 

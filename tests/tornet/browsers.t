@@ -59,28 +59,26 @@ stop() { # PID...: SIGTERM, as a desktop closes it, then wait
 }
 SLOW=1200 # 60 s: a browser's first start on two cores
 
-# ============================================== firefox-esr on X11, through Tor
-tg_gui x11_session firefox-esr "$SITE/firefox-x11"
-ff=$!
-WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit /firefox-x11
-ok $? "torgate firefox-esr URL on an X11 desktop: the page is fetched through Tor (the web server saw the exit)"
 # What a person sees: the page, reading the exit's address, on the screen.
 x11_shows() { desk_screenshot "$1" && desk_reads "$1" "$2"; }
-wait_until 60 x11_shows "$ARTEFACTS/firefox-esr-x11-through-tor.png" "INTERNET client=$EXIT_ADDR"
-ok $? "... and the X server's screen shows the page: 'INTERNET client=$EXIT_ADDR' ($ARTEFACTS/firefox-esr-x11-through-tor.png)"
-ok "$(from_host /firefox-x11 && echo 1 || echo 0)" "the web server never saw the host"
-stop "$ff"
-
-# ============================================== chromium on Wayland, through Tor
-tg_gui wayland_session chromium --ozone-platform=wayland --no-first-run "$SITE/chromium-wayland"
-cr=$!
-WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit /chromium-wayland
-ok $? "torgate chromium URL on a Wayland desktop: the page is fetched through Tor"
 wayland_shows() { desk_wayland_screenshot "$1" && desk_reads "$1" "$2"; }
-wait_until 60 wayland_shows "$ARTEFACTS/chromium-wayland-through-tor.png" "INTERNET client=$EXIT_ADDR"
-ok $? "... and weston's screen shows the page: 'INTERNET client=$EXIT_ADDR' ($ARTEFACTS/chromium-wayland-through-tor.png)"
-ok "$(from_host /chromium-wayland && echo 1 || echo 0)" "the web server never saw the host"
-stop "$cr"
+# torgate BROWSER URL on a desktop, the page's path PATH: fetched through
+# Tor, shown on the screen (kept as SHOT), never fetched from the host.
+through_tor() { # SESSION-NAME SCREEN-CHECK SHOT PATH DESKTOP BROWSER [ARGS...]
+    local session=$1 shows=$2 shot=$ARTEFACTS/$3 path=$4 desktop=$5 pid
+    shift 5
+    tg_gui "$session" "$@" "$SITE$path"
+    pid=$!
+    WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit "$path"
+    ok $? "torgate $1 URL on $desktop: the page is fetched through Tor (the web server saw the exit)"
+    wait_until 60 "$shows" "$shot" "INTERNET client=$EXIT_ADDR"
+    ok $? "... and the screen shows the page: 'INTERNET client=$EXIT_ADDR' ($shot)"
+    ok "$(from_host "$path" && echo 1 || echo 0)" "... and the web server never saw the host"
+    stop "$pid"
+}
+through_tor x11_session x11_shows firefox-esr-x11-through-tor.png /firefox-x11 "an X11 desktop (Xvfb)" firefox-esr
+through_tor wayland_session wayland_shows chromium-wayland-through-tor.png /chromium-wayland "a Wayland desktop (weston)" \
+    chromium --ozone-platform=wayland --no-first-run
 
 # ============================================== no hand-off: firefox-esr
 outside_gui x11_session firefox-esr about:blank
