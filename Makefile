@@ -33,7 +33,8 @@ BUILD_DEPS  := build-essential pkg-config libnl-3-dev libnl-route-3-dev libnftab
 TEST_DEPS   := iproute2 nftables curl dnsutils python3 libcap2-bin valgrind hyperfine util-linux procps \
                tor wget git openssh-client dropbear-bin chromium xdg-dbus-proxy dbus dbus-x11 xvfb x11-utils \
                xdotool imagemagick firefox-esr weston wayland-utils libnotify-bin notification-daemon \
-               pulseaudio pulseaudio-utils sox tesseract-ocr
+               pulseaudio pulseaudio-utils sox tesseract-ocr \
+               ibus ibus-m17n ibus-gtk3 python3-gi gir1.2-gtk-3.0
 CC          ?= cc
 CFLAGS      ?= -O2 -g
 CFLAGS      += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Iinclude \

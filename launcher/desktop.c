@@ -179,4 +179,8 @@ void desktop_environment(const struct desktop_plan *d)
     for (size_t i = 0; i < N_ELEMENTS(unreachable); i++)
         unsetenv(unreachable[i]);
     set("NO_AT_BRIDGE", "1");
+    /* IBus's own bus is an abstract socket in the host's network namespace:
+     * its clients reach it, if at all, through its portal on the session
+     * bus (org.freedesktop.portal.IBus, where a profile names it). */
+    set("IBUS_USE_PORTAL", "1");
 }

@@ -12,8 +12,10 @@
 # display = wayland, x11: on an X11 desktop the app needs the X server, and
 #   X11 lets any client read and type into every other window (torgate.profile(5)).
 # session-bus = filtered, talk = org.freedesktop.Notifications: the page's
-#   notifications reach the desktop; nothing else of the session bus does (no
-#   portal, which could open a URL outside the sandbox; no other instance's
+#   notifications reach the desktop; org.freedesktop.portal.IBus: the input
+#   method, through IBus's portal (input contexts of the app's own, nothing
+#   of other apps); nothing else of the session bus does (no other portal,
+#   which could open a URL outside the sandbox; no other instance's
 #   remote-control name, so no hand-off).
 # own-dirs: this profile's own Chromium profile (its SingletonSocket, lock,
 #   cookies and history), never an unsandboxed Chromium's.
@@ -28,4 +30,4 @@ own-dirs = .config/chromium, .cache/chromium
 session-bus = filtered
 
 [session-bus]
-talk = org.freedesktop.Notifications
+talk = org.freedesktop.Notifications, org.freedesktop.portal.IBus

@@ -16,8 +16,10 @@
 # display = wayland, x11: on an X11 desktop the app needs the X server, and
 #   X11 lets any client read and type into every other window (torgate.profile(5)).
 # session-bus = filtered, talk = org.freedesktop.Notifications: the page's
-#   notifications reach the desktop; nothing else of the session bus does (no
-#   portal, which could open a URL outside the sandbox; no other instance's
+#   notifications reach the desktop; org.freedesktop.portal.IBus: the input
+#   method, through IBus's portal (input contexts of the app's own, nothing
+#   of other apps); nothing else of the session bus does (no other portal,
+#   which could open a URL outside the sandbox; no other instance's
 #   remote-control name, so no hand-off).
 # own-dirs: this profile's own Firefox profile, never the one an unsandboxed
 #   Firefox or the Unsafe Browser uses (cookies, history, the profile lock):
@@ -33,4 +35,4 @@ own-dirs = .mozilla, .config/mozilla, .cache/mozilla
 session-bus = filtered
 
 [session-bus]
-talk = org.freedesktop.Notifications
+talk = org.freedesktop.Notifications, org.freedesktop.portal.IBus

@@ -9,8 +9,9 @@
 . "$(dirname "$0")/common.sh"
 . "$TESTS_DIR/lib/desktop.sh"
 UNIXSOCK=$TESTS_DIR/lib/unixsock.py
+IM_ENTRY=$TESTS_DIR/lib/im_entry.py
 tg_setup
-topo_visible UNIXSOCK || bail_out "cannot copy unixsock.py"
+topo_visible UNIXSOCK IM_ENTRY || bail_out "cannot copy the test programs"
 sys_profiles_init
 home=$TOPO_DIR/home
 mkdir -p "$home" && chown "$TG_USER:" "$home" && usermod -d "$home" "$TG_USER" || bail_out "cannot make a home"
@@ -52,6 +53,8 @@ mapfile -t session < <(desk_env)
 dtg() { tg_env "${session[@]}" "$@"; }
 tg_env() { local vars=(); while [[ ${1:-} == *=* ]]; do vars+=("$1"); shift; done
     in_host env "${vars[@]}" "$TORGATE" --config "$CONF" --user "$TG_USER" "$@"; }
+# in the background; $! is torgate
+dtg_bg() { ip netns exec "$HOST_NS" env "${session[@]}" "$TORGATE" --config "$CONF" --user "$TG_USER" "$@" & }
 
 out=$(dtg --profile "tgdesk-x11-$$" -- xdpyinfo 2>&1 | grep -c "^name of display")
 is "$out" 1 "display = x11: an X client in the sandbox opens the X server"
@@ -145,6 +148,43 @@ broken_helper /usr/bin/xdg-dbus-proxy "tgdesk-bus-$$" "the D-Bus proxy" "D-Bus p
 out=$(tg_env DBUS_SESSION_BUS_ADDRESS=tcp:host=203.0.113.10,port=80 --profile "tgdesk-bus-$$" -- touch "$marker" 2>&1); st=$?
 is "$st" 125 "a session bus over TCP is refused"
 like "$out" "not one local address" "... in one line ($out)"
+
+# ============================================================ input method
+# IBus with a latin postfix engine (a then ' makes á), and its portal: the
+# way in that is no way out (IBus's own bus is an abstract socket of the
+# host's network namespace; the portal serves input contexts of the
+# client's own). A GTK entry in the sandbox, typed into from outside.
+desk_ibus m17n:t:latn-post || bail_out "IBus did not start"
+mapfile -t session < <(desk_env)
+sys_profile "tgdesk-im-$$" "display = x11" "session-bus = filtered" "[session-bus]" "talk = org.freedesktop.portal.IBus"
+# The input contexts' focus, as the session bus sees it: an app's context
+# is ready for keys once it has been focused.
+as_desk_user dbus-monitor --session "interface='org.freedesktop.IBus.InputContext'" \
+    >"$TOPO_DIR/im-focus.log" 2>&1 &
+WAIT_FOR_TIMEOUT=200 wait_for grep -q NameAcquired "$TOPO_DIR/im-focus.log"
+focused_more_than() { [ "$(grep -c 'member=FocusIn' "$TOPO_DIR/im-focus.log")" -gt "$1" ]; }
+type_into() { # PROFILE TITLE [im]: the entry's text after typing "a' " into it
+    local out=$TOPO_DIR/typed-$2 focused
+    rm -f "$out"
+    focused=$(grep -c 'member=FocusIn' "$TOPO_DIR/im-focus.log")
+    dtg_bg --profile "$1" -- env GTK_IM_MODULE=ibus python3 "$IM_ENTRY" "$2" "$out" 2>"$TOPO_DIR/im-$2.log"
+    local pid=$!
+    WAIT_FOR_TIMEOUT=400 wait_for as_desk_user xdotool search --name "^$2\$"
+    as_desk_user xdotool search --name "^$2\$" windowfocus --sync >/dev/null 2>&1
+    if [ -n "${3:-}" ]; then
+        # focused, the context gets the engine (ibus engine sets the focused one's)
+        WAIT_FOR_TIMEOUT=400 wait_for focused_more_than "$focused"
+        as_desk_user ibus engine m17n:t:latn-post
+    fi
+    # the space commits what the engine composed (postfix: a, then ')
+    as_desk_user xdotool type --delay 50 "a' " >/dev/null 2>&1
+    WAIT_FOR_TIMEOUT=200 wait_for grep -q ' $' "$out"
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    cat "$out"
+}
+is "$(type_into "tgdesk-im-$$" im-portal im)" "á " "talk = org.freedesktop.portal.IBus: typing a' in the sandbox makes á, through the input method"
+[ "$TAP_FAILED" = 0 ] || diag "$(cat "$TOPO_DIR/im-im-portal.log" "$TOPO_DIR/ibus-portal.log")"
+is "$(type_into "tgdesk-x11-$$" im-none)" "a' " "control: without the portal, the same typing reaches the app as typed (no input method)"
 
 # ============================================================ sound
 # The session's PulseAudio, with a null sink standing in for the speakers.

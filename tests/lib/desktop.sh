@@ -16,6 +16,9 @@
 #                    directory of activatable services; sets DESK_BUS
 # desk_notifications notification-daemon on DESK_BUS, on DESK_DISPLAY
 # desk_pulse         PulseAudio with a null sink "tgsink"; sets DESK_PULSE
+# desk_ibus ENGINE   ibus-daemon (on DESK_BUS and DESK_DISPLAY) with ENGINE,
+#                    and its portal for sandboxed clients, as a desktop that
+#                    has run one has it
 # as_desk_user CMD...  CMD as the user, in the host namespace, with the
 #                    session's variables (outside every sandbox: a control)
 # desk_env           the session's variables, as env(1) arguments
@@ -107,6 +110,15 @@ desk_pulse() {
         -L "module-always-sink"
     DESK_PULSE=$DESK_RUNTIME/pulse/native
     WAIT_FOR_TIMEOUT=400 wait_for as_desk_user pactl info
+}
+
+desk_ibus() { # ENGINE
+    as_desk_user ibus-daemon --daemonize --replace --panel=disable --xim >"$TOPO_DIR/ibus.log" 2>&1 || return 1
+    WAIT_FOR_TIMEOUT=400 wait_for _desk_has_name org.freedesktop.IBus || return 1
+    _desk_start "$TOPO_DIR/ibus-portal.log" /usr/libexec/ibus-portal
+    WAIT_FOR_TIMEOUT=400 wait_for _desk_has_name org.freedesktop.portal.IBus || return 1
+    as_desk_user ibus engine "$1" >/dev/null 2>&1
+    [ "$(as_desk_user ibus engine 2>/dev/null)" = "$1" ]
 }
 
 desk_screenshot() { # FILE
