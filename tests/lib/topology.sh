@@ -201,9 +201,11 @@ topo_up() {
     trap 'topo_down; exit 130' INT
     trap 'topo_down; exit 143' TERM
 
-    # In /var/tmp, which sandboxes share with the host like the user's
-    # files: /tmp is each sandbox's own.
-    TOPO_DIR=$(mktemp -d /var/tmp/torgate-topo.XXXXXX) || return 1
+    # In /var/tmp (or TMPDIR), which sandboxes share with the host like the
+    # user's files: /tmp is each sandbox's own.
+    local base=${TMPDIR:-/var/tmp}
+    case $base in /tmp | /tmp/*) base=/var/tmp ;; esac
+    TOPO_DIR=$(mktemp -d "$base/torgate-topo.XXXXXX") || return 1
     chmod 755 "$TOPO_DIR"
     export TOPO_DIR
     _TOPO_ALL_DIRS="$_TOPO_ALL_DIRS $TOPO_DIR"

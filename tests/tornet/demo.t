@@ -4,7 +4,9 @@
 # while the Tor network starts.
 . "$(dirname "$0")/common.sh"
 
-SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/torgate-demo-test.XXXXXX") || bail_out "mktemp failed"
+# Not under /tmp, which is each sandbox's own: the demo's topology, and the
+# probe its sandboxes run, live here.
+SCRATCH=$(mktemp -d /var/tmp/torgate-demo-test.XXXXXX) || bail_out "mktemp failed"
 chmod 755 "$SCRATCH"
 DEMO_PID=
 cleanup() {
@@ -45,8 +47,9 @@ is "$(leftovers "$DEMO_PID")" "" "nothing is left behind"
 demo
 WAIT_FOR_TIMEOUT=1200 wait_for grep -q '^tornet: starting the network' "$SCRATCH/out"
 ok $? "the second demo is starting its Tor network"
-sleep 2
-is "$(pgrep -c -f "$SCRATCH/.*/torrc")" 7 "seven tor daemons run (three authorities, two relays, the exit, the onion service)"
+seven_tor_daemons() { [ "$(pgrep -c -f "$SCRATCH/.*/torrc")" = 7 ]; }
+WAIT_FOR_TIMEOUT=400 wait_for seven_tor_daemons
+ok $? "seven tor daemons run (three authorities, two relays, the exit, the onion service)"
 kill -INT -- "-$DEMO_PID"
 wait "$DEMO_PID"
 is "$?" 130 "Ctrl-C ends the demo (status 130)"
