@@ -217,16 +217,18 @@ int priv_detached_tmpfs(void)
     snprintf(uid, sizeof uid, "%u", (unsigned)getuid());
     snprintf(gid, sizeof gid, "%u", (unsigned)getgid());
     caps_raise(CAPS_SYS_ADMIN);
+    const char *const options[][2] = {
+        {"mode", "0700"}, {"uid", uid}, {"gid", gid}, {"size", "1m"}, {"nr_inodes", "256"},
+    };
     autoclose int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-    int mnt = -1;
-    if (fs >= 0 && fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0700", 0) == 0 &&
-        fsconfig(fs, FSCONFIG_SET_STRING, "uid", uid, 0) == 0 && fsconfig(fs, FSCONFIG_SET_STRING, "gid", gid, 0) == 0 &&
-        fsconfig(fs, FSCONFIG_SET_STRING, "size", "1m", 0) == 0 &&
-        fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "256", 0) == 0 &&
-        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
-        mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+    bool ok = fs >= 0;
+    for (size_t i = 0; ok && i < N_ELEMENTS(options); i++)
+        ok = fsconfig(fs, FSCONFIG_SET_STRING, options[i][0], options[i][1], 0) == 0;
+    int mnt = ok && fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0
+                  ? fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
+                  : -1;
     if (mnt < 0)
-        die_with_error("cannot make a tmpfs for the sockets of the D-Bus proxy and sound server (Linux 5.2 or later is needed)");
+        die_with_error("cannot make a tmpfs for the helpers' sockets (Linux 5.2 or later is needed)");
     caps_lower();
     return mnt;
 }

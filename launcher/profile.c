@@ -233,7 +233,8 @@ static const struct setting profile_schema[PROFILE_KEYS] = {
     [KEY_DISPLAY] = {"profile", "display", parse_display, offsetof(struct profile, display)},
     [KEY_SOUND] = {"profile", "sound", parse_allow_deny, offsetof(struct profile, sound)},
     [KEY_OWN_DIRS] = {"profile", "own-dirs", parse_own_dirs, offsetof(struct profile, own_dirs)},
-    [KEY_SESSION_BUS] = {"profile", "session-bus", parse_bus_given, offsetof(struct profile, buses[BUS_SESSION].filtered)},
+    [KEY_SESSION_BUS] = {"profile", "session-bus", parse_bus_given,
+                         offsetof(struct profile, buses[BUS_SESSION].filtered)},
     [KEY_SYSTEM_BUS] = {"profile", "system-bus", parse_bus_given, offsetof(struct profile, buses[BUS_SYSTEM].filtered)},
     BUS_KEY(BUS_SESSION, "session-bus", BUS_SEE, "see", bus_parse_names),
     BUS_KEY(BUS_SESSION, "session-bus", BUS_TALK, "talk", bus_parse_names),
@@ -356,8 +357,8 @@ static bool display_narrows(const struct profile *system, const struct profile *
     if (!(user->display & ~system->display))
         return true;
     *key = KEY_DISPLAY;
-    *why = xstrdup(user->display & ~system->display & DISPLAY_X11 ? "display x11 is not granted by the system profile"
-                                                                   : "display wayland is not granted by the system profile");
+    *why = xasprintf("display %s is not granted by the system profile",
+                     user->display & ~system->display & DISPLAY_X11 ? "x11" : "wayland");
     return false;
 }
 

@@ -115,7 +115,8 @@ static void fill_run(const struct sandbox_view *v, const int *c)
     const struct desktop_plan *d = v->desktop;
     make_dir("/run/user", 0755);
     make_dir(d->runtime_dir, 0700);
-    autofree char *runtime_options = xasprintf("mode=0700,uid=%u,gid=%u,size=64m", (unsigned)getuid(), (unsigned)getgid());
+    autofree char *runtime_options =
+        xasprintf("mode=0700,uid=%u,gid=%u,size=64m", (unsigned)getuid(), (unsigned)getgid());
     new_tmpfs(d->runtime_dir, runtime_options);
     autofree char *wayland = xasprintf("%s/%s", d->runtime_dir, d->wayland_name);
     carry(c[CARRY_WAYLAND], wayland, 0);
@@ -146,7 +147,8 @@ void runtime_mounts(const struct sandbox_view *v)
     if (!priv_mount("none", "/run", "none", MS_REMOUNT | MS_BIND | MS_RDONLY | MOUNT_SAFE, NULL))
         die_with_error("cannot make the sandbox's /run read-only");
     struct stat st;
-    if (lstat("/var/run", &st) == 0 && S_ISDIR(st.st_mode) && !priv_mount("/run", "/var/run", "none", MS_BIND | MS_REC, NULL))
+    if (lstat("/var/run", &st) == 0 && S_ISDIR(st.st_mode) &&
+        !priv_mount("/run", "/var/run", "none", MS_BIND | MS_REC, NULL))
         die_with_error("cannot give the sandbox's /var/run its own /run");
     new_tmpfs("/tmp", "mode=1777,uid=0,gid=0,size=50%");
     fill_tmp(c, d->x11_socket);

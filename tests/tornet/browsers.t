@@ -81,6 +81,27 @@ through_tor wayland_session wayland_shows chromium-wayland-through-tor.png /chro
     chromium --ozone-platform=wayland --no-first-run
 
 # ============================================== no hand-off: firefox-esr
+store=$home/.local/share/torgate
+history_has() { # URL DIR...: a Firefox history (places.sqlite) below a DIR has URL
+    local db url=$1
+    shift
+    for db in $(find "$@" -name places.sqlite 2>/dev/null); do
+        python3 - "$db" "$url" <<'PY' && return 0
+import os, shutil, sqlite3, sys, tempfile
+# A copy, with its write-ahead log (recent visits are there until Firefox
+# checkpoints): the browser may still hold the file.
+d = tempfile.mkdtemp()
+for suffix in ("", "-wal"):
+    if os.path.exists(sys.argv[1] + suffix):
+        shutil.copy(sys.argv[1] + suffix, os.path.join(d, "places.sqlite" + suffix))
+db = sqlite3.connect(os.path.join(d, "places.sqlite"))
+rows = db.execute("select count(*) from moz_places where url = ?", (sys.argv[2],)).fetchone()
+shutil.rmtree(d)
+sys.exit(0 if rows[0] else 1)
+PY
+    done
+    return 1
+}
 outside_gui x11_session firefox-esr about:blank
 plain_ff=$!
 WAIT_FOR_TIMEOUT=$SLOW wait_for window "Mozilla Firefox"
@@ -97,6 +118,8 @@ WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit /firefox-beside
 ok $? "torgate firefox-esr URL loads the page itself, through Tor"
 ok "$(gone "$ff" && echo 1 || echo 0)" "... and is still running: nothing was handed off"
 ok "$(from_host /firefox-beside && echo 1 || echo 0)" "... and the unsandboxed firefox-esr did not fetch it"
+wait_until 30 history_has "$SITE/firefox-beside" "$store/firefox-esr"
+ok $? "its history, in its own profile, has the page"
 stop "$ff"
 
 # The Unsafe Browser running too (the user is in the clearnet group).
@@ -109,26 +132,11 @@ ff=$!
 WAIT_FOR_TIMEOUT=$SLOW wait_for from_exit /firefox-beside-unsafe
 ok $? "torgate firefox-esr URL still loads the page itself, through Tor"
 ok "$(from_host /firefox-beside-unsafe && echo 1 || echo 0)" "... and neither the Unsafe Browser nor the unsandboxed one fetched it"
+# (the control's visit, written by the unsandboxed firefox-esr before it stops)
+wait_until 30 history_has "$SITE/firefox-control" "$home/.config/mozilla" "$home/.mozilla"
 stop "$ff" "$unsafe" "$plain_ff"
-store=$home/.local/share/torgate
-history_has() { # URL DIR...: a Firefox history (places.sqlite) below a DIR has URL
-    local db url=$1
-    shift
-    for db in $(find "$@" -name places.sqlite 2>/dev/null); do
-        python3 - "$db" "$url" <<'PY' && return 0
-import shutil, sqlite3, sys, tempfile
-copy = tempfile.mktemp()
-shutil.copy(sys.argv[1], copy)
-rows = sqlite3.connect(copy).execute("select count(*) from moz_places where url = ?", (sys.argv[2],)).fetchone()
-sys.exit(0 if rows[0] else 1)
-PY
-    done
-    return 1
-}
-ok "$(history_has "$SITE/firefox-beside" "$store/firefox-esr" && echo 0 || echo 1)" \
-    "the Tor firefox-esr's history, in its own profile, has the page"
 ok "$(history_has "$SITE/firefox-beside" "$store/unsafe-browser" && echo 1 || echo 0)" \
-    "... the Unsafe Browser's profile has not"
+    "the Unsafe Browser's history (its own profile) has not the Tor firefox-esr's page"
 ok "$(history_has "$SITE/firefox-beside" "$home/.config/mozilla" "$home/.mozilla" && echo 1 || echo 0)" \
     "... nor the user's own profile, the unsandboxed firefox-esr's"
 ok "$(history_has "$SITE/firefox-control" "$home/.config/mozilla" "$home/.mozilla" && echo 0 || echo 1)" \
