@@ -37,6 +37,7 @@ ip -n "$ns" link set lo up
 # The user's session: a bus and a sound server, and profiles that use them.
 uid=$(id -u "$user")
 runtime=/run/user/$uid
+chmod 755 "$out"
 install -d -m 0700 -o "$user" -g "$user" "$runtime" "$out/home"
 chown "$user:" "$out/home"
 [ -d "$profiles" ] || { mkdir -m 0755 "$profiles"; made_profiles=1; }
@@ -44,12 +45,19 @@ printf '[profile]\nmode = offline\n' >"$profiles/tgbench-offline.profile"
 printf '[profile]\nmode = offline\nsession-bus = filtered\n' >"$profiles/tgbench-bus.profile"
 printf '[profile]\nmode = offline\nsound = allow\n' >"$profiles/tgbench-sound.profile"
 chmod 0644 "$profiles"/tgbench-*.profile
+session="env XDG_RUNTIME_DIR=$runtime DBUS_SESSION_BUS_ADDRESS=unix:path=$runtime/bus"
 as_user() { setpriv --reuid="$user" --regid="$user" --init-groups env -i PATH=/usr/bin:/bin HOME="$out/home" XDG_RUNTIME_DIR="$runtime" "$@"; }
 as_user dbus-daemon --session --nofork --address="unix:path=$runtime/bus" >/dev/null 2>&1 &
 as_user pulseaudio -n --daemonize=no --exit-idle-time=-1 -L module-native-protocol-unix -L module-null-sink \
     >/dev/null 2>&1 &
 for _ in $(seq 100); do [ -S "$runtime/bus" ] && [ -S "$runtime/pulse/native" ] && break; sleep 0.1; done
-session="env XDG_RUNTIME_DIR=$runtime DBUS_SESSION_BUS_ADDRESS=unix:path=$runtime/bus"
+[ -S "$runtime/bus" ] && [ -S "$runtime/pulse/native" ] || { echo "bench: the user's session bus or PulseAudio did not start" >&2; exit 1; }
+# each helper really runs (the figures below would mean nothing otherwise)
+for p in bus sound; do
+    ip netns exec "$ns" $session "$TORGATE" --user "$user" --profile "tgbench-$p" -- sh -c \
+        'ls /run/torgate' | grep -qx "$([ "$p" = bus ] && echo session || echo pulse)" ||
+        { echo "bench: profile tgbench-$p runs no helper" >&2; exit 1; }
+done
 
 # The user's script: what torgate saves them from writing.
 cat >"$out/by-hand.sh" <<'SH'
