@@ -101,6 +101,15 @@ WAIT_FOR_TIMEOUT=200 wait_for grep -q "client=" "$TOPO_DIR/web.log"
 is "$(log_lines web)" 1 "control: outside, the call starts the service, whose fetch arrives: the only one, none came from the sandbox"
 like "$(cat "$TOPO_DIR/web.log")" "client=192\\.0\\.2\\.2" "... from the host's own address"
 
+# What no shipped profile may name: each is a way out (systemd --user starts
+# programs outside; the accessibility bus drives other apps; a browser's
+# remote name hands URLs over; the desktop portal opens URIs outside).
+shipped=$STAGE/share/torgate/profiles
+is "$(grep -lE 'systemd1|org\.a11y|org\.mozilla|portal\.Desktop|OpenURI' "$shipped"/*.profile)" "" \
+    "no shipped profile names systemd1, the accessibility bus, a browser's remote name or the desktop portal"
+like "$(grep -l 'talk = org.freedesktop.Notifications' "$shipped"/*.profile)" "firefox-esr\.profile" \
+    "control: the same search finds the names shipped profiles do grant"
+
 # A named service works: a notification reaches the real daemon.
 as_desk_user dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'" \
     >"$TOPO_DIR/monitor.log" 2>&1 &
