@@ -103,7 +103,8 @@ static void wayland_socket(struct desktop_plan *d, const struct desktop_caller *
     if (!name || !*name)
         return;
     const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
-    if ((name[0] != '/' && strchr(name, '/')) || !*base || strlen(base) > NAME_MAX)
+    if ((name[0] != '/' && strchr(name, '/')) || !*base || strlen(base) > NAME_MAX || strcmp(base, ".") == 0 ||
+        strcmp(base, "..") == 0)
         return;
     int n = name[0] == '/' ? snprintf(d->wayland_socket, sizeof d->wayland_socket, "%s", name)
             : c->runtime_dir && c->runtime_dir[0] == '/'

@@ -235,6 +235,8 @@ static void the_desktop_per_key(void **state)
     assert_string_equal(desktop_of("[profile]\ndisplay = wayland\n", &c).wayland_name, "wl-9");
     c.wayland_display = "a/b";
     assert_string_equal(desktop_of("[profile]\ndisplay = wayland\n", &c).wayland_socket, "");
+    c.wayland_display = "/run/user/1000/..";
+    assert_string_equal(desktop_of("[profile]\ndisplay = wayland\n", &c).wayland_socket, "");
     c.wayland_display = "wayland-0";
     c.runtime_dir = NULL;
     assert_string_equal(desktop_of("[profile]\ndisplay = wayland\n", &c).wayland_socket, "/run/user/1000/wayland-0");
