@@ -24,11 +24,13 @@ struct sandbox_view {
 /* Sandbox side: /proc for the new PID namespace and a sysfs of its network
  * namespace; the sandbox's own /etc/resolv.conf and /etc/nsswitch.conf
  * (hosts: files dns), and, as the plan says, its own hostname, hosts,
- * machine-id, passwd (no GECOS) and time zone, all read-only; the host's
- * resolver side doors (nscd, systemd-resolved's varlink, avahi) and
- * hardware identifiers (DMI, firmware, /dev/disk) out of sight; the user's
- * torgate profiles read-only, so that nothing an app writes changes what a
- * later sandbox may do; /proc/sys and /sys read-only. */
+ * machine-id, passwd (no GECOS) and time zone, all read-only; /run, /tmp
+ * and the runtime directory of its own (runtime_mounts), so that no host
+ * daemon's socket there, the resolver side doors (nscd, systemd-resolved's
+ * varlink, avahi) among them, is reachable; hardware identifiers (DMI,
+ * firmware, /dev/disk) out of sight; the user's torgate profiles and what
+ * runs later read-only, the profile's own directories in place, and the
+ * home's directories above them pinned; /proc/sys and /sys read-only. */
 void sandbox_mounts(const struct sandbox_view *v);
 
 /* runtime.c: /run (with the runtime directory) and /tmp of the sandbox's
