@@ -26,6 +26,12 @@ SANITIZE    ?=
 # The seccomp filter; launcher/seccomp_none.c (no filter) only for the
 # valgrind and bench builds, never installed.
 SECCOMP_BACKEND ?= launcher/seccomp_filter.c
+# The Debian package (debian/rules) builds with PACKAGED=1, so that the binary
+# names the package's way to repair it, and installs with INSTALL_CAPS=no: a
+# .deb cannot carry file capabilities, its postinst sets them.
+PACKAGED    ?= 0
+INSTALL_CAPS ?= yes
+FILE_CAPS   := cap_net_admin,cap_sys_admin,cap_setpcap+p
 
 PKGS        := libnl-3.0 libnl-route-3.0 libnftables inih libcap-ng libseccomp
 BUILD_DEPS  := build-essential pkg-config libnl-3-dev libnl-route-3-dev libnftables-dev libinih-dev \
@@ -34,20 +40,20 @@ TEST_DEPS   := iproute2 nftables curl dnsutils python3 libcap2-bin valgrind hype
                tor wget git openssh-client dropbear-bin chromium xdg-dbus-proxy dbus dbus-x11 xvfb x11-utils \
                xdotool imagemagick firefox-esr weston wayland-utils libnotify-bin notification-daemon \
                pulseaudio pulseaudio-utils sox tesseract-ocr \
-               ibus ibus-m17n ibus-gtk3 python3-gi gir1.2-gtk-3.0
+               ibus ibus-m17n ibus-gtk3 python3-gi gir1.2-gtk-3.0 debhelper lintian
 CC          ?= cc
 CFLAGS      ?= -O2 -g
 CFLAGS      += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Iinclude \
                -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE \
                -DTORGATE_VERSION='"$(VERSION)"' -DTORGATE_SYSCONFDIR='"$(SYSCONFDIR)"' \
-               -DTORGATE_DATADIR='"$(DATADIR)"' $(SANITIZE) $(EXTRA_CFLAGS) \
+               -DTORGATE_DATADIR='"$(DATADIR)"' -DTORGATE_PACKAGED=$(PACKAGED) $(SANITIZE) $(EXTRA_CFLAGS) \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS     += -pie -Wl,-z,relro,-z,now $(SANITIZE)
 LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS    := launcher/util.c launcher/text.c launcher/environment.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
                launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c $(SECCOMP_BACKEND) launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
-               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/sound.c launcher/runtime.c netns/addresses.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
+               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/remove_firewall.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/sound.c launcher/runtime.c netns/addresses.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILDDIR)/tests/%,$(wildcard tests/unit/test_*.c))
 PROBE       := $(BUILDDIR)/tests/probe
@@ -59,12 +65,12 @@ STAGE       := $(CURDIR)/build/stage
 ASAN_STAGE  := $(CURDIR)/build/stage-asan
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps check selftest tornet tornet-asan leak fuzz fuzz-run fuzz-brief unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind
+.PHONY: package package-check all deps check selftest tornet tornet-asan leak fuzz fuzz-run fuzz-brief unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind
 all: $(BUILDDIR)/torgate
 
 $(BUILDDIR)/%.o: %.c $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # TORGATE_EXTRA_SRCS: tests/asan_options.c in the ASan build only.
 TORGATE_EXTRA_SRCS ?=
@@ -135,7 +141,7 @@ install: $(BUILDDIR)/torgate
 	: >$(DESTDIR)$(MANIFEST)
 	$(call INSTALL_FILE,0755,$(BUILDDIR)/torgate,$(BINDIR)/torgate)
 	@# File capabilities, never a setuid bit: the binary drops them all before COMMAND runs.
-	setcap cap_net_admin,cap_sys_admin,cap_setpcap+p $(DESTDIR)$(BINDIR)/torgate
+	$(if $(filter yes,$(INSTALL_CAPS)),setcap $(FILE_CAPS) $(DESTDIR)$(BINDIR)/torgate)
 	for f in profiles/*.profile; do $(call INSTALL_FILE,0644,$$f,$(DATADIR)/torgate/$$f) || exit 1; done
 	[ -e $(DESTDIR)$(SYSCONFDIR)/torgate/torgate.conf ] || \
 	    { $(call INSTALL_FILE,0644,etc/torgate.conf,$(SYSCONFDIR)/torgate/torgate.conf); }
@@ -233,6 +239,23 @@ leak: stage
 	    LEAK=$(CURDIR)/build/check/tests/leak LEAK32=$(CURDIR)/build/check/tests/leak32 \
 	    prove -f tests/leak/leak.t
 
+# The Debian packages (debian/), built by dpkg-buildpackage from a copy of
+# the tree in build/package, where they are left; then installed, upgraded,
+# used and purged on this machine (tests/package; lintian's report in
+# build/artefacts).
+PKG_DIR     := build/package
+package: deps
+	rm -rf $(PKG_DIR) && mkdir -p $(PKG_DIR)/torgate-$(VERSION)
+	tar --exclude=./build --exclude=./.git -cf - . | tar -C $(PKG_DIR)/torgate-$(VERSION) -xf -
+	cd $(PKG_DIR)/torgate-$(VERSION) && dpkg-buildpackage -us -uc -b -j2 >../build.log 2>&1 || \
+	    { tail -n 30 ../build.log; exit 1; }
+	@ls $(PKG_DIR)/*.deb
+
+package-check: package
+	$(MAKE) BUILDDIR=build/check build/check/tests/probe
+	TORGATE=/usr/bin/torgate PROBE=$(CURDIR)/build/check/tests/probe PKG_DIR=$(CURDIR)/$(PKG_DIR) \
+	    TORGATE_VERSION=$(VERSION) ARTEFACTS=$(CURDIR)/build/artefacts prove -f tests/package/*.t
+
 # valgrind 3.19 cannot emulate seccomp(2): it runs a build without the filter
 # (never installed; the filter is covered by the ASan run and the leak suite),
 # as root, since it will not run a binary with file capabilities either.
@@ -253,6 +276,7 @@ check: deps
 	$(MAKE) integration
 	$(MAKE) tornet
 	$(MAKE) leak
+	$(MAKE) package-check
 	$(MAKE) integration-asan
 	$(MAKE) tornet-asan
 	$(MAKE) valgrind

@@ -8,6 +8,16 @@
 
 /* What the installed binary carries (setcap's notation). */
 #define TORGATE_FILE_CAPS "cap_net_admin,cap_sys_admin,cap_setpcap+p"
+/* How a binary that lost them gets them back: the Debian package's postinst
+ * sets them (a .deb cannot carry them), make install does for a source
+ * install. TORGATE_PACKAGED is set by the build (debian/rules). */
+#ifndef TORGATE_PACKAGED
+#define TORGATE_PACKAGED 0
+#endif
+#define TORGATE_SET_CAPS_HOW                                                                              \
+    (TORGATE_PACKAGED ? "run 'dpkg-reconfigure torgate' as root (its postinst runs setcap " TORGATE_FILE_CAPS \
+                        "; the file system must hold extended attributes)"                               \
+                      : "run 'make install' (setcap " TORGATE_FILE_CAPS ")")
 
 /* Whether the executable open at fd carries TORGATE_FILE_CAPS. */
 bool caps_file_carries_all(int fd);

@@ -15,6 +15,10 @@ void firewall_install(const struct torgate_config *cfg);
  * ruleset.h. */
 void firewall_add_uplink(const char *ifname, bool guard);
 
+/* Deletes table inet torgate, its sets and the lease with it. Dies with
+ * nft's first error line on failure. */
+void firewall_remove(void);
+
 /* Whether table inet NAME exists (needs CAP_NET_ADMIN effective). */
 bool firewall_table_exists(const char *table);
 

@@ -49,6 +49,7 @@ void link_set_forwarding(struct nl_sock *sk, const char *ifname, bool on);
 struct link_census {
     bool sandbox_forwards;   /* a sandbox link (but the one excepted) is forwarded for */
     bool some_link_forwards; /* a link other than a sandbox's has IPv4 forwarding on */
+    unsigned sandbox_links;  /* tgN links (but the one excepted) */
 };
 struct link_census link_census(struct nl_sock *sk, const char *except);
 /* Waits (a few seconds at most) until the link named ifname is gone. */

@@ -43,6 +43,12 @@ void priv_end_forwarding(const char *ifname);
 /* Cleanup paths (atexit): never dies. CAP_NET_ADMIN. */
 void priv_undo_link(struct nl_sock *sk, const char *ifname);
 void priv_give_lease(void);
+/* torgate remove-firewall: torgate's table deleted if no sandbox link
+ * exists, the uplinks' forwarding it had turned on turned off first (the
+ * lease held meanwhile). *links: how many sandbox links kept it.
+ * CAP_NET_ADMIN. */
+enum firewall_removal { FIREWALL_ABSENT, FIREWALL_REMOVED, FIREWALL_IN_USE };
+enum firewall_removal priv_remove_firewall(unsigned *links);
 /* torgate check: whether the host hardening table is there. CAP_NET_ADMIN
  * if the binary has it. */
 bool priv_host_table_loaded(const char *table);

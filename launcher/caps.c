@@ -57,8 +57,7 @@ void caps_init(void)
         die_with_error("cannot read torgate's capabilities");
     for (size_t i = 0; i < N_ELEMENTS(needed_caps); i++) {
         if (!capng_have_capability(CAPNG_PERMITTED, needed_caps[i]))
-            die("torgate lacks %s: install it with 'make install' (which runs setcap " TORGATE_FILE_CAPS ")",
-                capng_capability_to_name(needed_caps[i]));
+            die("torgate lacks %s: %s", capng_capability_to_name(needed_caps[i]), TORGATE_SET_CAPS_HOW);
     }
     capng_clear(CAPNG_SELECT_CAPS);
     for (size_t i = 0; i < N_ELEMENTS(needed_caps); i++)

@@ -155,7 +155,7 @@ static void check_capabilities(struct tally *t)
         report(t, OK, "the torgate binary carries " TORGATE_FILE_CAPS);
     else
         report(t, getuid() == 0 ? SKIP : FAIL,
-               "the torgate binary lacks its file capabilities: run 'make install' (setcap " TORGATE_FILE_CAPS ")%s",
+               "the torgate binary lacks its file capabilities: %s%s", TORGATE_SET_CAPS_HOW,
                getuid() == 0 ? "; root's own work instead, with --user" : "");
 }
 
@@ -164,7 +164,8 @@ static void check_host_ruleset(struct tally *t)
     if (priv_host_table_loaded(HOST_TABLE))
         report(t, OK, "the host hardening ruleset (table inet %s) is loaded", HOST_TABLE);
     else
-        report(t, FAIL, "the host hardening ruleset is not loaded: systemctl enable --now torgate-hardening");
+        report(t, FAIL, "the host hardening ruleset is not loaded: %ssystemctl enable --now torgate-hardening",
+               TORGATE_PACKAGED ? "apt install torgate-hardening, then " : "");
 }
 
 static void check_clearnet(struct tally *t, const struct torgate_config *cfg)

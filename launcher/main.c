@@ -18,6 +18,7 @@
 #include "profile.h"
 #include "launch.h"
 #include "plan.h"
+#include "remove_firewall.h"
 #include "resolv.h"
 #include "util.h"
 
@@ -30,13 +31,14 @@ struct options {
     const char *explain;
     bool list_profiles;
     bool check;
+    bool remove_firewall;
     char **argv;
 };
 
 static void usage(FILE *out)
 {
     fputs("usage: torgate [--profile NAME] [--config FILE] [--user NAME] [-v] [--] COMMAND [ARG...]\n"
-          "       torgate --list-profiles | --explain NAME | check\n"
+          "       torgate --list-profiles | --explain NAME | check | remove-firewall\n"
           "Runs COMMAND with all its traffic through Tor, or nowhere.\n"
           "  -p, --profile NAME  use NAME.profile (default: COMMAND's name if such a\n"
           "                      profile exists, else 'default')\n"
@@ -47,7 +49,10 @@ static void usage(FILE *out)
           "  -e, --explain NAME  print NAME's effective policy and the rules it\n"
           "                      installs, without running anything\n"
           "  -h, --help          show this help\n"
-          "  -V, --version       show the version\n",
+          "  -V, --version       show the version\n"
+          "  check               say whether this machine is ready, and what to fix\n"
+          "  remove-firewall     root only: delete torgate's nftables table, if no\n"
+          "                      sandbox runs (the package does it when removed)\n",
           out);
 }
 
@@ -80,10 +85,12 @@ static struct options parse_options(int argc, char **argv)
         }
     }
     /* "torgate check", unless "--" came first (torgate -- check runs a program). */
-    if (optind < argc && strcmp(argv[optind], "check") == 0 && strcmp(argv[optind - 1], "--") != 0) {
-        opts.check = true;
+    const char *word = optind < argc && strcmp(argv[optind - 1], "--") != 0 ? argv[optind] : "";
+    opts.check = strcmp(word, "check") == 0;
+    opts.remove_firewall = strcmp(word, "remove-firewall") == 0;
+    if (opts.check || opts.remove_firewall) {
         if (optind + 1 != argc)
-            die("torgate check takes no arguments");
+            die("torgate %s takes no arguments", word);
         return opts;
     }
     if (opts.list_profiles || opts.explain)
@@ -169,6 +176,8 @@ int main(int argc, char **argv)
     environment_isolate();
     distrust_caller();
     struct options opts = parse_options(argc, argv);
+    if (opts.remove_firewall)
+        return remove_firewall_run();
     /* Read as the caller, with no capability effective: root's --config
      * before root becomes --user. */
     struct torgate_config cfg;

@@ -11,6 +11,7 @@
 
 #include "caps.h"
 #include "firewall.h"
+#include "ruleset.h"
 #include "sysctl.h"
 #include "util.h"
 
@@ -139,6 +140,33 @@ void priv_give_lease(void)
 {
     if (caps_try_raise(CAPS_NET_ADMIN))
         firewall_lease_give();
+}
+
+enum firewall_removal priv_remove_firewall(unsigned *links)
+{
+    caps_raise(CAPS_NET_ADMIN);
+    enum firewall_removal result = FIREWALL_ABSENT;
+    *links = 0;
+    if (firewall_table_exists(FIREWALL_TABLE)) {
+        autonetlink struct nl_sock *sk = netlink_open();
+        /* With the lease, no launcher is between turning forwarding on and
+         * making its link: the census below sees every sandbox that needs
+         * the guard. */
+        firewall_lease_take();
+        *links = link_census(sk, NULL).sandbox_links;
+        if (*links) {
+            firewall_lease_give();
+            result = FIREWALL_IN_USE;
+        } else {
+            /* Forwarding first, the guard with the table after: dying in
+             * between leaves the guard over links that do not forward. */
+            settle_forwarding(sk, NULL);
+            firewall_remove();
+            result = FIREWALL_REMOVED;
+        }
+    }
+    caps_lower();
+    return result;
 }
 
 bool priv_host_table_loaded(const char *table)

@@ -115,6 +115,11 @@ void firewall_add_uplink(const char *ifname, bool guard)
     run_nft(cmd, "add the uplink to the firewall's sets");
 }
 
+void firewall_remove(void)
+{
+    run_nft("delete table inet " FIREWALL_TABLE "\n", "delete the firewall table");
+}
+
 bool firewall_table_exists(const char *table)
 {
     autonft struct nft_ctx *nft = nft_open("read the ruleset");

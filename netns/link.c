@@ -137,7 +137,7 @@ static void alloc_link_cache(struct nl_sock *sk, struct nl_cache **cache)
 
 static struct link_census census_of(struct nl_cache *cache, const char *except, struct slot_set *taken)
 {
-    struct link_census census = {false, false};
+    struct link_census census = {false, false, 0};
     for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
         struct rtnl_link *link = (struct rtnl_link *)o;
         const char *name = rtnl_link_get_name(link);
@@ -145,6 +145,8 @@ static struct link_census census_of(struct nl_cache *cache, const char *except, 
         if (pool_parse_ifname(name, &index)) {
             if (taken)
                 slot_set_add(taken, index);
+            if (!(except && strcmp(name, except) == 0))
+                census.sandbox_links++;
             if (link_group_forwards(rtnl_link_get_group(link)) && !(except && strcmp(name, except) == 0))
                 census.sandbox_forwards = true;
         } else if (rtnl_link_inet_get_conf(link, IPV4_DEVCONF_FORWARDING, &forwarding) == 0 && forwarding)

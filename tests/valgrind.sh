@@ -17,14 +17,14 @@ chown "$user" "$TOPO_DIR" # COMMAND writes what it saw there
 printf 'nameserver 203.0.113.53\n' >"$TOPO_DIR/resolv"
 printf '[clearnet]\ngroup = %s\nresolv-conf = %s/resolv\n' "$user" "$TOPO_DIR" >"$TOPO_DIR/torgate.conf"
 
-vg() { # NAME ARGS... : runs torgate under memcheck, log in $TOPO_DIR/NAME.vg
+vg_root() { # NAME ARGS... : runs torgate ARGS under memcheck as root, log in $TOPO_DIR/NAME.vg
     local name=$1
     shift
     in_host valgrind --quiet --vgdb=no --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
         --child-silent-after-fork=yes \
-        --suppressions="$TESTS_DIR/valgrind.supp" --log-file="$TOPO_DIR/$name.vg" "$TORGATE" --config "$TOPO_DIR/torgate.conf" --user "$user" "$@" \
-        >/dev/null 2>&1
+        --suppressions="$TESTS_DIR/valgrind.supp" --log-file="$TOPO_DIR/$name.vg" "$TORGATE" "$@" >/dev/null 2>&1
 }
+vg() { vg_root "$1" --config "$TOPO_DIR/torgate.conf" --user "$user" "${@:2}"; } # as the test's user
 
 vg tor -- true; st=$?
 is "$st" 0 "tor sandbox: valgrind finds no error and no definite leak"
@@ -47,6 +47,11 @@ is "$(grep -cE '^/(proc/)?sys ' "$TOPO_DIR/readonly.out") $(grep -vc ' ro,' "$TO
 DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent vg bus --profile firefox-esr -- true; st=$?
 is "$st" 125 "a profile with a bus, where the helpers' tmpfs cannot be made: refused, valgrind clean"
 [ "$st" = 125 ] || diag "$(cat "$TOPO_DIR/bus.vg")"
+ok_cmd "control: the sandboxes left torgate's table" in_host nft list table inet torgate
+vg_root remove-firewall remove-firewall; st=$?
+is "$st" 0 "torgate remove-firewall: valgrind clean"
+[ "$st" = 0 ] || diag "$(cat "$TOPO_DIR/remove-firewall.vg")"
+is "$(in_host nft list tables | grep -c 'inet torgate$')" 0 "... and the table is gone"
 vg failure --profile no-such-profile -- true; st=$?
 is "$st" 125 "a refusal is valgrind clean too"
 [ "$st" = 125 ] || diag "$(cat "$TOPO_DIR/failure.vg")"

@@ -83,17 +83,10 @@ is "$(in_host cat /proc/sys/net/ipv4/conf/up0/forwarding)" 0 "both have ended: t
 is "$(in_host nft list set inet torgate forward_guard | grep -c '"up0"')" 0 "... and has left forward_guard"
 # Killed (SIGKILL), a clearnet launcher leaves forwarding on, guarded; the
 # next launcher that is not forwarded for turns it off.
-rm -f "$TOPO_DIR/a-ready"
-tg_bg --profile unsafe-browser -- sh -c "echo >$TOPO_DIR/a-ready; exec sleep 30"
-a_pid=$!
-wait_for test -e "$TOPO_DIR/a-ready"
-kill -KILL "$a_pid"; wait "$a_pid" 2>/dev/null
-wait_for test -z "$(host_sandbox_links)"
-is "$(in_host cat /proc/sys/net/ipv4/conf/up0/forwarding) $(in_host nft list set inet torgate forward_guard | grep -c '"up0"')" \
-    "1 1" "after SIGKILL of a clearnet launcher: the uplink still forwards, guarded"
+tg_kill_clearnet_launcher
+is "$(uplink_state)" "1 1" "after SIGKILL of a clearnet launcher: the uplink still forwards, guarded"
 tg -- true
-is "$(in_host cat /proc/sys/net/ipv4/conf/up0/forwarding) $(in_host nft list set inet torgate forward_guard | grep -c '"up0"')" \
-    "0 0" "the next (tor) launch turned it off and took it out of the guard"
+is "$(uplink_state)" "0 0" "the next (tor) launch turned it off and took it out of the guard"
 # The administrator shares the uplink later (forwarding for the LAN): torgate
 # is not in the way any more.
 in_host sysctl -qw net.ipv4.ip_forward=1

@@ -40,6 +40,23 @@ GATEWAY_OF_SANDBOX='$(sed -n "s/^nameserver //p" /etc/resolv.conf)'
 # Host links torgate made (tgN), one name a line.
 host_sandbox_links() { in_host ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E '^tg[0-9]+$' || true; }
 
+# A clearnet launcher killed (SIGKILL) once its sandbox runs; returns when
+# the sandbox's link is gone. It leaves the uplink's forwarding on, guarded.
+tg_kill_clearnet_launcher() {
+    local ready=$TOPO_DIR/killed-launcher-ready pid
+    rm -f "$ready"
+    tg_bg --profile unsafe-browser -- sh -c "echo >$ready; exec sleep 30"
+    pid=$!
+    wait_for test -e "$ready"
+    kill -KILL "$pid"
+    wait "$pid" 2>/dev/null
+    wait_for test -z "$(host_sandbox_links)"
+}
+# "FORWARDING GUARDED" of the uplink up0: 1 or 0 each.
+uplink_state() {
+    echo "$(in_host cat /proc/sys/net/ipv4/conf/up0/forwarding) $(in_host nft list set inet torgate forward_guard 2>/dev/null | grep -c '"up0"')"
+}
+
 # Lines in a stand-in's log.
 log_lines() { wc -l <"$TOPO_DIR/$1.log" | tr -d ' '; }
 

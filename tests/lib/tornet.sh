@@ -11,7 +11,8 @@
 #   the host's uplink address (192.0.2.2) for traffic that is not.
 #   HOST_NS runs the host's tor: a client whose torrc includes torgate's
 #   shipped snippet (etc/torrc.d/torgate.conf: TransPort 9040, DNSPort 5353,
-#   SocksPort 9050) and adds a ControlPort (9051) with a cookie.
+#   SocksPort 9050; TORNET_SNIPPET names another copy, as an installed
+#   package's) and adds a ControlPort (9051) with a cookie.
 #
 # TestingTorNetwork with voting every 10 s (5 s for the first consensus):
 # the network is ready in 10-20 s, the host's tor bootstraps in ~3 s more.
@@ -238,7 +239,7 @@ EOF
     } >"$TORNET_DIR/hs0/torrc"
 
     _tornet_datadir "$TORNET_DIR/host" || return 1
-    cp "$TORNET_LIB_DIR/../../etc/torrc.d/torgate.conf" "$TORNET_DIR/host/torgate-snippet.conf"
+    cp "${TORNET_SNIPPET:-$TORNET_LIB_DIR/../../etc/torrc.d/torgate.conf}" "$TORNET_DIR/host/torgate-snippet.conf"
     {
         _tornet_common "$TORNET_DIR/host"
         echo "%include $TORNET_DIR/host/torgate-snippet.conf"
