@@ -1,5 +1,6 @@
-/* libFuzzer entry point for torgate.conf and profile parsing: every input is
- * read both as a torgate.conf (then checked across keys) and as a profile.
+/* libFuzzer entry point for the files a user or administrator writes: every
+ * input is read as a torgate.conf (then checked across keys), as a profile
+ * and as a clearnet resolvers file.
  * Everything is freed after each run, so that LeakSanitizer reports real
  * leaks of the parsers, not of this harness.
  *
@@ -18,6 +19,7 @@
 
 #include "config.h"
 #include "profile.h"
+#include "resolv.h"
 
 /* The parsers' contract: false always comes with an error that starts with
  * the file's name (NAME:LINE: ... or NAME: ...), true never with one. */
@@ -61,6 +63,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_result(ok, err, "fuzz.profile");
     free(err);
     profile_clear(&p);
+
+    char *lines = NULL;
+    err = NULL;
+    ok = clearnet_resolvers_parse(text, "fuzz.resolv", &lines, &err);
+    check_result(ok, err, "fuzz.resolv");
+    if (ok != (lines != NULL))
+        abort();
+    free(lines);
+    free(err);
 
     free(text);
     return 0;
