@@ -42,6 +42,12 @@ char *ruleset_marker(const struct torgate_config *cfg);
  * a crash never matches another sandbox). */
 struct host_services;
 char *ruleset_render_services(const char *ifindex, const struct host_services *services);
+/* Every launcher leaves its elements behind (it holds no capability once
+ * its app runs): the next one that grants services deletes those whose
+ * link is gone. From nft's listing of the set (links by index), the
+ * commands that delete the elements of links for which link_exists says
+ * no; "" if none. */
+char *ruleset_prune_services(const char *listing, bool (*link_exists)(unsigned ifindex));
 
 /* Adds an uplink to uplinks, the only links clearnet sandboxes'
  * traffic may leave by, and with guard also to forward_guard: forwarding

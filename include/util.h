@@ -24,6 +24,10 @@ __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
 __attribute__((noreturn, format(printf, 1, 2))) void die_with_error(const char *fmt, ...);
 __attribute__((noreturn, format(printf, 2, 3))) void die_with_status(int status, const char *fmt, ...);
 
+/* fork(), or die naming what was to be forked (and, when the caller's
+ * process limit stopped it, that limit). */
+pid_t fork_or_die(const char *what);
+
 /* From now on die*() in this process exits with status, whatever the
  * failure: for the launcher's last steps, once COMMAND's status is known. */
 void die_with_status_from_now(int status);

@@ -45,9 +45,7 @@ __attribute__((noreturn)) static void exec_helper(const struct plan *plan, const
 pid_t helper_spawn(const struct plan *plan, const char *path, char **argv, char **envp, int sync_fd, int mount_fd)
 {
     pid_t launcher = getpid();
-    pid_t pid = fork();
-    if (pid < 0)
-        die_with_error("cannot fork %s", path);
+    pid_t pid = fork_or_die(path);
     if (pid == 0)
         exec_helper(plan, path, argv, envp, launcher, sync_fd, mount_fd);
     return pid;

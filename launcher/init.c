@@ -160,9 +160,7 @@ void init_run(char **argv, int error_fd, const struct seccomp_policy *policy)
     struct handoff h;
     if (pipe2(h.to_init, O_CLOEXEC) != 0 || pipe2(h.to_command, O_CLOEXEC) != 0)
         die_with_error("cannot create pipes");
-    pid_t command = fork();
-    if (command < 0)
-        die_with_error("cannot start the command");
+    pid_t command = fork_or_die("the command");
     if (command == 0) {
         sigprocmask(SIG_SETMASK, &old, NULL);
         close(h.to_init[0]);

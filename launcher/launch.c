@@ -116,9 +116,7 @@ static pid_t start_sandbox(const struct plan *plan, struct sandbox_channel *mine
     /* Children of this process are born in a new PID namespace; the launcher
      * itself stays where it is. */
     priv_new_pid_namespace();
-    pid_t pid = fork();
-    if (pid < 0)
-        die_with_error("cannot fork the sandbox");
+    pid_t pid = fork_or_die("the sandbox");
     if (pid == 0) {
         close(ready[0]);
         close(slot[1]);

@@ -8,6 +8,7 @@
 #include <linux/close_range.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 
 #include "caps.h"
@@ -119,6 +120,32 @@ static void load_config(struct torgate_config *cfg, const char *path)
         die("%s", err);
 }
 
+/* What torgate needs of the caller's limits, with some room for COMMAND,
+ * which inherits them. Below these, a library would fail halfway (with
+ * libnftables' own abort message) instead of torgate saying why. */
+static const struct {
+    int resource;
+    rlim_t minimum;
+    rlim_t unit; /* as ulimit shows it */
+    const char *name, *option;
+} needed_limits[] = {
+    {RLIMIT_NOFILE, 32, 1, "open files", "-n"},
+    {RLIMIT_AS, 64u << 20, 1024, "address space (KiB)", "-v"},
+};
+
+static void refuse_low_limits(void)
+{
+    for (size_t i = 0; i < N_ELEMENTS(needed_limits); i++) {
+        struct rlimit rl;
+        if (getrlimit(needed_limits[i].resource, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+            rl.rlim_cur >= needed_limits[i].minimum)
+            continue;
+        die("your %s limit is %llu, below the %llu torgate needs: raise it (ulimit %s)", needed_limits[i].name,
+            (unsigned long long)(rl.rlim_cur / needed_limits[i].unit),
+            (unsigned long long)(needed_limits[i].minimum / needed_limits[i].unit), needed_limits[i].option);
+    }
+}
+
 /* What a caller hands a capability-bearing program is not trusted: its file
  * descriptors do not reach COMMAND (one could be a socket outside the
  * sandbox), and no one may ptrace or dump this process. */
@@ -176,6 +203,7 @@ int main(int argc, char **argv)
     environment_isolate();
     distrust_caller();
     struct options opts = parse_options(argc, argv);
+    refuse_low_limits();
     if (opts.remove_firewall)
         return remove_firewall_run();
     /* Read as the caller, with no capability effective: root's --config

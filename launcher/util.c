@@ -15,6 +15,24 @@ void report_errors_to(int fd) { error_fd = fd; }
 void die_as_child(void) { child_of_launcher = true; }
 void die_with_status_from_now(int status) { forced_status = status; }
 
+/* Errors that mean one of the caller's limits was reached: what to raise. */
+static const struct {
+    int errnum;
+    const char *fix;
+} limit_errors[] = {
+    {EMFILE, "raise the open files limit, ulimit -n"},
+    {ENFILE, "the system's open file table is full"},
+    {ENOMEM, "raise the address space limit, ulimit -v, or free memory"},
+};
+
+static const char *limit_fix(int errnum)
+{
+    for (size_t i = 0; i < N_ELEMENTS(limit_errors); i++)
+        if (limit_errors[i].errnum == errnum)
+            return limit_errors[i].fix;
+    return NULL;
+}
+
 __attribute__((noreturn, format(printf, 3, 0))) static void die_va(int status, int errnum, const char *fmt,
                                                                    va_list ap)
 {
@@ -27,7 +45,8 @@ __attribute__((noreturn, format(printf, 3, 0))) static void die_va(int status, i
     if ((size_t)n >= sizeof msg)
         n = sizeof msg - 1;
     if (errnum)
-        snprintf(msg + n, sizeof msg - (size_t)n, ": %s", strerror(errnum));
+        snprintf(msg + n, sizeof msg - (size_t)n, ": %s%s%s%s", strerror(errnum), limit_fix(errnum) ? " (" : "",
+                 limit_fix(errnum) ? limit_fix(errnum) : "", limit_fix(errnum) ? ")" : "");
 
     if (error_fd >= 0) {
         unsigned char code = (unsigned char)status;
@@ -45,6 +64,17 @@ __attribute__((noreturn, format(printf, 3, 0))) static void die_va(int status, i
         _exit(status);
     }
     exit(status);
+}
+
+pid_t fork_or_die(const char *what)
+{
+    pid_t pid = fork();
+    if (pid < 0 && errno == EAGAIN)
+        die("cannot fork %s: your user has as many processes as its limit allows (ulimit -u): end some, or raise it",
+            what);
+    if (pid < 0)
+        die_with_error("cannot fork %s", what);
+    return pid;
 }
 
 void die(const char *fmt, ...)

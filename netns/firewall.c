@@ -1,6 +1,8 @@
 /* Applies the rules of ruleset.c through libnftables. */
 #include "firewall.h"
 
+#include <errno.h>
+#include <net/if.h>
 #include <string.h>
 #include <time.h>
 
@@ -178,8 +180,29 @@ void firewall_remove_guard(const char *ifname)
         warn("cannot remove %s from forward_guard: %s", ifname, err);
 }
 
+static bool link_index_exists(unsigned ifindex)
+{
+    char name[IF_NAMESIZE];
+    return if_indextoname(ifindex, name) != NULL || errno != ENXIO;
+}
+
+/* Elements of links that are gone: deleted in one transaction, which fails
+ * as a whole if another launcher deleted one of them first; they are then
+ * that launcher's to prune, or the next one's. */
+static void prune_services(void)
+{
+    autonft struct nft_ctx *nft = nft_open("read host_services");
+    if (nft_run_cmd_from_buffer(nft, "list set inet " FIREWALL_TABLE " host_services") != 0)
+        return;
+    autofree char *stale = ruleset_prune_services(nft_ctx_get_output_buffer(nft), link_index_exists);
+    autofree char *err = NULL;
+    if (*stale && !try_nft(stale, "prune host_services", &err))
+        debug("host_services not pruned this time: %s", err);
+}
+
 void firewall_grant_services(int ifindex, const struct host_services *services)
 {
+    prune_services();
     char index[16];
     snprintf(index, sizeof index, "%d", ifindex);
     autofree char *cmd = ruleset_render_services(index, services);

@@ -222,6 +222,28 @@ char *ruleset_render_services(const char *ifindex, const struct host_services *s
     return text_close(&t);
 }
 
+char *ruleset_prune_services(const char *listing, bool (*link_exists)(unsigned ifindex))
+{
+    struct text t;
+    text_open(&t);
+    const char *p = strstr(listing, "elements = {");
+    for (p = p ? p + strlen("elements = {") : NULL; p && *p && *p != '}';) {
+        unsigned ifindex, port;
+        char proto[4];
+        int used = 0;
+        /* An element "INDEX . PROTO . PORT"; anything else (a link nft
+         * printed by name exists) is skipped. */
+        if (sscanf(p, " %u . %3[a-z] . %u%n", &ifindex, proto, &port, &used) == 3 && used > 0 &&
+            (strcmp(proto, "tcp") == 0 || strcmp(proto, "udp") == 0) && port <= 65535 && !link_exists(ifindex))
+            text_printf(&t, "delete element inet " FIREWALL_TABLE " host_services { %u . %s . %u }\n", ifindex,
+                        proto, port);
+        p += strcspn(p, ",}");
+        if (*p == ',')
+            p++;
+    }
+    return text_close(&t);
+}
+
 char *ruleset_render_uplink(const char *ifname, bool guard)
 {
     return xasprintf("add element inet " FIREWALL_TABLE " uplinks { \"%s\" }\n%s%s%s", ifname,

@@ -39,6 +39,8 @@ GATEWAY_OF_SANDBOX='$(sed -n "s/^nameserver //p" /etc/resolv.conf)'
 
 # Host links torgate made (tgN), one name a line.
 host_sandbox_links() { in_host ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E '^tg[0-9]+$' || true; }
+# For wait_for, which runs its command again each time.
+no_sandbox_links() { [ -z "$(host_sandbox_links)" ]; }
 
 # A clearnet launcher killed (SIGKILL) once its sandbox runs; returns when
 # the sandbox's link is gone. It leaves the uplink's forwarding on, guarded.
@@ -50,7 +52,7 @@ tg_kill_clearnet_launcher() {
     wait_for test -e "$ready"
     kill -KILL "$pid"
     wait "$pid" 2>/dev/null
-    wait_for test -z "$(host_sandbox_links)"
+    wait_for no_sandbox_links
 }
 # "FORWARDING GUARDED" of the uplink up0: 1 or 0 each.
 uplink_state() {

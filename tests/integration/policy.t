@@ -188,6 +188,20 @@ out=$(tg --profile default -- sh -c "$PROBE tcp $GW 631" 2>&1)
 like "$out" '^OK recv HTTP/1.0 200 OK' "without host-services, gateway:631 lands on the TransPort"
 like "$(topo_log transport)" 'orig=10\.118\.[0-9]+\.[0-9]+:631' "... which saw the gateway's port 631"
 is "$(log_lines cups)" "$n_cups" "without host-services, CUPS saw nothing"
+# Each launcher leaves its elements (it holds no capability once its app
+# runs); the next one that grants services prunes those of links that are
+# gone, never a running sandbox's.
+services_elements() { in_host nft list set inet torgate host_services | grep -o '[0-9a-z]* \. tcp \. 631' | wc -l; }
+is "$(services_elements)" 1 "after three launches with host-services, the set holds one element (the last one's), not three"
+tg_bg --profile "tgtest-cups-$$" -- sh -c "echo >$TOPO_DIR/svc-up; while [ ! -e $TOPO_DIR/svc-go ]; do sleep 0.05; done
+    $PROBE tcp \$(ip route show default | cut -d' ' -f3) 631 >$TOPO_DIR/svc-out.tmp 2>&1; mv $TOPO_DIR/svc-out.tmp $TOPO_DIR/svc-out"
+svc_pid=$!
+wait_for test -e "$TOPO_DIR/svc-up"
+tg --profile "tgtest-cups-$$" -- true
+is "$(services_elements)" 2 "a launch while another runs: its elements and the running one's (the stale one pruned)"
+touch "$TOPO_DIR/svc-go"
+wait "$svc_pid"
+is "$(cat "$TOPO_DIR/svc-out")" "OK recv 250 OK" "... and the running sandbox still reaches the host's CUPS"
 
 # ================================================================= proxy-env
 out=$(tg --profile curl -- sh -c 'echo "GW=$(ip route show default | cut -d" " -f3)"; env' 2>&1)

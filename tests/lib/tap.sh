@@ -164,6 +164,9 @@ done_testing() {
     return 0
 }
 
+# wait_for CMD...: until CMD succeeds, or WAIT_FOR_TIMEOUT steps. CMD runs
+# again each step, but its words were expanded once, by the caller: a
+# condition on a command's output ($(...)) goes in a function.
 wait_for() {
     local tries=${WAIT_FOR_TIMEOUT:-100} st=0
     # WAIT_FOR_TIMEOUT is a number of 0.05 s steps (default 100 = ~5 s)

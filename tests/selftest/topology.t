@@ -144,7 +144,8 @@ isnt "$HOST_NS" "${first[0]}" "a second topo_up gets new names"
 is "$(in_host sysctl -n net.ipv4.ip_forward) $(in_host sysctl -n net.ipv6.conf.all.forwarding)" "1 1" \
     "TOPO_HOST_FORWARDING=1"
 is "$(in_lan "$PROBE" udp 203.0.113.10 9)" "OK sent 5" "LAN sends UDP to INET"
-ok_cmd "routed LAN packet arrives, unNATed" wait_for test "$(far_count "$INET_NS" fromlan4)" = 1
+lan_packet_arrived() { [ "$(far_count "$INET_NS" fromlan4)" = 1 ]; }
+ok_cmd "routed LAN packet arrives, unNATed" wait_for lan_packet_arrived
 is "$(in_lan "$PROBE" tcp 203.0.113.10 80)" "FAIL ETIMEDOUT connect" "... but INET has no route back to the LAN"
 
 # ------------------------------------------------------------ teardown

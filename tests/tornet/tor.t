@@ -133,7 +133,6 @@ is "$(web_since)" "" "the web server saw nothing"
 is "$(tail -n +$((dns_before + 1)) "$TOPO_DIR/inet-dns.log")" "" "the DNS server saw nothing"
 is "$(far_count "$INET_NS" all4) $(far_count "$INET_NS" ip6)" "0 0" "no packet at all reached the internet"
 is "$(far_count "$LAN_NS" all4) $(far_count "$LAN_NS" ip6)" "0 0" "nor the LAN"
-no_sandbox_links() { [ -z "$(host_sandbox_links)" ]; }
 WAIT_FOR_TIMEOUT=100 wait_for no_sandbox_links
 is "$(host_sandbox_links)" "" "no sandbox link is left on the host"
 

@@ -148,6 +148,32 @@ static void services_elements(void **state)
     free(t);
 }
 
+static bool only_link_7(unsigned ifindex)
+{
+    return ifindex == 7;
+}
+
+static void stale_services_pruned(void **state)
+{
+    (void)state;
+    /* nft's listing, as libnftables prints it */
+    const char *listing = "table inet torgate {\n\tset host_services {\n"
+                          "\t\ttype iface_index . inet_proto . inet_service\n"
+                          "\t\telements = { 9999 . udp . 53,\n\t\t\t     7 . tcp . 631,\n"
+                          "\t\t\t     tg3 . tcp . 80,\n\t\t\t     12 . tcp . 8080 }\n\t}\n}\n";
+    char *t = ruleset_prune_services(listing, only_link_7);
+    assert_string_equal(t, "delete element inet torgate host_services { 9999 . udp . 53 }\n"
+                           "delete element inet torgate host_services { 12 . tcp . 8080 }\n");
+    free(t);
+    /* an empty set, and no set at all */
+    t = ruleset_prune_services("table inet torgate {\n\tset host_services {\n\t}\n}\n", only_link_7);
+    assert_string_equal(t, "");
+    free(t);
+    t = ruleset_prune_services("", only_link_7);
+    assert_string_equal(t, "");
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +184,7 @@ int main(void)
         cmocka_unit_test(rules_do_not_depend_on_sandboxes),
         cmocka_unit_test(uplink_elements),
         cmocka_unit_test(services_elements),
+        cmocka_unit_test(stale_services_pruned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
