@@ -40,7 +40,7 @@ TEST_DEPS   := iproute2 nftables curl dnsutils python3 libcap2-bin valgrind hype
                tor wget git openssh-client dropbear-bin chromium xdg-dbus-proxy dbus dbus-x11 xvfb x11-utils \
                xdotool imagemagick firefox-esr weston wayland-utils libnotify-bin notification-daemon \
                pulseaudio pulseaudio-utils sox tesseract-ocr \
-               ibus ibus-m17n ibus-gtk3 python3-gi gir1.2-gtk-3.0 debhelper lintian conntrack
+               ibus ibus-m17n ibus-gtk3 python3-gi gir1.2-gtk-3.0 debhelper lintian conntrack systemd-container
 CC          ?= cc
 CFLAGS      ?= -O2 -g
 CFLAGS      += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Iinclude \
@@ -53,7 +53,7 @@ LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS    := launcher/util.c launcher/text.c launcher/environment.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
                launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c $(SECCOMP_BACKEND) launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
-               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/remove_firewall.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/sound.c launcher/runtime.c netns/addresses.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
+               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/firewall_admin.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/sound.c launcher/runtime.c netns/addresses.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILDDIR)/tests/%,$(wildcard tests/unit/test_*.c))
 PROBE       := $(BUILDDIR)/tests/probe
@@ -137,7 +137,7 @@ HARDENING_SED = -e 's/@TOR_USER@/$(TOR_USER)/g' -e 's/@DESKTOP_GROUP@/$(DESKTOP_
 install: $(BUILDDIR)/torgate
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/torgate/profiles $(DESTDIR)$(SYSCONFDIR)/torgate \
 	    $(DESTDIR)$(SYSCONFDIR)/tor/torrc.d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSCONFDIR)/sysctl.d $(DESTDIR)$(SYSCONFDIR)/modprobe.d
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/nftables.service.d $(DESTDIR)$(SYSCONFDIR)/sysctl.d $(DESTDIR)$(SYSCONFDIR)/modprobe.d
 	: >$(DESTDIR)$(MANIFEST)
 	$(call INSTALL_FILE,0755,$(BUILDDIR)/torgate,$(BINDIR)/torgate)
 	@# File capabilities, never a setuid bit: the binary drops them all before COMMAND runs.
@@ -151,8 +151,16 @@ install: $(BUILDDIR)/torgate
 	$(call INSTALL_FILE,0644,man/torgate.profile.5,$(MANDIR)/man5/torgate.profile.5)
 	sed $(HARDENING_SED) etc/host-hardening.nft.in >build/host-hardening.nft
 	$(call INSTALL_FILE,0644,build/host-hardening.nft,$(SYSCONFDIR)/torgate/host-hardening.nft)
-	sed 's|/etc/torgate/|$(SYSCONFDIR)/torgate/|g' etc/systemd/torgate-hardening.service >build/torgate-hardening.service
+	sed -e 's/@TOR@//' $(HARDENING_SED) etc/host-fallback.nft.in >build/host-fallback.nft
+	sed -e '/@TOR@/d' $(HARDENING_SED) etc/host-fallback.nft.in >build/host-fallback-no-tor-user.nft
+	$(call INSTALL_FILE,0644,build/host-fallback.nft,$(DATADIR)/torgate/host-fallback.nft)
+	$(call INSTALL_FILE,0644,build/host-fallback-no-tor-user.nft,$(DATADIR)/torgate/host-fallback-no-tor-user.nft)
+	sed -e 's|/etc/torgate/|$(SYSCONFDIR)/torgate/|g' -e 's|/usr/share/torgate/|$(DATADIR)/torgate/|g' \
+	    etc/systemd/torgate-hardening.service >build/torgate-hardening.service
 	$(call INSTALL_FILE,0644,build/torgate-hardening.service,$(SYSTEMDUNITDIR)/torgate-hardening.service)
+	$(call INSTALL_FILE,0644,etc/systemd/nftables.service.d/torgate-hardening.conf,$(SYSTEMDUNITDIR)/nftables.service.d/torgate-hardening.conf)
+	sed 's|/usr/bin/torgate|$(BINDIR)/torgate|g' etc/systemd/nftables.service.d/torgate.conf >build/nftables-torgate.conf
+	$(call INSTALL_FILE,0644,build/nftables-torgate.conf,$(SYSTEMDUNITDIR)/nftables.service.d/torgate.conf)
 	$(call INSTALL_FILE,0644,etc/sysctl.d/60-torgate.conf,$(SYSCONFDIR)/sysctl.d/60-torgate.conf)
 	$(call INSTALL_FILE,0644,etc/modprobe.d/torgate-no-conntrack-helper.conf,$(SYSCONFDIR)/modprobe.d/torgate-no-conntrack-helper.conf)
 	echo '$(MANIFEST)' >>$(DESTDIR)$(MANIFEST)
@@ -161,6 +169,7 @@ uninstall:
 	@[ -e $(DESTDIR)$(MANIFEST) ] || { echo "nothing to uninstall: no $(DESTDIR)$(MANIFEST)"; exit 1; }
 	while read -r f; do rm -f "$(DESTDIR)$$f"; done <$(DESTDIR)$(MANIFEST)
 	-rmdir $(DESTDIR)$(DATADIR)/torgate/profiles $(DESTDIR)$(DATADIR)/torgate $(DESTDIR)$(SYSCONFDIR)/torgate \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/nftables.service.d \
 	    $(DESTDIR)$(SYSCONFDIR)/tor/torrc.d 2>/dev/null
 
 # One staged install per flavour: tests run the installed binary with the

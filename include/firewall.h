@@ -19,8 +19,10 @@ void firewall_add_uplink(const char *ifname, bool guard);
  * nft's first error line on failure. */
 void firewall_remove(void);
 
-/* Whether table inet NAME exists (needs CAP_NET_ADMIN effective). */
+/* Whether table inet NAME exists, and whether it has chain CHAIN (needs
+ * CAP_NET_ADMIN effective). */
 bool firewall_table_exists(const char *table);
+bool firewall_chain_exists(const char *table, const char *chain);
 
 /* The forwarding lease (ruleset.h): taken, waiting for another holder for
  * as long as its lease can last, or dies; given back. */

@@ -49,9 +49,17 @@ void priv_give_lease(void);
  * CAP_NET_ADMIN. */
 enum firewall_removal { FIREWALL_ABSENT, FIREWALL_REMOVED, FIREWALL_IN_USE };
 enum firewall_removal priv_remove_firewall(unsigned *links);
-/* torgate check: whether the host hardening table is there. CAP_NET_ADMIN
- * if the binary has it. */
-bool priv_host_table_loaded(const char *table);
+/* torgate restore-firewall: with sandbox links on the host, the table
+ * written for cfg; where one is forwarded for, every uplink back in
+ * uplinks, and each that forwards in forward_guard (which uplinks torgate
+ * itself turned on was in the flushed set: guarding them all never leaves a
+ * router open). Returns how many sandbox links there are. CAP_NET_ADMIN. */
+unsigned priv_restore_firewall(const struct torgate_config *cfg);
+/* torgate check: whether the host hardening table is there, and whether it
+ * is the fallback (it has the chain fallback_chain). CAP_NET_ADMIN if the
+ * binary has it. */
+enum host_table { HOST_TABLE_ABSENT, HOST_TABLE_FULL, HOST_TABLE_FALLBACK };
+enum host_table priv_host_table_loaded(const char *table, const char *fallback_chain);
 
 /* A tmpfs of the user's (mode 0700), attached nowhere: the helpers'
  * sockets. Returns its mount's descriptor. CAP_SYS_ADMIN. */

@@ -161,8 +161,13 @@ static void check_capabilities(struct tally *t)
 
 static void check_host_ruleset(struct tally *t)
 {
-    if (priv_host_table_loaded(HOST_TABLE))
+    enum host_table found = priv_host_table_loaded(HOST_TABLE, "fallback_loaded");
+    if (found == HOST_TABLE_FULL)
         report(t, OK, "the host hardening ruleset (table inet %s) is loaded", HOST_TABLE);
+    else if (found == HOST_TABLE_FALLBACK)
+        report(t, FAIL, "the host hardening fallback is loaded: " TORGATE_SYSCONFDIR "/torgate/host-hardening.nft did "
+                        "not load (journalctl -u torgate-hardening says why); fix it, then systemctl restart "
+                        "torgate-hardening");
     else
         report(t, FAIL, "the host hardening ruleset is not loaded: %ssystemctl enable --now torgate-hardening",
                TORGATE_PACKAGED ? "apt install torgate-hardening, then " : "");

@@ -19,7 +19,7 @@
 #include "profile.h"
 #include "launch.h"
 #include "plan.h"
-#include "remove_firewall.h"
+#include "firewall_admin.h"
 #include "resolv.h"
 #include "util.h"
 
@@ -33,13 +33,14 @@ struct options {
     bool list_profiles;
     bool check;
     bool remove_firewall;
+    bool restore_firewall;
     char **argv;
 };
 
 static void usage(FILE *out)
 {
     fputs("usage: torgate [--profile NAME] [--config FILE] [--user NAME] [-v] [--] COMMAND [ARG...]\n"
-          "       torgate --list-profiles | --explain NAME | check | remove-firewall\n"
+          "       torgate --list-profiles | --explain NAME | check | remove-firewall | restore-firewall\n"
           "Runs COMMAND with all its traffic through Tor, or nowhere.\n"
           "  -p, --profile NAME  use NAME.profile (default: COMMAND's name if such a\n"
           "                      profile exists, else 'default')\n"
@@ -53,7 +54,9 @@ static void usage(FILE *out)
           "  -V, --version       show the version\n"
           "  check               say whether this machine is ready, and what to fix\n"
           "  remove-firewall     root only: delete torgate's nftables table, if no\n"
-          "                      sandbox runs (the package does it when removed)\n",
+          "                      sandbox runs (the package does it when removed)\n"
+          "  restore-firewall    root only: write torgate's table again under the\n"
+          "                      running sandboxes (after nft flush ruleset)\n",
           out);
 }
 
@@ -89,7 +92,8 @@ static struct options parse_options(int argc, char **argv)
     const char *word = optind < argc && strcmp(argv[optind - 1], "--") != 0 ? argv[optind] : "";
     opts.check = strcmp(word, "check") == 0;
     opts.remove_firewall = strcmp(word, "remove-firewall") == 0;
-    if (opts.check || opts.remove_firewall) {
+    opts.restore_firewall = strcmp(word, "restore-firewall") == 0;
+    if (opts.check || opts.remove_firewall || opts.restore_firewall) {
         if (optind + 1 != argc)
             die("torgate %s takes no arguments", word);
         return opts;
@@ -210,6 +214,8 @@ int main(int argc, char **argv)
      * before root becomes --user. */
     struct torgate_config cfg;
     load_config(&cfg, opts.config);
+    if (opts.restore_firewall)
+        return restore_firewall_run(&cfg);
     choose_identity(&opts);
     /* Listing and explaining need no privilege at all. */
     if (opts.list_profiles || opts.explain)

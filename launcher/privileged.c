@@ -169,15 +169,35 @@ enum firewall_removal priv_remove_firewall(unsigned *links)
     return result;
 }
 
-bool priv_host_table_loaded(const char *table)
+unsigned priv_restore_firewall(const struct torgate_config *cfg)
+{
+    caps_raise(CAPS_NET_ADMIN);
+    autonetlink struct nl_sock *sk = netlink_open();
+    struct link_census census = link_census(sk, NULL);
+    if (census.sandbox_links) {
+        firewall_install(cfg);
+        if (census.sandbox_forwards) {
+            struct uplink uplinks[8];
+            size_t n = uplinks_find(sk, uplinks, N_ELEMENTS(uplinks));
+            for (size_t i = 0; i < n; i++)
+                firewall_add_uplink(uplinks[i].name, uplinks[i].forwarding);
+        }
+    }
+    caps_lower();
+    return census.sandbox_links;
+}
+
+enum host_table priv_host_table_loaded(const char *table, const char *fallback_chain)
 {
     /* Checked against the netlink socket's opener: raised before
      * libnftables opens it. Without the capability, the answer is no. */
     bool raised = caps_try_raise(CAPS_NET_ADMIN);
-    bool loaded = firewall_table_exists(table);
+    enum host_table found = !firewall_table_exists(table)                    ? HOST_TABLE_ABSENT
+                            : firewall_chain_exists(table, fallback_chain) ? HOST_TABLE_FALLBACK
+                                                                            : HOST_TABLE_FULL;
     if (raised)
         caps_lower();
-    return loaded;
+    return found;
 }
 
 void priv_sandbox_namespaces(const char *hostname)

@@ -129,6 +129,13 @@ bool firewall_table_exists(const char *table)
     return nft_run_cmd_from_buffer(nft, cmd) == 0;
 }
 
+bool firewall_chain_exists(const char *table, const char *chain)
+{
+    autonft struct nft_ctx *nft = nft_open("read the ruleset");
+    autofree char *cmd = xasprintf("list chain inet %s %s", table, chain);
+    return nft_run_cmd_from_buffer(nft, cmd) == 0;
+}
+
 void firewall_lease_take(void)
 {
     /* Held for the few netlink calls of a start or an end; a holder that

@@ -1,9 +1,11 @@
-/* See remove_firewall.h. The table is left in place by every launch (it only
+/* See firewall_admin.h. The table is left in place by every launch (it only
  * narrows what the host allows, on links that exist while a sandbox runs),
- * so that a machine that stops using torgate needs this to be rid of it.
- * Deleting it under a running sandbox would take that sandbox's host wall
- * away: it is deleted only when nothing of torgate runs. */
-#include "remove_firewall.h"
+ * so that a machine that stops using torgate needs remove-firewall to be
+ * rid of it. Deleting it under a running sandbox would take that sandbox's
+ * host wall away: it is deleted only when nothing of torgate runs. And when
+ * something else deletes it (nft flush ruleset), restore-firewall puts it
+ * back. */
+#include "firewall_admin.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -86,4 +88,16 @@ int remove_firewall_run(void)
                     "remove-firewall' again once every sandbox has ended\n",
             links);
     return 1;
+}
+
+int restore_firewall_run(const struct torgate_config *cfg)
+{
+    /* Root's only, as the caller of the unit that runs it: it writes the
+     * table as root's configuration says. */
+    if (getuid() != 0)
+        die("torgate restore-firewall is for root (nftables.service runs it after it flushes the ruleset)");
+    caps_init();
+    unsigned links = priv_restore_firewall(cfg);
+    debug("%u sandbox link(s): %s", links, links ? "table written" : "nothing to restore");
+    return 0;
 }
