@@ -9,7 +9,7 @@
 
 /* Root only. Returns 0 when the table is gone (or was never there), 1 when
  * it stays because torgate still runs, with a line saying what runs. */
-int remove_firewall_run(void);
+int remove_firewall_run(const struct torgate_config *cfg);
 
 /* Root only. With no sandbox link on the host, does nothing (the next
  * launch writes the table). Otherwise writes the table for cfg and, where a

@@ -45,10 +45,10 @@ void priv_undo_link(struct nl_sock *sk, const char *ifname);
 void priv_give_lease(void);
 /* torgate remove-firewall: torgate's table deleted if no sandbox link
  * exists, the uplinks' forwarding it had turned on turned off first (the
- * lease held meanwhile). *links: how many sandbox links kept it.
- * CAP_NET_ADMIN. */
+ * lease held meanwhile); written again for cfg if a link appeared
+ * meanwhile. *links: how many sandbox links kept it. CAP_NET_ADMIN. */
 enum firewall_removal { FIREWALL_ABSENT, FIREWALL_REMOVED, FIREWALL_IN_USE };
-enum firewall_removal priv_remove_firewall(unsigned *links);
+enum firewall_removal priv_remove_firewall(const struct torgate_config *cfg, unsigned *links);
 /* torgate restore-firewall: with sandbox links on the host, the table
  * written for cfg; where one is forwarded for, every uplink back in
  * uplinks, and each that forwards in forward_guard (which uplinks torgate

@@ -8,6 +8,8 @@
 #include "firewall_admin.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
@@ -35,6 +37,22 @@ static bool torgate_executable(const char *path)
     return strcmp(base, "torgate") == 0 || strcmp(base, "torgate (deleted)") == 0;
 }
 
+/* Where root may not read a process's exe link (no CAP_SYS_PTRACE, as in
+ * some containers), its name, which is the executable's unless it renamed
+ * itself: a launcher is called torgate. False if unreadable. */
+static bool comm_of(long pid, char *name, size_t size)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+    autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
+    size_t n;
+    if (fd < 0 || !read_bounded(fd, name, size - 1, &n))
+        return false;
+    name[n] = '\0';
+    name[strcspn(name, "\n")] = '\0';
+    return true;
+}
+
 /* Another process running torgate: the launcher of a sandbox (an offline one
  * has no link), or one still starting, which may be about to write the
  * table and make its link. Read as root before anything is dropped: a
@@ -54,16 +72,17 @@ static pid_t other_torgate(void)
         char link[64], target[PATH_MAX];
         snprintf(link, sizeof link, "/proc/%ld/exe", pid);
         ssize_t n = readlink(link, target, sizeof target - 1);
-        if (n < 0)
+        if (n >= 0)
+            target[n] = '\0';
+        else if (!((errno == EACCES || errno == EPERM) && comm_of(pid, target, sizeof target)))
             continue; /* a kernel thread, or gone */
-        target[n] = '\0';
         if (torgate_executable(target))
             return (pid_t)pid;
     }
     return 0;
 }
 
-int remove_firewall_run(void)
+int remove_firewall_run(const struct torgate_config *cfg)
 {
     /* Root's only: with the binary's capabilities, an ordinary caller (who
      * may see only their own processes: hidepid) could take the table from
@@ -79,7 +98,7 @@ int remove_firewall_run(void)
     }
     caps_init();
     unsigned links;
-    switch (priv_remove_firewall(&links)) {
+    switch (priv_remove_firewall(cfg, &links)) {
     case FIREWALL_ABSENT: return 0;
     case FIREWALL_REMOVED: debug("table inet torgate deleted"); return 0;
     case FIREWALL_IN_USE: break;

@@ -135,6 +135,7 @@ static const struct {
 } needed_limits[] = {
     {RLIMIT_NOFILE, 32, 1, "open files", "-n"},
     {RLIMIT_AS, 64u << 20, 1024, "address space (KiB)", "-v"},
+    {RLIMIT_DATA, 64u << 20, 1024, "data segment (KiB)", "-d"},
 };
 
 static void refuse_low_limits(void)
@@ -208,14 +209,14 @@ int main(int argc, char **argv)
     distrust_caller();
     struct options opts = parse_options(argc, argv);
     refuse_low_limits();
-    if (opts.remove_firewall)
-        return remove_firewall_run();
     /* Read as the caller, with no capability effective: root's --config
      * before root becomes --user. */
     struct torgate_config cfg;
     load_config(&cfg, opts.config);
     if (opts.restore_firewall)
         return restore_firewall_run(&cfg);
+    if (opts.remove_firewall)
+        return remove_firewall_run(&cfg);
     choose_identity(&opts);
     /* Listing and explaining need no privilege at all. */
     if (opts.list_profiles || opts.explain)

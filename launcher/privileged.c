@@ -99,6 +99,11 @@ void priv_claim_link(struct nl_sock *sk, const struct plan *plan, pid_t sandbox_
     caps_raise(CAPS_NET_ADMIN);
     struct link_census census;
     host_link_create(sk, &plan->cfg->pool, sandbox_pid, &plan->link, slot, &census);
+    /* The table was written before this link existed, and something may
+     * have deleted it since (nft flush ruleset; remove-firewall, which
+     * counts links again after it deletes): written again, before COMMAND
+     * runs. When it is there, this is one cheap query. */
+    firewall_install(plan->cfg);
     /* Forwarding a launcher that died (SIGKILL) left on: turned off again
      * by the next launcher that is not forwarded for itself. Free where
      * nothing forwards (the links were listed anyway), one read of the
@@ -142,7 +147,7 @@ void priv_give_lease(void)
         firewall_lease_give();
 }
 
-enum firewall_removal priv_remove_firewall(unsigned *links)
+enum firewall_removal priv_remove_firewall(const struct torgate_config *cfg, unsigned *links)
 {
     caps_raise(CAPS_NET_ADMIN);
     enum firewall_removal result = FIREWALL_ABSENT;
@@ -163,6 +168,14 @@ enum firewall_removal priv_remove_firewall(unsigned *links)
             settle_forwarding(sk, NULL);
             firewall_remove();
             result = FIREWALL_REMOVED;
+            /* A launcher that made its link after the count finds the
+             * table gone and writes it again; one that made it before the
+             * delete may have looked already: it is put back for it. */
+            *links = link_census(sk, NULL).sandbox_links;
+            if (*links) {
+                firewall_install(cfg);
+                result = FIREWALL_IN_USE;
+            }
         }
     }
     caps_lower();

@@ -22,7 +22,7 @@ static const struct {
 } limit_errors[] = {
     {EMFILE, "raise the open files limit, ulimit -n"},
     {ENFILE, "the system's open file table is full"},
-    {ENOMEM, "raise the address space limit, ulimit -v, or free memory"},
+    {ENOMEM, "raise the address space or data limit, ulimit -v or -d, or free memory"},
 };
 
 static const char *limit_fix(int errnum)
@@ -70,7 +70,8 @@ pid_t fork_or_die(const char *what)
 {
     pid_t pid = fork();
     if (pid < 0 && errno == EAGAIN)
-        die("cannot fork %s: your user has as many processes as its limit allows (ulimit -u): end some, or raise it",
+        die("cannot fork %s: your user has as many processes as its limit allows (ulimit -u, or the session's "
+            "TasksMax): end some, or raise it",
             what);
     if (pid < 0)
         die_with_error("cannot fork %s", what);

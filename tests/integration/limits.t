@@ -59,11 +59,11 @@ nothing_left "RLIMIT_NOFILE 3"
 # ------------------------------------------------------------ processes
 # (RLIMIT_NPROC counts the user's processes: the launcher is the first.)
 out=$(as_user prlimit --nproc=1:1 "$TORGATE" --profile default -- true 2>&1); st=$?
-is "$st:$out" "125:torgate: cannot fork the sandbox: your user has as many processes as its limit allows (ulimit -u): end some, or raise it" \
+is "$st:$out" "125:torgate: cannot fork the sandbox: your user has as many processes as its limit allows (ulimit -u, or the session's TasksMax): end some, or raise it" \
     "RLIMIT_NPROC 1: the sandbox's fork refused, in one line that names the limit"
 nothing_left "RLIMIT_NPROC 1"
 out=$(as_user prlimit --nproc=2:2 "$TORGATE" --profile default -- true 2>&1); st=$?
-is "$st:$out" "125:torgate: cannot fork the command: your user has as many processes as its limit allows (ulimit -u): end some, or raise it" \
+is "$st:$out" "125:torgate: cannot fork the command: your user has as many processes as its limit allows (ulimit -u, or the session's TasksMax): end some, or raise it" \
     "RLIMIT_NPROC 2: the command's fork, inside the sandbox, refused the same way"
 nothing_left "RLIMIT_NPROC 2"
 out=$(as_user prlimit --nproc=8:8 "$TORGATE" --profile default -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
@@ -74,6 +74,10 @@ out=$(as_user prlimit --as=$((32 << 20)):$((32 << 20)) "$TORGATE" --profile defa
 is "$st:$out" "125:torgate: your address space (KiB) limit is 32768, below the 65536 torgate needs: raise it (ulimit -v)" \
     "RLIMIT_AS 32 MiB: refused in one line, before a library could abort halfway"
 nothing_left "RLIMIT_AS 32 MiB"
+out=$(as_user prlimit --data=$((32 << 20)):$((32 << 20)) "$TORGATE" --profile default -- true 2>&1); st=$?
+is "$st:$out" "125:torgate: your data segment (KiB) limit is 32768, below the 65536 torgate needs: raise it (ulimit -d)" \
+    "RLIMIT_DATA 32 MiB: refused the same way"
+nothing_left "RLIMIT_DATA 32 MiB"
 out=$(as_user prlimit --as=$((256 << 20)):$((256 << 20)) "$TORGATE" --profile default -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
 like "$out" '^TRANSPORT orig=203\.0\.113\.10:80 ' "control: with 256 MiB, the launch works"
 nothing_left "the end"

@@ -25,13 +25,25 @@ set_elements() { # SET: how many elements torgate's set holds
         python3 -c 'import json,sys; d=json.load(sys.stdin)["nftables"]; print(sum(len(o["set"].get("elem", [])) for o in d if "set" in o))' 2>/dev/null ||
         echo 0
 }
-host_files() { # what lies in the shared temporary places, but the test's own
-    find /run /tmp /var/tmp /dev/shm -xdev 2>/dev/null | grep -v "^$TOPO_DIR" | sort
+host_files() { # what the sandboxes' user has in the shared temporary places (the machine's other
+    # users, this test's runner among them, may come and go there meanwhile)
+    find /run /tmp /var/tmp /dev/shm -xdev -user "$TG_USER" 2>/dev/null | grep -v "^$TOPO_DIR" | sort
 }
 torgate_processes() {
     local n=0 p
     for p in /proc/[0-9]*; do
         case "$(readlink "$p/exe" 2>/dev/null)" in */torgate | *xdg-dbus-proxy | *pulseaudio) n=$((n + 1)) ;; esac
+    done
+    echo "$n"
+}
+# The user's processes but the long-running sandbox's (whose number changes
+# as it works): those outside its PID namespace.
+user_processes_elsewhere() {
+    local p n=0 long_ns ns
+    long_ns=$(readlink "/proc/$(pgrep -P "$long" | head -n 1)/ns/pid")
+    for p in $(pgrep -u "$TG_USER"); do
+        ns=$(readlink "/proc/$p/ns/pid" 2>/dev/null) || continue # gone meanwhile
+        [ "$ns" = "$long_ns" ] || n=$((n + 1))
     done
     echo "$n"
 }
@@ -41,7 +53,7 @@ census() { # one "NAME COUNT" line per thing counted
     echo "files $(host_files | wc -l)"
     echo "mounts $(wc -l </proc/self/mountinfo)"
     echo "processes(torgate,helpers) $(torgate_processes)"
-    echo "processes(user) $(pgrep -u "$TG_USER" | wc -l)"
+    echo "processes(user,outside-long-sandbox) $(user_processes_elsewhere)"
     echo "launcher-fds $(ls "/proc/$long/fd" | wc -l)"
 }
 
@@ -67,6 +79,11 @@ tg_bg --profile default -- sh -c "echo >$TOPO_DIR/long-up; while [ ! -e $TOPO_DI
     curl -s -m 5 http://203.0.113.10/ >/dev/null 2>&1; $PROBE dns $GW_CMD www.example.test >/dev/null 2>&1; sleep 0.2; done"
 long=$!
 wait_for test -e "$TOPO_DIR/long-up" || bail_out "the long-running sandbox did not start"
+# The last sandboxes' processes are reaped after their launchers return:
+# then the user has one process outside the long-running sandbox, its
+# launcher.
+reaped() { [ "$(user_processes_elsewhere)" = 1 ]; }
+WAIT_FOR_TIMEOUT=200 wait_for reaped
 host_files >"$TOPO_DIR/files-before"
 before=$(census)
 
@@ -91,6 +108,7 @@ launch 3
 launch 0
 no_lease() { [ "$(set_elements forwarding_lease)" = 0 ]; }
 WAIT_FOR_TIMEOUT=300 wait_for no_lease
+WAIT_FOR_TIMEOUT=200 wait_for reaped
 ok_cmd "the long-running sandbox still runs" kill -0 "$long"
 after=$(census)
 diag "before:" $before
@@ -98,7 +116,7 @@ diag "after: " $after
 while read -r name count; do
     is "$(awk -v n="$name" '$1 == n {print $2}' <<<"$after")" "$count" "$name: as many after $LAUNCHES launches as before ($count)"
 done <<<"$before"
-is "$(host_files | diff "$TOPO_DIR/files-before" - | grep '^[<>]')" "" "no file came or went in /run, /tmp, /var/tmp, /dev/shm"
+is "$(host_files | diff "$TOPO_DIR/files-before" - | grep '^[<>]')" "" "no file of the user's came or went in /run, /tmp, /var/tmp, /dev/shm"
 is "$(in_host cat /proc/sys/net/ipv4/conf/up0/forwarding)" 0 "the uplink does not forward"
 
 # conntrack: a sandbox that has ended leaves no established connection
