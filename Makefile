@@ -65,7 +65,7 @@ STAGE       := $(CURDIR)/build/stage
 ASAN_STAGE  := $(CURDIR)/build/stage-asan
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: soak soak-brief package package-check all deps check selftest tornet tornet-asan leak fuzz fuzz-run fuzz-brief unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind
+.PHONY: fuzz-keep soak soak-brief package package-check all deps check selftest tornet tornet-asan leak fuzz fuzz-run fuzz-brief unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind
 all: $(BUILDDIR)/torgate
 
 $(BUILDDIR)/%.o: %.c $(wildcard include/*.h)
@@ -199,10 +199,12 @@ integration-asan: stage-asan
 	    ASAN_OPTIONS=detect_leaks=0:exitcode=99 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    prove -f tests/integration/*.t
 
-# The configuration and profile parser under libFuzzer (clang), with ASan and
-# UBSan: briefly in make check, longer with make fuzz. libFuzzer adds what it
-# finds to the first corpus directory: a scratch one, so that
-# tests/fuzz/corpus keeps only the seeds.
+# The parsers of what users and administrators write (torgate.conf, profiles,
+# the clearnet resolvers file) under libFuzzer (clang), with ASan and UBSan:
+# briefly in make check, longer with make fuzz (FUZZ_TIME=SECONDS). libFuzzer
+# adds what it finds to the first corpus directory: a scratch one, so that
+# tests/fuzz/corpus keeps only the hand-written seeds; tests/fuzz/grown is
+# what a long run grew, minimised (make fuzz-keep merges a run's into it).
 FUZZ_CC     ?= clang
 FUZZ_DIR    ?= build/fuzz
 FUZZ_TIME   ?= 600
@@ -219,7 +221,10 @@ fuzz-run: $(FUZZER)
 	@mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts
 	$(FUZZER) -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
 	    -dict=tests/fuzz/settings.dict -artifact_prefix=$(FUZZ_DIR)/artifacts/ \
-	    $(FUZZ_DIR)/corpus tests/fuzz/corpus
+	    $(FUZZ_DIR)/corpus tests/fuzz/corpus tests/fuzz/grown
+fuzz-keep: $(FUZZER)
+	@mkdir -p tests/fuzz/grown
+	$(FUZZER) -merge=1 tests/fuzz/grown $(FUZZ_DIR)/corpus
 fuzz-brief: FUZZ_TIME := 25
 fuzz-brief: fuzz-run
 

@@ -213,10 +213,11 @@ int main(int argc, char **argv)
      * before root becomes --user. */
     struct torgate_config cfg;
     load_config(&cfg, opts.config);
-    if (opts.restore_firewall)
-        return restore_firewall_run(&cfg);
-    if (opts.remove_firewall)
-        return remove_firewall_run(&cfg);
+    if (opts.restore_firewall || opts.remove_firewall) {
+        int status = opts.restore_firewall ? restore_firewall_run(&cfg) : remove_firewall_run(&cfg);
+        config_clear(&cfg);
+        return status;
+    }
     choose_identity(&opts);
     /* Listing and explaining need no privilege at all. */
     if (opts.list_profiles || opts.explain)
@@ -225,8 +226,11 @@ int main(int argc, char **argv)
         caps_check_init();
     else
         caps_init();
-    if (opts.check)
-        return check_run(&cfg);
+    if (opts.check) {
+        int status = check_run(&cfg);
+        config_clear(&cfg);
+        return status;
+    }
     autofree char *err = NULL;
     if (opts.list_profiles) {
         if (!profile_list(stdout, &err))
