@@ -15,6 +15,8 @@
 #define FIREWALL_TABLE "torgate"
 /* A sandbox link's group: torgate's mark, its mode, and flags. A link whose
  * group is none of the kinds below gets nothing at all. */
+/* etc/host-hardening.nft.in and etc/host-fallback.nft.in match clearnet
+ * links and the LAN flag by these numbers too: change them together. */
 #define LINK_GROUP_KIND_MASK 0xffff000fu
 #define LINK_GROUP_TOR 0x74670001u
 #define LINK_GROUP_CLEARNET 0x74670002u

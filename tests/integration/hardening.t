@@ -23,7 +23,7 @@ cleanup_users() {
     groupdel "$desk_group" 2>/dev/null
     return 0
 }
-cleanup_with 'cleanup_users; topo_down'
+cleanup_with 'touch "$TOPO_DIR/lan-stop" 2>/dev/null; sys_profiles_cleanup; cleanup_users; topo_down'
 groupadd --system "$desk_group" || bail_out "groupadd failed"
 for u in "$tor_user" "$i2p_user" "$cpf_user"; do
     useradd --system --no-create-home --shell /usr/sbin/nologin "$u" || bail_out "useradd $u failed"
@@ -219,6 +219,21 @@ ok_cmd "both tables are there" sh -c "ip netns exec $HOST_NS nft list tables | g
 out=$(as "$desk_user" "$PROBE" tcp 203.0.113.10 80 2>&1)
 like "$out" '^FAIL' "with torgate's table and its clearnet forwarding on, the host's own desktop user is still closed ($out)"
 
+# A tor sandbox that may reach the LAN (its link forwards) runs across what
+# follows, and tries the internet's web server when told.
+sys_profiles_init
+sys_profile "tglan-$sfx" 'mode = tor' 'lan = allow'
+tg_bg --profile "tglan-$sfx" -- sh -c "echo >$TOPO_DIR/lan-up; while [ ! -e $TOPO_DIR/lan-stop ]; do
+    [ -e $TOPO_DIR/lan-go ] || { sleep 0.05; continue; }; rm $TOPO_DIR/lan-go
+    $PROBE tcp 203.0.113.10 80 >$TOPO_DIR/lan-out.tmp 2>&1; mv $TOPO_DIR/lan-out.tmp $TOPO_DIR/lan-out; done"
+lan_pid=$!
+wait_for test -e "$TOPO_DIR/lan-up" || bail_out "the lan = allow sandbox did not start"
+lan_try() { # the running sandbox's TCP to the internet's web server
+    rm -f "$TOPO_DIR/lan-out"
+    touch "$TOPO_DIR/lan-go"
+    WAIT_FOR_TIMEOUT=200 wait_for test -e "$TOPO_DIR/lan-out"
+}
+
 # --- and without torgate's table -------------------------------------------
 ok_cmd "torgate's table is deleted" in_host nft delete table inet torgate
 far_reset
@@ -231,10 +246,18 @@ out=$(as "$desk_user" "$PROBE" tcp 127.0.0.1 9051 2>&1)
 like "$out" '^FAIL' "without torgate's table: the ControlPort is still closed ($out)"
 is "$(far_count "$INET_NS" all4)$(far_count "$INET_NS" ip6)" "00" "nothing arrived on the internet side"
 is "$(log_lines web)$(log_lines inet-dns)" "$web0$idns0" "the web server and the resolver saw nothing"
+lan_try
+is "$(far_count "$INET_NS" all4)" 0 "without torgate's table, the running lan = allow sandbox's TCP to the internet is forwarded nowhere ($(cat "$TOPO_DIR/lan-out"))"
 
 # Control for the whole table: deleted, the host is open again.
 ok_cmd "the hardening table is deleted (as ExecStop does)" in_host nft delete table inet torgate_host
 out=$(as "$desk_user" "$PROBE" tcp 203.0.113.10 80 2>&1)
 like "$out" '^OK' "control: without any table, the desktop user reaches the internet again ($out)"
+far_reset
+lan_try
+[ "$(far_count "$INET_NS" all4)" -gt 0 ]
+ok $? "control: without any table, the lan = allow sandbox's packets reach the internet side, untranslated"
+touch "$TOPO_DIR/lan-stop"
+wait "$lan_pid"
 
 done_testing
