@@ -22,6 +22,20 @@ nothing_left() {
     is "$(left)" "0 0" "$1: no link, no process left"
 }
 
+# refused PRLIMIT_OPTION MESSAGE DESC: the launch under that limit ends with
+# torgate's one line MESSAGE, and leaves nothing behind
+refused() {
+    local out st
+    out=$(as_user prlimit "$1" "$TORGATE" --profile default -- true 2>&1); st=$?
+    is "$st:$out" "125:torgate: $2" "$3"
+    nothing_left "$3"
+}
+# works PRLIMIT_OPTION DESC: the control, the same launch under a higher limit
+works() {
+    like "$(as_user prlimit "$1" "$TORGATE" --profile default -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)" \
+        '^TRANSPORT orig=203\.0\.113\.10:80 ' "$2"
+}
+
 # ------------------------------------------------------------ the pool full
 POOL_CONF=$TOPO_DIR/torgate-pool.conf
 { cat "$CONF"; printf '[network]\npool = 10.118.0.0/29\n'; } >"$POOL_CONF"
@@ -45,12 +59,9 @@ like "$out" '^TRANSPORT orig=203\.0\.113\.10:80 ' "control: once they have ended
 nothing_left "after the pool"
 
 # ------------------------------------------------------------ open files
-out=$(as_user prlimit --nofile=16:16 "$TORGATE" --profile default -- true 2>&1); st=$?
-is "$st:$out" "125:torgate: your open files limit is 16, below the 32 torgate needs: raise it (ulimit -n)" \
+refused --nofile=16:16 "your open files limit is 16, below the 32 torgate needs: raise it (ulimit -n)" \
     "RLIMIT_NOFILE 16: refused in one line that names the limit and the fix"
-nothing_left "RLIMIT_NOFILE 16"
-out=$(as_user prlimit --nofile=32:32 "$TORGATE" --profile default -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
-like "$out" '^TRANSPORT orig=203\.0\.113\.10:80 ' "control: with 32 open files, the launch works"
+works --nofile=32:32 "control: with 32 open files, the launch works"
 # Below 4, the dynamic loader fails before torgate runs: its own line.
 out=$(as_user prlimit --nofile=3:3 "$TORGATE" --profile default -- true 2>&1); st=$?
 like "$st:$out" "^127:[^"$'\n'"]*error while loading shared libraries" "RLIMIT_NOFILE 3: the loader's own one line (no torgate code runs)"
@@ -58,16 +69,12 @@ nothing_left "RLIMIT_NOFILE 3"
 
 # ------------------------------------------------------------ processes
 # (RLIMIT_NPROC counts the user's processes: the launcher is the first.)
-out=$(as_user prlimit --nproc=1:1 "$TORGATE" --profile default -- true 2>&1); st=$?
-is "$st:$out" "125:torgate: cannot fork the sandbox: your user has as many processes as its limit allows (ulimit -u, or the session's TasksMax): end some, or raise it" \
+NPROC_FIX="your user has as many processes as its limit allows (ulimit -u, or the session's TasksMax): end some, or raise it"
+refused --nproc=1:1 "cannot fork the sandbox: $NPROC_FIX" \
     "RLIMIT_NPROC 1: the sandbox's fork refused, in one line that names the limit"
-nothing_left "RLIMIT_NPROC 1"
-out=$(as_user prlimit --nproc=2:2 "$TORGATE" --profile default -- true 2>&1); st=$?
-is "$st:$out" "125:torgate: cannot fork the command: your user has as many processes as its limit allows (ulimit -u, or the session's TasksMax): end some, or raise it" \
+refused --nproc=2:2 "cannot fork the command: $NPROC_FIX" \
     "RLIMIT_NPROC 2: the command's fork, inside the sandbox, refused the same way"
-nothing_left "RLIMIT_NPROC 2"
-out=$(as_user prlimit --nproc=8:8 "$TORGATE" --profile default -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
-like "$out" '^TRANSPORT orig=203\.0\.113\.10:80 ' "control: with 8 processes, the launch works"
+works --nproc=8:8 "control: with 8 processes, the launch works"
 
 # ------------------------------------------------------------ address space
 # AddressSanitizer reserves terabytes of shadow memory before main(): no
@@ -76,16 +83,13 @@ like "$out" '^TRANSPORT orig=203\.0\.113\.10:80 ' "control: with 8 processes, th
 if ldd "$TORGATE" 2>/dev/null | grep -q libasan; then
     skip "an AddressSanitizer build cannot start under an address-space or data limit" 5
 else
-    out=$(as_user prlimit --as=$((32 << 20)):$((32 << 20)) "$TORGATE" --profile default -- true 2>&1); st=$?
-    is "$st:$out" "125:torgate: your address space (KiB) limit is 32768, below the 65536 torgate needs: raise it (ulimit -v)" \
+    refused --as=$((32 << 20)):$((32 << 20)) \
+        "your address space (KiB) limit is 32768, below the 65536 torgate needs: raise it (ulimit -v)" \
         "RLIMIT_AS 32 MiB: refused in one line, before a library could abort halfway"
-    nothing_left "RLIMIT_AS 32 MiB"
-    out=$(as_user prlimit --data=$((32 << 20)):$((32 << 20)) "$TORGATE" --profile default -- true 2>&1); st=$?
-    is "$st:$out" "125:torgate: your data segment (KiB) limit is 32768, below the 65536 torgate needs: raise it (ulimit -d)" \
+    refused --data=$((32 << 20)):$((32 << 20)) \
+        "your data segment (KiB) limit is 32768, below the 65536 torgate needs: raise it (ulimit -d)" \
         "RLIMIT_DATA 32 MiB: refused the same way"
-    nothing_left "RLIMIT_DATA 32 MiB"
-    out=$(as_user prlimit --as=$((256 << 20)):$((256 << 20)) "$TORGATE" --profile default -- curl -sS --max-time 5 http://203.0.113.10/ 2>&1)
-    like "$out" '^TRANSPORT orig=203\.0\.113\.10:80 ' "control: with 256 MiB, the launch works"
+    works --as=$((256 << 20)):$((256 << 20)) "control: with 256 MiB, the launch works"
 fi
 nothing_left "the end"
 done_testing
