@@ -40,7 +40,7 @@ TEST_DEPS   := iproute2 nftables curl dnsutils python3 libcap2-bin valgrind hype
                tor wget git openssh-client dropbear-bin chromium xdg-dbus-proxy dbus dbus-x11 xvfb x11-utils \
                xdotool imagemagick firefox-esr weston wayland-utils libnotify-bin notification-daemon \
                pulseaudio pulseaudio-utils sox tesseract-ocr \
-               ibus ibus-m17n ibus-gtk3 python3-gi gir1.2-gtk-3.0 debhelper lintian conntrack systemd-container
+               ibus ibus-m17n ibus-gtk3 python3-gi gir1.2-gtk-3.0 at-spi2-core dbus-bin debhelper lintian conntrack systemd-container
 CC          ?= cc
 CFLAGS      ?= -O2 -g
 CFLAGS      += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Iinclude \
@@ -53,7 +53,7 @@ LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS    := launcher/util.c launcher/text.c launcher/environment.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
                launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c $(SECCOMP_BACKEND) launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
-               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/firewall_admin.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/sound.c launcher/runtime.c netns/addresses.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
+               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/firewall_admin.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/a11y.c launcher/sound.c launcher/runtime.c netns/addresses.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILDDIR)/tests/%,$(wildcard tests/unit/test_*.c))
 PROBE       := $(BUILDDIR)/tests/probe
@@ -63,6 +63,9 @@ LEAK32      := $(BUILDDIR)/tests/leak32
 # The tree the tests install into and run from, as a person's system would.
 STAGE       := $(CURDIR)/build/stage
 ASAN_STAGE  := $(CURDIR)/build/stage-asan
+# A failed test's topology logs (the private Tor network's among them) are
+# kept here (tests/lib/topology.sh).
+export TOPO_KEEP_ON_FAIL ?= $(CURDIR)/build/artefacts/failed
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: fuzz-keep soak soak-brief package package-check all deps check selftest tornet tornet-asan leak fuzz fuzz-run fuzz-brief unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind

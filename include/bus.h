@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 enum bus_kind { BUS_SESSION, BUS_SYSTEM, BUSES };
 
@@ -49,6 +50,15 @@ bool bus_has_rules(const struct bus_policy *p);
  * BUS_PROXY_ARGS more); strings are malloc'd. */
 #define BUS_PROXY_ARGS (3 + BUS_VERBS * MAX_BUS_RULES)
 void bus_proxy_args(const struct bus_policy *p, const char *upstream, const char *listen, char **argv, size_t *n);
+
+/* The proxy's arguments for the accessibility bus (a11y.h): upstream, the
+ * listening path, --filter, --sloppy-names and the fixed rules, the same
+ * for every profile that has it. Appended to argv at *n (room for
+ * BUS_A11Y_PROXY_ARGS more); strings are malloc'd. */
+#define BUS_A11Y_PROXY_ARGS 16
+void bus_a11y_proxy_args(const char *upstream, const char *listen, char **argv, size_t *n);
+/* Those rules, each with what it is for, one per line after indent. */
+void bus_a11y_explain(FILE *out, const char *indent);
 
 /* A bus address the proxy may connect to for the sandbox: one unix:path=
  * or unix:abstract= address (never tcp:, which would carry the sandbox's

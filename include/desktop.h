@@ -22,6 +22,8 @@ struct desktop_caller {
     const char *xauthority;      /* XAUTHORITY */
     const char *bus[BUSES];      /* the buses' addresses, NULL where the session has none */
     const char *sound;           /* the session's PulseAudio (or PipeWire) socket, NULL if none */
+    const char *session_bus;     /* where to ask for the accessibility bus; NULL if none or not needed */
+    const char *a11y_bus;        /* the accessibility bus (a11y.h), NULL if none or not asked for */
 };
 
 /* The plan's decisions. Host paths, opened as the user in the sandbox. */
@@ -32,6 +34,7 @@ struct desktop_plan {
     char wayland_name[NAME_MAX + 1];  /* its name in the runtime directory */
     char xauthority[PATH_MAX];        /* bound read-only as RUNTIME/Xauthority; "" none */
     const char *bus[BUSES];           /* the proxy's upstream; NULL: the sandbox has no such bus */
+    const char *a11y_bus;             /* the proxy's upstream; NULL: no accessibility */
     bool proxy;                       /* some bus goes through the proxy */
     char sound[PATH_MAX];             /* the session's sound server's socket, for the tunnel; "" none */
     bool helpers;                     /* the proxy or the sound server: their tmpfs */
@@ -48,6 +51,7 @@ struct desktop_plan {
 #define BUS_SOCKET_SESSION HELPERS_DIR "/session"
 #define BUS_SOCKET_SYSTEM HELPERS_DIR "/system"
 #define SOUND_SOCKET HELPERS_DIR "/pulse"
+#define A11Y_SOCKET HELPERS_DIR "/a11y"
 #define SYSTEM_BUS_PATH "/run/dbus/system_bus_socket"
 
 /* The caller's session, as its environment and the file system say. Dies
@@ -61,7 +65,8 @@ void desktop_plan_build(struct desktop_plan *d, const struct profile *p, const s
 
 /* In the sandbox, on COMMAND's environment: XDG_RUNTIME_DIR, the display
  * variables of the servers it reaches (the others unset), the buses'
- * addresses (unset where it has none), and no accessibility bus. */
+ * addresses (unset where it has none), and the accessibility bus's through
+ * its filter (NO_AT_BRIDGE=1 where the profile has none). */
 void desktop_environment(const struct desktop_plan *d);
 
 #endif

@@ -36,6 +36,11 @@ enum { HELPER_SYNC_FD = 3, HELPER_DIR_FD = 4 };
  * name), becomes the user with no capability (every set, bounding too) and
  * no_new_privs, and execs path with envp; stdin is /dev/null. */
 pid_t helper_spawn(const struct plan *plan, const char *path, char **argv, char **envp, int sync_fd, int mount_fd);
+/* In a child of launcher: dies with it (PDEATHSIG), and errors end it
+ * alone. */
+void helper_tie(pid_t launcher);
+/* The user with no capability (every set, bounding too) and no_new_privs. */
+void helper_unprivileged(const char *what);
 /* A file in the helpers' tmpfs, as a helper names it. */
 char *helper_path(const char *name);
 

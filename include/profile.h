@@ -55,6 +55,7 @@ enum profile_key {
     KEY_TIMEZONE,
     KEY_DISPLAY,
     KEY_SOUND,
+    KEY_ACCESSIBILITY,
     KEY_OWN_DIRS,
     KEY_SESSION_BUS,
     KEY_SYSTEM_BUS,
@@ -94,6 +95,7 @@ struct profile {
     enum view_choice timezone; /* UTC, or the host's */
     unsigned display;          /* enum display_server bits */
     bool sound;                /* a sound server of its own, its output tunnelled to the session's */
+    bool accessibility;        /* the accessibility bus, through a filter that lets it drive no other app */
     struct own_dirs own_dirs;
     struct bus_policy buses[BUSES];
     /* Stands in for a clearnet system profile: only those who may use that

@@ -1,6 +1,7 @@
 /* See bus.h. */
 #include "bus.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "settings.h"
@@ -185,6 +186,62 @@ void bus_proxy_args(const struct bus_policy *p, const char *upstream, const char
     for (int v = 0; v < BUS_VERBS; v++)
         for (size_t i = 0; i < p->verbs[v].count; i++)
             argv[(*n)++] = xasprintf("--%s=%s", bus_verb_name((enum bus_verb)v), p->verbs[v].rule[i]);
+}
+
+/* What a sandboxed app may do on the accessibility bus, as flatpak and
+ * WebKit's sandbox allow it: announce itself to the registry, and learn and
+ * tell which events and keys screen readers listen to. No name may be
+ * talked to, so no other application's interfaces (its actions, its text,
+ * its windows) can be called; unique names are visible (--sloppy-names) so
+ * that the calls of a screen reader reach the app and its answers go back. */
+static const struct {
+    const char *verb, *rule, *why;
+} a11y_rules[] = {
+    {"call", "org.a11y.atspi.Registry=org.a11y.atspi.Socket.Embed@/org/a11y/atspi/accessible/root",
+     "the app registers its root object with the registry"},
+    {"call", "org.a11y.atspi.Registry=org.a11y.atspi.Socket.Unembed@/org/a11y/atspi/accessible/root",
+     "and unregisters it"},
+    {"call", "org.a11y.atspi.Registry=org.a11y.atspi.Registry.GetRegisteredEvents@/org/a11y/atspi/registry",
+     "which events screen readers listen to"},
+    {"call",
+     "org.a11y.atspi.Registry=org.a11y.atspi.DeviceEventController.GetKeystrokeListeners@/org/a11y/atspi/registry/"
+     "deviceeventcontroller",
+     "whether a screen reader listens to keys"},
+    {"call",
+     "org.a11y.atspi.Registry=org.a11y.atspi.DeviceEventController.GetDeviceEventListeners@/org/a11y/atspi/registry/"
+     "deviceeventcontroller",
+     "and to other devices"},
+    {"call",
+     "org.a11y.atspi.Registry=org.a11y.atspi.DeviceEventController.NotifyListenersSync@/org/a11y/atspi/registry/"
+     "deviceeventcontroller",
+     "the app's key presses, to the screen reader"},
+    {"call",
+     "org.a11y.atspi.Registry=org.a11y.atspi.DeviceEventController.NotifyListenersAsync@/org/a11y/atspi/registry/"
+     "deviceeventcontroller",
+     "the same, without waiting"},
+    {"broadcast",
+     "org.a11y.atspi.Registry=org.a11y.atspi.Registry.EventListenerRegistered@/org/a11y/atspi/registry",
+     "a screen reader starts listening to an event"},
+    {"broadcast",
+     "org.a11y.atspi.Registry=org.a11y.atspi.Registry.EventListenerDeregistered@/org/a11y/atspi/registry",
+     "and stops"},
+};
+
+void bus_a11y_explain(FILE *out, const char *indent)
+{
+    for (size_t i = 0; i < N_ELEMENTS(a11y_rules); i++)
+        fprintf(out, "%s%s %s\n%s  (%s)\n", indent, a11y_rules[i].verb, a11y_rules[i].rule, indent, a11y_rules[i].why);
+}
+
+void bus_a11y_proxy_args(const char *upstream, const char *listen, char **argv, size_t *n)
+{
+    _Static_assert(4 + N_ELEMENTS(a11y_rules) <= BUS_A11Y_PROXY_ARGS, "BUS_A11Y_PROXY_ARGS is too small");
+    argv[(*n)++] = xstrdup(upstream);
+    argv[(*n)++] = xstrdup(listen);
+    argv[(*n)++] = xstrdup("--filter");
+    argv[(*n)++] = xstrdup("--sloppy-names");
+    for (size_t i = 0; i < N_ELEMENTS(a11y_rules); i++)
+        argv[(*n)++] = xasprintf("--%s=%s", a11y_rules[i].verb, a11y_rules[i].rule);
 }
 
 bool bus_address_local(const char *address)

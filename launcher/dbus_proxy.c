@@ -14,7 +14,7 @@ static const char *const listen_names[BUSES] = {"session", "system"};
 
 static char **proxy_argv(const struct plan *plan)
 {
-    char **argv = xcalloc(2 + BUSES * BUS_PROXY_ARGS + 1, sizeof *argv);
+    char **argv = xcalloc(2 + BUSES * BUS_PROXY_ARGS + BUS_A11Y_PROXY_ARGS + 1, sizeof *argv);
     size_t n = 0;
     argv[n++] = xstrdup(XDG_DBUS_PROXY);
     argv[n++] = xasprintf("--fd=%d", HELPER_SYNC_FD);
@@ -23,6 +23,10 @@ static char **proxy_argv(const struct plan *plan)
             continue;
         autofree char *listen = helper_path(listen_names[b]);
         bus_proxy_args(&plan->profile->buses[b], plan->desktop.bus[b], listen, argv, &n);
+    }
+    if (plan->desktop.a11y_bus) {
+        autofree char *listen = helper_path("a11y");
+        bus_a11y_proxy_args(plan->desktop.a11y_bus, listen, argv, &n);
     }
     return argv;
 }

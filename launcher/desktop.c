@@ -63,6 +63,12 @@ void desktop_from_caller(struct desktop_caller *c, const struct profile *p)
         c->bus[BUS_SYSTEM] = system_bus_default;
     if (p->sound)
         c->sound = sound_server(p, c->runtime_dir);
+    /* where to ask for the accessibility bus (main.c, a11y.c) */
+    if (p->accessibility) {
+        c->session_bus = c->bus[BUS_SESSION] ? c->bus[BUS_SESSION] : session_bus_address();
+        if (c->session_bus && !bus_address_local(c->session_bus))
+            c->session_bus = NULL; /* asked nothing; refused below if the profile filters it */
+    }
     /* Less than the profile allows, never more: without PulseAudio's daemon
      * (a PipeWire desktop may not have it), no sound. */
     if (c->sound && access(PULSEAUDIO, X_OK) != 0) {
@@ -133,6 +139,8 @@ void desktop_plan_build(struct desktop_plan *d, const struct profile *p, const s
         d->bus[b] = p->buses[b].filtered ? c->bus[b] : NULL;
         d->proxy |= d->bus[b] != NULL;
     }
+    d->a11y_bus = p->accessibility ? c->a11y_bus : NULL;
+    d->proxy |= d->a11y_bus != NULL;
     if (p->sound && c->sound && strlen(c->sound) < sizeof d->sound)
         snprintf(d->sound, sizeof d->sound, "%s", c->sound);
     d->helpers = d->proxy || d->sound[0];
@@ -147,8 +155,7 @@ static void set(const char *name, const char *value)
 /* Variables that lead to what the sandbox does not reach: left, they only
  * make clients wait or complain. */
 static const char *const unreachable[] = {
-    "AT_SPI_BUS_ADDRESS", /* the accessibility bus drives other apps */
-    "SESSION_MANAGER",    /* XSMP, over ICE sockets in /tmp */
+    "SESSION_MANAGER", /* XSMP, over ICE sockets in /tmp */
 };
 
 void desktop_environment(const struct desktop_plan *d)
@@ -179,7 +186,14 @@ void desktop_environment(const struct desktop_plan *d)
         unsetenv("PULSE_SERVER");
     for (size_t i = 0; i < N_ELEMENTS(unreachable); i++)
         unsetenv(unreachable[i]);
-    set("NO_AT_BRIDGE", "1");
+    /* Unfiltered, the accessibility bus drives every other application. */
+    if (d->a11y_bus) {
+        set("AT_SPI_BUS_ADDRESS", "unix:path=" A11Y_SOCKET);
+        unsetenv("NO_AT_BRIDGE");
+    } else {
+        unsetenv("AT_SPI_BUS_ADDRESS");
+        set("NO_AT_BRIDGE", "1");
+    }
     /* IBus's own bus is an abstract socket in the host's network namespace:
      * its clients reach it, if at all, through its portal on the session
      * bus (org.freedesktop.portal.IBus, where a profile names it). */

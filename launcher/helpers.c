@@ -17,19 +17,29 @@ char *helper_path(const char *name)
     return xasprintf("/proc/self/fd/%d/%s", HELPER_DIR_FD, name);
 }
 
+void helper_tie(pid_t launcher)
+{
+    die_as_child();
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != launcher)
+        _exit(EXIT_TORGATE);
+}
+
+void helper_unprivileged(const char *what)
+{
+    caps_drop_all();
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        die_with_error("cannot set no_new_privs for %s", what);
+}
+
 /* The child: the user and nothing more, then the helper. Its errors reach
  * the terminal; the launcher finds out when the helper is not ready. */
 __attribute__((noreturn)) static void exec_helper(const struct plan *plan, const char *path, char **argv,
                                                   char **envp, pid_t launcher, int sync_fd, int mount_fd)
 {
-    die_as_child();
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != launcher)
-        _exit(EXIT_TORGATE);
+    helper_tie(launcher);
     if (plan->view.hostname)
         priv_own_hostname(plan->view.hostname);
-    caps_drop_all();
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        die_with_error("cannot set no_new_privs for %s", path);
+    helper_unprivileged(path);
     /* Out of the way first, so that neither lands on the other's number. */
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     int sync_high = fcntl(sync_fd >= 0 ? sync_fd : null, F_DUPFD_CLOEXEC, 16);

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 
+#include "a11y.h"
 #include "caps.h"
 #include "check.h"
 #include "config.h"
@@ -259,6 +260,8 @@ int main(int argc, char **argv)
         resolvers = clearnet_resolvers_read(cfg.clearnet_resolv_conf);
     struct desktop_caller desktop;
     desktop_from_caller(&desktop, &profile);
+    autofree char *a11y_bus = profile.accessibility ? a11y_bus_address(desktop.session_bus) : NULL;
+    desktop.a11y_bus = a11y_bus;
     struct caller caller = {.argv = opts.argv,
                             .desktop = &desktop,
                             .uid = (unsigned)getuid(),

@@ -117,6 +117,12 @@ static void explain_session(FILE *out, const struct profile *p)
     explain_display(out, p->display);
     fprintf(out, "sound            %s\n",
             p->sound ? "allow (a PulseAudio of its own, tunnelled to the session's; no module loading)" : "deny");
+    fprintf(out, "accessibility    %s\n",
+            p->accessibility ? "allow (the accessibility bus, filtered: screen readers read the app, the app drives "
+                               "no other application); only:"
+                             : "deny");
+    if (p->accessibility)
+        bus_a11y_explain(out, "                   ");
     fputs("own-dirs         ", out);
     for (size_t i = 0; i < p->own_dirs.count; i++)
         fprintf(out, "%s%s", i ? ", " : "", p->own_dirs.path[i]);

@@ -232,6 +232,7 @@ static const struct setting profile_schema[PROFILE_KEYS] = {
     [KEY_TIMEZONE] = {"profile", "timezone", parse_timezone, offsetof(struct profile, timezone)},
     [KEY_DISPLAY] = {"profile", "display", parse_display, offsetof(struct profile, display)},
     [KEY_SOUND] = {"profile", "sound", parse_allow_deny, offsetof(struct profile, sound)},
+    [KEY_ACCESSIBILITY] = {"profile", "accessibility", parse_allow_deny, offsetof(struct profile, accessibility)},
     [KEY_OWN_DIRS] = {"profile", "own-dirs", parse_own_dirs, offsetof(struct profile, own_dirs)},
     [KEY_SESSION_BUS] = {"profile", "session-bus", parse_bus_given,
                          offsetof(struct profile, buses[BUS_SESSION].filtered)},
@@ -415,6 +416,11 @@ bool profile_narrows(const struct profile *system, const struct profile *user, c
     if (user->sound && !system->sound) {
         *key = KEY_SOUND;
         *why = xstrdup("sound = allow is not granted by the system profile");
+        return false;
+    }
+    if (user->accessibility && !system->accessibility) {
+        *key = KEY_ACCESSIBILITY;
+        *why = xstrdup("accessibility = allow is not granted by the system profile");
         return false;
     }
     return display_narrows(system, user, why, key) && buses_narrow(system, user, why, key);

@@ -26,10 +26,13 @@
 #   ~/.mozilla, and ~/.config/mozilla, where newer Firefox keeps profiles.
 # sound = allow: pages play sound, through a PulseAudio of the sandbox's own
 #   that can load no module (the session's could be made to open connections).
+# accessibility = allow: screen readers read and operate the app, through a
+#   filter of the accessibility bus that lets the app drive no other one.
 [profile]
 mode = tor
 user-namespaces = allow
 display = wayland, x11
+accessibility = allow
 sound = allow
 own-dirs = .mozilla, .config/mozilla, .cache/mozilla
 session-bus = filtered

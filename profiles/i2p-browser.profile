@@ -8,8 +8,11 @@
 # display = wayland, x11: on an X11 desktop the app needs the X server, and
 #   X11 lets any client read and type into every other window (torgate.profile(5)).
 # own-dirs: browser profiles of its own, apart from the Tor and the clearnet ones.
+# accessibility = allow: screen readers read and operate the app, through a
+#   filter of the accessibility bus that lets the app drive no other one.
 [profile]
 mode = i2p
 proxy-env = yes
 display = wayland, x11
+accessibility = allow
 own-dirs = .mozilla, .config/mozilla, .cache/mozilla, .config/chromium, .cache/chromium

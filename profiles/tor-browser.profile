@@ -21,10 +21,13 @@
 # Tor Browser keeps its profile in its own directory, and asks for no bus.
 # sound = allow: pages play sound, through a PulseAudio of the sandbox's own
 #   that can load no module (the session's could be made to open connections).
+# accessibility = allow: screen readers read and operate the app, through a
+#   filter of the accessibility bus that lets the app drive no other one.
 [profile]
 mode = tor
 dns = none
 user-namespaces = allow
 timezone = host
 display = wayland, x11
+accessibility = allow
 sound = allow

@@ -14,9 +14,12 @@
 # own-dirs: browser profiles of its own, for Firefox and Chromium: it never
 #   sees the Tor browsers' cookies or history, nor they its.
 # No bus: nothing to hand a URL to.
+# accessibility = allow: screen readers read and operate the app, through a
+#   filter of the accessibility bus that lets the app drive no other one.
 [profile]
 mode = clearnet
 dns = clearnet
 lan = allow
 display = wayland, x11
+accessibility = allow
 own-dirs = .mozilla, .config/mozilla, .cache/mozilla, .config/chromium, .cache/chromium

@@ -16,6 +16,9 @@
 #                    directory of activatable services; sets DESK_BUS
 # desk_notifications notification-daemon on DESK_BUS, on DESK_DISPLAY
 # desk_pulse         PulseAudio with a null sink "tgsink"; sets DESK_PULSE
+# desk_a11y          the accessibility bus: at-spi-bus-launcher on DESK_BUS
+#                    (its own dbus-daemon, the registry started on demand);
+#                    sets DESK_A11Y (the bus's address)
 # desk_ibus ENGINE   ibus-daemon (on DESK_BUS and DESK_DISPLAY) with ENGINE,
 #                    and its portal for sandboxed clients, as a desktop that
 #                    has run one has it
@@ -110,6 +113,14 @@ desk_pulse() {
         -L "module-always-sink"
     DESK_PULSE=$DESK_RUNTIME/pulse/native
     WAIT_FOR_TIMEOUT=400 wait_for as_desk_user pactl info
+}
+
+desk_a11y() {
+    _desk_start "$TOPO_DIR/a11y-bus.log" /usr/libexec/at-spi-bus-launcher --launch-immediately
+    WAIT_FOR_TIMEOUT=400 wait_for _desk_has_name org.a11y.Bus || return 1
+    DESK_A11Y=$(as_desk_user dbus-send --session --print-reply=literal --dest=org.a11y.Bus /org/a11y/bus \
+        org.a11y.Bus.GetAddress | tr -d ' ')
+    [ -n "$DESK_A11Y" ]
 }
 
 desk_ibus() { # ENGINE

@@ -20,6 +20,9 @@
 #   env TOPO_HOST_FORWARDING=1  HOST_NS forwards (ip_forward, v6 forwarding);
 #                    default: forwarding off in HOST_NS.
 #   env TOPO_KEEP=1  topo_down keeps $TOPO_DIR (the logs).
+#   env TOPO_KEEP_ON_FAIL=DIR  when a test failed (TAP_FAILED), topo_down
+#                    copies the logs of $TOPO_DIR (*.log, */*.log) to
+#                    DIR/<test name> first: CI's clean clone keeps them.
 #   env TOPO_TOR=real  no stand-in TransPort, DNSPort, SocksPort or
 #                    ControlPort in HOST_NS: a real tor is to listen there
 #                    (tests/lib/tornet.sh).
@@ -331,6 +334,18 @@ topo_add_user() {
     _TOPO_ALL_USERS="$_TOPO_ALL_USERS $1"
 }
 
+_topo_keep_logs_on_fail() {
+    local keep=${TOPO_KEEP_ON_FAIL:-} dir f
+    [ -n "$keep" ] && [ "${TAP_FAILED:-0}" -gt 0 ] || return 0
+    keep=$keep/$(basename "$0" .t)
+    for dir in $_TOPO_ALL_DIRS; do
+        (cd "$dir" 2>/dev/null && find . -maxdepth 3 -name '*.log' -type f) | while read -r f; do
+            mkdir -p "$keep/$(dirname "$f")" && cp -- "$dir/$f" "$keep/$f"
+        done
+    done
+    echo "# topology: the logs of the failed test are in $keep" >&2
+}
+
 topo_down() {
     local pid ns dir i alive u
     for pid in $_TOPO_ALL_PIDS; do
@@ -365,6 +380,7 @@ topo_down() {
         userdel "$u" 2>/dev/null || true
     done
     _TOPO_ALL_USERS=
+    _topo_keep_logs_on_fail
     if [ "${TOPO_KEEP:-0}" != 1 ]; then
         for dir in $_TOPO_ALL_DIRS; do
             rm -rf -- "$dir" 2>/dev/null || true

@@ -27,6 +27,13 @@
 # tornet_wait_onion  wait until the onion service has published its
 #                    descriptor and answers the host's tor (by SOCKS): call
 #                    it before the first request for it
+# tornet_onion_fetch CMD...  CMD (a sandboxed fetch of http://$ONION/ with a
+#                    --max-time of its own) until its output starts with
+#                    "INTERNET client=", at most 3 times; prints the last
+#                    output. Each sandbox is a client address of its own, so
+#                    a fresh introduction and rendezvous: in a network of six
+#                    relays one of those sometimes stalls past any timeout,
+#                    as on the real network, where a user reloads.
 # tornet_stop_host_tor   stop the host's tor (and wait until it is gone)
 # tornet_start_host_tor  start it again, and wait until it has bootstrapped
 # torctl ARGS...     tests/lib/torctl.py against the host's ControlPort, as
@@ -293,6 +300,21 @@ tornet_wait_onion() {
         sleep 10
     done
     _tornet_say "the onion service does not answer (logs in $TORNET_DIR)"
+    return 1
+}
+
+tornet_onion_fetch() {
+    local i out
+    for ((i = 1; i <= 3; i++)); do
+        out=$("$@" 2>&1)
+        if [[ $out == "INTERNET client="* ]]; then
+            printf '%s\n' "$out"
+            return 0
+        fi
+        _tornet_say "fetch $i of the onion service failed (${out:0:200}); the host tor's last notices:"
+        tail -n 5 "$TORNET_DIR/host/notice.log" >&2
+    done
+    printf '%s\n' "$out"
     return 1
 }
 

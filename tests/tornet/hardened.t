@@ -33,7 +33,7 @@ like "$out" '^203\.0\.113\.10 +www\.example\.test$' "names resolve through the D
 out=$(as "$desk" "$TORGATE" --profile default -- curl -sS --max-time 60 http://203.0.113.10/ 2>&1)
 is "$out" "INTERNET client=$EXIT_ADDR" "TCP through the TransPort"
 tornet_wait_onion || bail_out "the onion service published no descriptor"
-out=$(as "$desk" "$TORGATE" --profile default -- curl -sS --max-time 90 "http://$ONION/" 2>&1)
+out=$(tornet_onion_fetch as "$desk" "$TORGATE" --profile default -- curl -sS --max-time 45 "http://$ONION/")
 like "$out" '^INTERNET client=' "the onion service by its name"
 is "$(web_since | sort -u | grep -c 'client=192\.0\.2\.2')" 0 "the web server never saw the host's address"
 

@@ -60,7 +60,7 @@ tornet_wait_onion || bail_out "the onion service published no descriptor"
 out=$(tg --profile default -- getent hosts "$ONION" 2>&1)
 like "$out" '^10\.(19[2-9]|2[0-4][0-9]|25[0-5])\.[0-9]+\.[0-9]+ ' "the onion name resolves to an automapped address in 10.192.0.0/10 ($out)"
 web_mark
-out=$(tg --profile default -- curl -sS --max-time 90 "http://$ONION/" 2>&1)
+out=$(tornet_onion_fetch tg --profile default -- curl -sS --max-time 45 "http://$ONION/")
 like "$out" '^INTERNET client=' "curl http://ONION/ reaches the onion service's web server"
 like "$(streams_since 1)" " ${ONION%.onion}\\.onion:80(\$|"$'\n'")" "tor carried it to the onion service"
 

@@ -167,6 +167,16 @@ static void explain_prints_the_plan(void **state)
     assert_non_null(strstr(text, "host_services { IFINDEX . tcp . 631 }"));
     assert_non_null(strstr(text, "\ndisplay          none\n"));
     assert_non_null(strstr(text, "\nsession bus      none\n"));
+    assert_non_null(strstr(text, "\naccessibility    deny\n"));
+    free(text);
+    plan = plan_of("[profile]\naccessibility = allow\n", &p);
+    p.name = "t";
+    p.path = "t.profile";
+    out = open_memstream(&text, &len);
+    plan_explain(out, &plan);
+    fclose(out);
+    assert_non_null(strstr(text, "\naccessibility    allow (the accessibility bus, filtered"));
+    assert_non_null(strstr(text, "call org.a11y.atspi.Registry=org.a11y.atspi.Socket.Embed@/org/a11y/atspi/accessible/root\n"));
     free(text);
     plan = plan_of("[profile]\ndisplay = wayland, x11\nsound = allow\nown-dirs = .mozilla\nsession-bus = filtered\n"
                    "[session-bus]\ntalk = org.freedesktop.Notifications\n", &p);
@@ -212,6 +222,13 @@ static void the_desktop_per_key(void **state)
     assert_true(d.proxy);
     assert_string_equal(d.sound, "/run/user/1000/pulse/native");
     assert_true(d.helpers);
+    assert_null(d.a11y_bus); /* the profile does not give it */
+    /* Accessibility alone: the proxy, for its bus only. */
+    c.a11y_bus = "unix:path=/run/user/1000/at-spi/bus_0";
+    d = desktop_of("[profile]\naccessibility = allow\n", &c);
+    assert_string_equal(d.a11y_bus, "unix:path=/run/user/1000/at-spi/bus_0");
+    assert_null(d.bus[BUS_SESSION]);
+    assert_true(d.proxy && d.helpers);
     /* Nothing the profile does not name. */
     d = desktop_of("[profile]\nmode = tor\n", &c);
     assert_string_equal(d.x11_socket, "");

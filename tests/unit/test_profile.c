@@ -153,6 +153,7 @@ static void session_keys(void **state)
     struct profile p = load("# nothing\n");
     assert_int_equal(p.display, 0);
     assert_false(p.sound);
+    assert_false(p.accessibility);
     assert_int_equal(p.own_dirs.count, 0);
     assert_false(p.buses[BUS_SESSION].filtered);
     assert_false(p.buses[BUS_SYSTEM].filtered);
@@ -173,6 +174,7 @@ static void session_keys(void **state)
     assert_int_equal(b->verbs[BUS_CALL].count, 2);
     assert_string_equal(b->verbs[BUS_CALL].rule[0], "org.example.App=org.example.Iface.Method@/org/example/*");
     assert_string_equal(p.buses[BUS_SYSTEM].verbs[BUS_TALK].rule[0], "org.freedesktop.UPower");
+    assert_true(load("[profile]\naccessibility = allow\n").accessibility);
     assert_int_equal(load("[profile]\ndisplay = none\n").display, 0);
     assert_int_equal(load("[profile]\ndisplay = x11\n").display, DISPLAY_X11);
 }
@@ -200,6 +202,7 @@ static void session_key_errors(void **state)
     expect_error("[profile]\nsession-bus = filtered\n[session-bus]\ntalk = --own=org.evil\n", "is not a bus name");
     expect_error("[profile]\nsession-bus = open\n", "expected filtered or none");
     expect_error("[profile]\nsound = yes\n", "expected allow or deny");
+    expect_error("[profile]\naccessibility = on\n", "x.profile:2: bad value 'on' for accessibility");
     expect_error("[bus]\ntalk = org.example.App\n", "x.profile:2:");
 }
 
@@ -212,6 +215,8 @@ static void session_keys_narrow(void **state)
     expect_narrows(browser, "[profile]\nsession-bus = filtered\n[session-bus]\ntalk = org.example.A\n", true, -1);
     expect_narrows("[profile]\ndisplay = wayland\n", "[profile]\ndisplay = x11\n", false, KEY_DISPLAY);
     expect_narrows("[profile]\nmode = tor\n", "[profile]\nsound = allow\n", false, KEY_SOUND);
+    expect_narrows("[profile]\nmode = tor\n", "[profile]\naccessibility = allow\n", false, KEY_ACCESSIBILITY);
+    expect_narrows("[profile]\naccessibility = allow\n", "[profile]\naccessibility = deny\n", true, -1);
     expect_narrows("[profile]\nmode = tor\n", "[profile]\nsession-bus = filtered\n", false, KEY_SESSION_BUS);
     expect_narrows("[profile]\nmode = tor\n", "[profile]\nsystem-bus = filtered\n", false, KEY_SYSTEM_BUS);
     expect_narrows(browser, "[profile]\nsession-bus = filtered\n[session-bus]\ntalk = org.example.B\n", false,
@@ -236,6 +241,23 @@ static void proxy_arguments(void **state)
         assert_string_equal(argv[i], want[i]);
         free(argv[i]);
     }
+    /* the accessibility bus: always filtered, no name to talk to, only the
+     * registry's calls for registering an app */
+    n = 0;
+    char *a11y[BUS_A11Y_PROXY_ARGS] = {0};
+    bus_a11y_proxy_args("unix:path=/run/user/1/at-spi/bus", "/x/a11y", a11y, &n);
+    assert_true(n > 4 && n <= BUS_A11Y_PROXY_ARGS);
+    assert_string_equal(a11y[0], "unix:path=/run/user/1/at-spi/bus");
+    assert_string_equal(a11y[1], "/x/a11y");
+    assert_string_equal(a11y[2], "--filter");
+    assert_string_equal(a11y[3], "--sloppy-names");
+    for (size_t i = 4; i < n; i++) {
+        assert_true(strncmp(a11y[i], "--call=org.a11y.atspi.Registry=", 31) == 0 ||
+                    strncmp(a11y[i], "--broadcast=org.a11y.atspi.Registry=", 36) == 0);
+        assert_null(strstr(a11y[i], "*"));
+    }
+    for (size_t i = 0; i < n; i++)
+        free(a11y[i]);
     assert_true(bus_address_local("unix:path=/run/user/1000/bus"));
     assert_true(bus_address_local("unix:abstract=/tmp/dbus-x,guid=0"));
     assert_false(bus_address_local("tcp:host=1.2.3.4,port=1"));
