@@ -9,6 +9,8 @@
 #   offline    a profile with no bus and no sound: no helper
 #   bus        session-bus = filtered: xdg-dbus-proxy started and waited for
 #   sound      sound = allow: a PulseAudio of the sandbox's own, waited for
+#   a11y       accessibility = allow: the accessibility bus asked of the
+#              session (dbus-send), and xdg-dbus-proxy for it
 # (the user's own session bus and PulseAudio run for the bench).
 # Figures are printed as ratios to the baseline, since these machines are noisy.
 set -eu
@@ -44,6 +46,7 @@ chown "$user:" "$out/home"
 printf '[profile]\nmode = offline\n' >"$profiles/tgbench-offline.profile"
 printf '[profile]\nmode = offline\nsession-bus = filtered\n' >"$profiles/tgbench-bus.profile"
 printf '[profile]\nmode = offline\nsound = allow\n' >"$profiles/tgbench-sound.profile"
+printf '[profile]\nmode = offline\naccessibility = allow\n' >"$profiles/tgbench-a11y.profile"
 chmod 0644 "$profiles"/tgbench-*.profile
 session="env XDG_RUNTIME_DIR=$runtime DBUS_SESSION_BUS_ADDRESS=unix:path=$runtime/bus"
 as_user() { setpriv --reuid="$user" --regid="$user" --init-groups env -i PATH=/usr/bin:/bin HOME="$out/home" XDG_RUNTIME_DIR="$runtime" "$@"; }
@@ -52,11 +55,16 @@ as_user pulseaudio -n --daemonize=no --exit-idle-time=-1 -L module-native-protoc
     >/dev/null 2>&1 &
 for _ in $(seq 100); do [ -S "$runtime/bus" ] && [ -S "$runtime/pulse/native" ] && break; sleep 0.1; done
 [ -S "$runtime/bus" ] && [ -S "$runtime/pulse/native" ] || { echo "bench: the user's session bus or PulseAudio did not start" >&2; exit 1; }
+as_user env DBUS_SESSION_BUS_ADDRESS="unix:path=$runtime/bus" /usr/libexec/at-spi-bus-launcher --launch-immediately \
+    >/dev/null 2>&1 &
 # each helper really runs (the figures below would mean nothing otherwise)
-for p in bus sound; do
-    ip netns exec "$ns" $session "$TORGATE" --user "$user" --profile "tgbench-$p" -- sh -c \
-        'ls /run/torgate' | grep -qx "$([ "$p" = bus ] && echo session || echo pulse)" ||
-        { echo "bench: profile tgbench-$p runs no helper" >&2; exit 1; }
+runs_helper() { # PROFILE SOCKET
+    ip netns exec "$ns" $session "$TORGATE" --user "$user" --profile "tgbench-$1" -- sh -c 'ls /run/torgate' |
+        grep -qx "$2"
+}
+for _ in $(seq 100); do runs_helper a11y a11y && break; sleep 0.1; done
+for p in bus:session sound:pulse a11y:a11y; do
+    runs_helper "${p%:*}" "${p#*:}" || { echo "bench: profile tgbench-${p%:*} runs no helper" >&2; exit 1; }
 done
 
 # The user's script: what torgate saves them from writing.
@@ -82,7 +90,8 @@ hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$out/launch.json" \
     -n by-hand "ip netns exec $ns $out/by-hand.sh" \
     -n offline "ip netns exec $ns $session $TORGATE --user $user --profile tgbench-offline -- /bin/true" \
     -n bus "ip netns exec $ns $session $TORGATE --user $user --profile tgbench-bus -- /bin/true" \
-    -n sound "ip netns exec $ns $session $TORGATE --user $user --profile tgbench-sound -- /bin/true"
+    -n sound "ip netns exec $ns $session $TORGATE --user $user --profile tgbench-sound -- /bin/true" \
+    -n a11y "ip netns exec $ns $session $TORGATE --user $user --profile tgbench-a11y -- /bin/true"
 
 python3 - "$out/launch.json" <<'PY'
 import json, sys
@@ -95,7 +104,7 @@ for name in ("baseline", "torgate", "by-hand"):
 print("target for torgate: under x2.00")
 off = results["offline"]["median"]
 print("\nthe session's helpers, offline, as a ratio to the same profile without them:")
-for name in ("offline", "bus", "sound"):
+for name in ("offline", "bus", "sound", "a11y"):
     r = results[name]
     print(f"  {name:9s} {r['median']*1000:7.2f} ms  x{r['median']/off:5.2f}  (x{r['median']/base:5.2f} of the baseline)")
 PY
