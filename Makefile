@@ -40,20 +40,20 @@ TEST_DEPS   := iproute2 nftables curl dnsutils python3 libcap2-bin valgrind hype
                tor wget git openssh-client dropbear-bin chromium xdg-dbus-proxy dbus dbus-x11 xvfb x11-utils \
                xdotool imagemagick firefox-esr weston wayland-utils libnotify-bin notification-daemon \
                pulseaudio pulseaudio-utils sox tesseract-ocr \
-               ibus ibus-m17n ibus-gtk3 python3-gi gir1.2-gtk-3.0 at-spi2-core dbus-bin debhelper lintian conntrack systemd-container
+               ibus ibus-m17n ibus-gtk3 python3-gi gir1.2-gtk-3.0 at-spi2-core dbus-bin hexchat bash-completion debhelper lintian conntrack systemd-container
 CC          ?= cc
 CFLAGS      ?= -O2 -g
 CFLAGS      += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Iinclude \
                -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE \
                -DTORGATE_VERSION='"$(VERSION)"' -DTORGATE_SYSCONFDIR='"$(SYSCONFDIR)"' \
-               -DTORGATE_DATADIR='"$(DATADIR)"' -DTORGATE_PACKAGED=$(PACKAGED) $(SANITIZE) $(EXTRA_CFLAGS) \
+               -DTORGATE_DATADIR='"$(DATADIR)"' -DTORGATE_BINDIR='"$(BINDIR)"' -DTORGATE_PACKAGED=$(PACKAGED) $(SANITIZE) $(EXTRA_CFLAGS) \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS     += -pie -Wl,-z,relro,-z,now $(SANITIZE)
 LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS    := launcher/util.c launcher/text.c launcher/environment.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
                launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c $(SECCOMP_BACKEND) launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
-               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/firewall_admin.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/a11y.c launcher/sound.c launcher/runtime.c netns/addresses.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
+               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/firewall_admin.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/a11y.c launcher/desktop_entry.c launcher/wrap.c launcher/notify.c launcher/running.c launcher/sound.c launcher/runtime.c netns/addresses.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILDDIR)/tests/%,$(wildcard tests/unit/test_*.c))
 PROBE       := $(BUILDDIR)/tests/probe
@@ -93,6 +93,7 @@ UNITS_test_ruleset    := $(PARSE_UNITS) netns/ruleset
 UNITS_test_plan       := $(PARSE_UNITS) launcher/profile netns/ruleset launcher/plan launcher/desktop launcher/environment
 UNITS_test_resolv     := $(UNITS_test_plan) launcher/resolv netns/pool
 UNITS_test_seccomp    := $(BASE_UNITS) launcher/seccomp_filter
+UNITS_test_desktop_entry := $(PARSE_UNITS) launcher/profile launcher/desktop_entry
 .SECONDEXPANSION:
 $(BUILDDIR)/tests/test_%: tests/unit/test_%.c $$(addprefix $(BUILDDIR)/,$$(addsuffix .o,$$(UNITS_test_$$*)))
 	@mkdir -p $(dir $@)
@@ -140,7 +141,8 @@ HARDENING_SED = -e 's/@TOR_USER@/$(TOR_USER)/g' -e 's/@DESKTOP_GROUP@/$(DESKTOP_
 install: $(BUILDDIR)/torgate
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/torgate/profiles $(DESTDIR)$(SYSCONFDIR)/torgate \
 	    $(DESTDIR)$(SYSCONFDIR)/tor/torrc.d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(SYSTEMDUNITDIR)/nftables.service.d $(DESTDIR)$(SYSCONFDIR)/sysctl.d $(DESTDIR)$(SYSCONFDIR)/modprobe.d
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/nftables.service.d $(DESTDIR)$(SYSCONFDIR)/sysctl.d $(DESTDIR)$(SYSCONFDIR)/modprobe.d \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions
 	: >$(DESTDIR)$(MANIFEST)
 	$(call INSTALL_FILE,0755,$(BUILDDIR)/torgate,$(BINDIR)/torgate)
 	@# File capabilities, never a setuid bit: the binary drops them all before COMMAND runs.
@@ -152,6 +154,7 @@ install: $(BUILDDIR)/torgate
 	$(call INSTALL_FILE,0644,man/torgate.1,$(MANDIR)/man1/torgate.1)
 	$(call INSTALL_FILE,0644,man/torgate.conf.5,$(MANDIR)/man5/torgate.conf.5)
 	$(call INSTALL_FILE,0644,man/torgate.profile.5,$(MANDIR)/man5/torgate.profile.5)
+	$(call INSTALL_FILE,0644,etc/bash-completion/torgate,$(DATADIR)/bash-completion/completions/torgate)
 	sed $(HARDENING_SED) etc/host-hardening.nft.in >build/host-hardening.nft
 	$(call INSTALL_FILE,0644,build/host-hardening.nft,$(SYSCONFDIR)/torgate/host-hardening.nft)
 	sed -e 's/@TOR@//' $(HARDENING_SED) etc/host-fallback.nft.in >build/host-fallback.nft
@@ -172,8 +175,8 @@ uninstall:
 	@[ -e $(DESTDIR)$(MANIFEST) ] || { echo "nothing to uninstall: no $(DESTDIR)$(MANIFEST)"; exit 1; }
 	while read -r f; do rm -f "$(DESTDIR)$$f"; done <$(DESTDIR)$(MANIFEST)
 	-rmdir $(DESTDIR)$(DATADIR)/torgate/profiles $(DESTDIR)$(DATADIR)/torgate $(DESTDIR)$(SYSCONFDIR)/torgate \
-	    $(DESTDIR)$(SYSTEMDUNITDIR)/nftables.service.d \
-	    $(DESTDIR)$(SYSCONFDIR)/tor/torrc.d 2>/dev/null
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/nftables.service.d $(DESTDIR)$(DATADIR)/bash-completion/completions \
+	    $(DESTDIR)$(DATADIR)/bash-completion $(DESTDIR)$(SYSCONFDIR)/tor/torrc.d 2>/dev/null
 
 # One staged install per flavour: tests run the installed binary with the
 # installed profiles, never the source tree.

@@ -54,6 +54,10 @@ struct desktop_plan {
 #define A11Y_SOCKET HELPERS_DIR "/a11y"
 #define SYSTEM_BUS_PATH "/run/dbus/system_bus_socket"
 
+/* The caller's session bus: DBUS_SESSION_BUS_ADDRESS, or systemd's place
+ * for it (/run/user/UID/bus); NULL if none. Not checked (bus_address_local). */
+const char *desktop_session_bus(void);
+
 /* The caller's session, as its environment and the file system say. Dies
  * with one line if a bus or sound server the profile asks for is not a
  * local one (tcp: would carry the sandbox's messages over the network). */

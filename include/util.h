@@ -40,6 +40,9 @@ void report_errors_to(int fd);
  * child forked from the launcher (a helper) must not run the launcher's
  * atexit() cleanup, which undoes what the launcher still holds. */
 void die_as_child(void);
+/* fn(message) also runs when the launcher dies (never in its children),
+ * once, after the message went to stderr: notify.c's notification. */
+void die_also(void (*fn)(const char *message));
 
 /* -v: progress lines on stderr. */
 extern bool verbose;
@@ -48,6 +51,7 @@ __attribute__((format(printf, 1, 2))) void debug(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void warn(const char *fmt, ...);
 
 void *xcalloc(size_t n, size_t size);
+void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 __attribute__((format(printf, 1, 2))) char *xasprintf(const char *fmt, ...);
 

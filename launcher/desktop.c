@@ -12,8 +12,7 @@
 
 static const char *const system_bus_default = "unix:path=" SYSTEM_BUS_PATH;
 
-/* The session bus: DBUS_SESSION_BUS_ADDRESS, or systemd's place for it. */
-static const char *session_bus_address(void)
+const char *desktop_session_bus(void)
 {
     const char *env = environment_caller_get("DBUS_SESSION_BUS_ADDRESS");
     if (env && *env)
@@ -58,14 +57,14 @@ void desktop_from_caller(struct desktop_caller *c, const struct profile *p)
     /* The system bus is the system's: the caller's DBUS_SYSTEM_BUS_ADDRESS
      * is not asked. */
     if (p->buses[BUS_SESSION].filtered)
-        c->bus[BUS_SESSION] = session_bus_address();
+        c->bus[BUS_SESSION] = desktop_session_bus();
     if (p->buses[BUS_SYSTEM].filtered && access(SYSTEM_BUS_PATH, F_OK) == 0)
         c->bus[BUS_SYSTEM] = system_bus_default;
     if (p->sound)
         c->sound = sound_server(p, c->runtime_dir);
     /* where to ask for the accessibility bus (main.c, a11y.c) */
     if (p->accessibility) {
-        c->session_bus = c->bus[BUS_SESSION] ? c->bus[BUS_SESSION] : session_bus_address();
+        c->session_bus = c->bus[BUS_SESSION] ? c->bus[BUS_SESSION] : desktop_session_bus();
         if (c->session_bus && !bus_address_local(c->session_bus))
             c->session_bus = NULL; /* asked nothing; refused below if the profile filters it */
     }

@@ -11,8 +11,10 @@
 
 #include "bound.h"
 #include "helpers.h"
+#include "notify.h"
 #include "privileged.h"
 #include "relay.h"
+#include "running.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -26,6 +28,7 @@ static struct {
 
 static void undo(void)
 {
+    running_forget();
     /* Forwarding turned on for nothing stays, guarded, for the next launch
      * to turn off: nothing here may die. */
     if (to_undo.lease) {
@@ -86,11 +89,17 @@ __attribute__((noreturn)) static void sandbox_failed(int error_fd)
 static void warn_if_tor_is_down(const struct plan *plan)
 {
     const struct endpoint4 *trans = &plan->cfg->trans_port;
-    if (!plan->tor_port_warning || !isatty(STDERR_FILENO) || endpoint_bound("tcp", trans, true))
+    bool terminal = isatty(STDERR_FILENO), nobody_sees = notify_no_terminal();
+    if (!plan->tor_port_warning || (!terminal && !nobody_sees) || endpoint_bound("tcp", trans, true))
         return;
     char addr[16];
-    warn("nothing listens on Tor's TransPort %s:%u: is tor running? Until it is, %s reaches nothing",
-         format_addr4(trans->addr, addr), trans->port, plan->argv[0]);
+    autofree char *what = xasprintf("nothing listens on Tor's TransPort %s:%u: is tor running? Until it is, %s "
+                                    "reaches nothing",
+                                    format_addr4(trans->addr, addr), trans->port, plan->argv[0]);
+    if (terminal)
+        warn("%s", what);
+    else
+        notify_user("torgate: Tor is not running", what);
 }
 
 /* The firewall before any link it governs exists, and the uplinks'
@@ -200,5 +209,6 @@ int launch(const struct plan *plan)
     to_undo.sandbox = start_sandbox(plan, &ch, helpers.mount_fd);
     struct slot slot = claim_link(plan, &ch);
     hand_over_slot(&ch, &slot, &helpers);
+    running_record(plan, &slot);
     return wait_for_command(plan);
 }

@@ -19,10 +19,13 @@
 #include "policy.h"
 #include "profile.h"
 #include "launch.h"
+#include "notify.h"
 #include "plan.h"
 #include "firewall_admin.h"
 #include "resolv.h"
+#include "running.h"
 #include "util.h"
+#include "wrap.h"
 
 #define DEFAULT_CONFIG TORGATE_SYSCONFDIR "/torgate/torgate.conf"
 
@@ -35,6 +38,11 @@ struct options {
     bool check;
     bool remove_firewall;
     bool restore_firewall;
+    bool list_running;
+    const char *stop;
+    bool wrap;
+    enum wrap_action wrap_action;
+    bool wrap_system;
     char **argv;
 };
 
@@ -42,6 +50,7 @@ static void usage(FILE *out)
 {
     fputs("usage: torgate [--profile NAME] [--config FILE] [--user NAME] [-v] [--] COMMAND [ARG...]\n"
           "       torgate --list-profiles | --explain NAME | check | remove-firewall | restore-firewall\n"
+          "       torgate wrap [--list | --undo] [--system] | list | stop ID\n"
           "Runs COMMAND with all its traffic through Tor, or nowhere.\n"
           "  -p, --profile NAME  use NAME.profile (default: COMMAND's name if such a\n"
           "                      profile exists, else 'default')\n"
@@ -57,7 +66,13 @@ static void usage(FILE *out)
           "  remove-firewall     root only: delete torgate's nftables table, if no\n"
           "                      sandbox runs (the package does it when removed)\n"
           "  restore-firewall    root only: write torgate's table again under the\n"
-          "                      running sandboxes (after nft flush ruleset)\n",
+          "                      running sandboxes (after nft flush ruleset)\n"
+          "  wrap                menu entries that start each installed application\n"
+          "                      that has a profile through torgate (yours; with\n"
+          "                      --system, as root, everyone's); --list shows them,\n"
+          "                      --undo puts back exactly what was there\n"
+          "  list                your running sandboxes (root: everyone's)\n"
+          "  stop ID             end one, as SIGTERM to its torgate would\n",
           out);
 }
 
@@ -94,6 +109,27 @@ static struct options parse_options(int argc, char **argv)
     opts.check = strcmp(word, "check") == 0;
     opts.remove_firewall = strcmp(word, "remove-firewall") == 0;
     opts.restore_firewall = strcmp(word, "restore-firewall") == 0;
+    if (strcmp(word, "list") == 0 || strcmp(word, "stop") == 0) {
+        opts.list_running = word[0] == 'l';
+        if (optind + (opts.list_running ? 1 : 2) != argc)
+            die("%s", opts.list_running ? "torgate list takes no arguments" : "torgate stop takes one ID (torgate list shows them)");
+        opts.stop = opts.list_running ? NULL : argv[optind + 1];
+        return opts;
+    }
+    if (strcmp(word, "wrap") == 0) {
+        opts.wrap = true;
+        for (int i = optind + 1; i < argc; i++) {
+            if (strcmp(argv[i], "--list") == 0 && opts.wrap_action == WRAP_ENTRIES)
+                opts.wrap_action = WRAP_LIST;
+            else if (strcmp(argv[i], "--undo") == 0 && opts.wrap_action == WRAP_ENTRIES)
+                opts.wrap_action = WRAP_UNDO;
+            else if (strcmp(argv[i], "--system") == 0)
+                opts.wrap_system = true;
+            else
+                die("wrap: unknown argument %s (torgate wrap [--list | --undo] [--system])", argv[i]);
+        }
+        return opts;
+    }
     if (opts.check || opts.remove_firewall || opts.restore_firewall) {
         if (optind + 1 != argc)
             die("torgate %s takes no arguments", word);
@@ -209,6 +245,8 @@ int main(int argc, char **argv)
     environment_isolate();
     distrust_caller();
     struct options opts = parse_options(argc, argv);
+    if (opts.argv)
+        notify_failures(opts.argv[0]);
     refuse_low_limits();
     /* Read as the caller, with no capability effective: root's --config
      * before root becomes --user. */
@@ -220,13 +258,26 @@ int main(int argc, char **argv)
         return status;
     }
     choose_identity(&opts);
-    /* Listing and explaining need no privilege at all. */
-    if (opts.list_profiles || opts.explain)
+    /* Listing, explaining and wrapping need no privilege at all. */
+    /* Root lists and stops everyone's sandboxes, whose records are in the
+     * users' own directories: it keeps the powers it came with. */
+    bool running = opts.list_running || opts.stop;
+    if (opts.list_profiles || opts.explain || opts.wrap || (running && getuid() != 0))
         caps_drop_quietly();
+    else if (running)
+        ; /* root */
     else if (opts.check)
         caps_check_init();
     else
         caps_init();
+    if (opts.list_running || opts.stop) {
+        config_clear(&cfg);
+        return opts.stop ? running_stop(opts.stop) : running_list();
+    }
+    if (opts.wrap) {
+        config_clear(&cfg);
+        return wrap_run(opts.wrap_action, opts.wrap_system);
+    }
     if (opts.check) {
         int status = check_run(&cfg);
         config_clear(&cfg);

@@ -13,6 +13,8 @@ static bool child_of_launcher;
 
 void report_errors_to(int fd) { error_fd = fd; }
 void die_as_child(void) { child_of_launcher = true; }
+static void (*also_on_die)(const char *message);
+void die_also(void (*fn)(const char *message)) { also_on_die = fn; }
 void die_with_status_from_now(int status) { forced_status = status; }
 
 /* Errors that mean one of the caller's limits was reached: what to raise. */
@@ -59,6 +61,11 @@ __attribute__((noreturn, format(printf, 3, 0))) static void die_va(int status, i
         _exit(status);
     }
     fprintf(stderr, "torgate: %s\n", msg);
+    if (also_on_die && !child_of_launcher) {
+        void (*also)(const char *) = also_on_die;
+        also_on_die = NULL; /* once, even if it dies itself */
+        also(msg);
+    }
     if (child_of_launcher) {
         fflush(stderr);
         _exit(status);
@@ -130,6 +137,14 @@ void *xcalloc(size_t n, size_t size)
     if (!p)
         die("out of memory");
     return p;
+}
+
+void *xreallocarray(void *p, size_t n, size_t size)
+{
+    void *q = reallocarray(p, n ? n : 1, size ? size : 1);
+    if (!q)
+        die("out of memory");
+    return q;
 }
 
 char *xstrdup(const char *s)

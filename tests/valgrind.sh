@@ -52,6 +52,15 @@ vg_root remove-firewall remove-firewall; st=$?
 is "$st" 0 "torgate remove-firewall: valgrind clean"
 [ "$st" = 0 ] || diag "$(cat "$TOPO_DIR/remove-firewall.vg")"
 is "$(in_host nft list tables | grep -c 'inet torgate$')" 0 "... and the table is gone"
+mkdir -p "$TOPO_DIR/data"
+XDG_DATA_HOME=$TOPO_DIR/data XDG_DATA_DIRS=/usr/share vg_root wrap wrap; st=$?
+is "$st" 0 "torgate wrap: valgrind clean"
+[ "$st" = 0 ] || diag "$(cat "$TOPO_DIR/wrap.vg")"
+XDG_DATA_HOME=$TOPO_DIR/data vg_root unwrap wrap --undo; st=$?
+is "$st" 0 "torgate wrap --undo: valgrind clean"
+vg_root list list; st=$?
+is "$st" 0 "torgate list: valgrind clean"
+[ "$st" = 0 ] || diag "$(cat "$TOPO_DIR/list.vg")"
 vg failure --profile no-such-profile -- true; st=$?
 is "$st" 125 "a refusal is valgrind clean too"
 [ "$st" = 125 ] || diag "$(cat "$TOPO_DIR/failure.vg")"
