@@ -83,12 +83,19 @@ struct record {
     char profile[80], mode[16], address[20], command[512];
 };
 
-static bool parse_record(const char *path, long pid, unsigned uid, struct record *r)
+/* The record named name in the directory open at dir: a regular file of
+ * the user's, read without following a link or waiting on a FIFO (root
+ * lists records that users write). */
+static bool parse_record(int dir, const char *name, long pid, unsigned uid, struct record *r)
 {
-    autofclose FILE *f = fopen(path, "re");
+    autoclose int fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+    struct stat st;
     char line[1024];
-    if (!f || !fgets(line, sizeof line, f))
+    size_t len;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != uid ||
+        !read_bounded(fd, line, sizeof line - 1, &len))
         return false;
+    line[len] = '\0';
     line[strcspn(line, "\n")] = '\0';
     *r = (struct record){.pid = pid, .uid = uid};
     char *fields[6], *save = NULL, *tok = strtok_r(line, "\t", &save);
@@ -131,16 +138,21 @@ static void each_record(bool (*fn)(const struct record *, void *), void *ctx)
         unsigned long uid = strtoul(u->d_name, &end, 10);
         if (!isdigit((unsigned char)u->d_name[0]) || *end || (me != 0 && uid != me))
             continue;
+        /* The user's directory, never a link to elsewhere: stale records are
+         * removed in it, and only in it. */
         autofree char *dir = records_dir((unsigned)uid);
-        DIR *d = opendir(dir);
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        DIR *d = fd >= 0 && fstat(fd, &st) == 0 && st.st_uid == uid ? fdopendir(fd) : NULL;
+        if (!d && fd >= 0)
+            close(fd);
         for (struct dirent *e; d && (e = readdir(d));) {
             long pid = strtol(e->d_name, &end, 10);
             if (!isdigit((unsigned char)e->d_name[0]) || *end)
                 continue;
-            autofree char *path = xasprintf("%s/%s", dir, e->d_name);
             struct record r;
-            if (!parse_record(path, pid, (unsigned)uid, &r) || !alive(&r)) {
-                (void)unlink(path);
+            if (!parse_record(dirfd(d), e->d_name, pid, (unsigned)uid, &r) || !alive(&r)) {
+                (void)unlinkat(dirfd(d), e->d_name, 0);
                 continue;
             }
             if (!fn(&r, ctx))

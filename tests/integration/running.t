@@ -99,6 +99,19 @@ unlike "$(in_host "$TORGATE" list 2>&1)" "forged" "root's list does not show the
 kill "$victim"
 wait "$victim" 2>/dev/null
 
+# What a user could put in their records for root's list: a FIFO (a
+# blocking read) and the directory as a link to a file of root's whose name
+# looks like an ID (root removes what stands for no sandbox).
+recs=/run/user/$(id -u "$TG_USER")/torgate-sandboxes
+as "$TG_USER" mkfifo "$recs/4243"
+out=$(in_host timeout 20 "$TORGATE" list 2>&1)
+is "$?" 0 "root's list does not wait on a FIFO in a user's records"
+mkdir -p "$TOPO_DIR/root-files" && echo keep >"$TOPO_DIR/root-files/4242"
+as "$TG_USER" sh -c "rm -rf '$recs' && ln -s '$TOPO_DIR/root-files' '$recs'"
+in_host "$TORGATE" list >/dev/null 2>&1
+is "$(cat "$TOPO_DIR/root-files/4242" 2>&1)" keep "root's list follows no link from a user's records to remove a file"
+as "$TG_USER" rm -f "$recs"
+
 out=$(as "$TG_USER" "$TORGATE" stop nonsense 2>&1)
 is "$out" "torgate: stop: 'nonsense' is not a sandbox ID (torgate list shows them)" "a bad ID is named"
 
