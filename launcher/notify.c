@@ -41,8 +41,9 @@ __attribute__((noreturn)) static void exec_notify(pid_t launcher, const char *bu
         dup2(null, STDERR_FILENO) < 0 || syscall(SYS_close_range, 3, ~0U, 0) != 0)
         _exit(EXIT_TORGATE);
     autofree char *address = xasprintf("DBUS_SESSION_BUS_ADDRESS=%s", bus);
-    char *argv[] = {"notify-send", "--app-name=torgate", "--urgency=critical", "--icon=dialog-error", "--",
-                    (char *)summary, (char *)body, NULL};
+    /* It stays until the user closes it: nobody may be looking when it comes. */
+    char *argv[] = {"notify-send", "--app-name=torgate", "--urgency=critical", "--expire-time=0",
+                    "--icon=dialog-error", "--", (char *)summary, (char *)body, NULL};
     char *envp[] = {address, NULL};
     execve(NOTIFY_SEND, argv, envp);
     _exit(EXIT_TORGATE);
