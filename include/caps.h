@@ -41,6 +41,10 @@ void caps_raise(unsigned which);
 void caps_lower(void);
 /* caps_raise() for cleanup paths, which must not die: false on failure. */
 bool caps_try_raise(unsigned which);
+/* Root's torgate list and stop, which read and remove records in the users'
+ * own directories and signal their launchers: CAP_DAC_OVERRIDE and
+ * CAP_KILL, effective, and nothing else in any set. */
+void caps_root_over_users(void);
 /* The launcher of a sandbox the host forwards for, while it waits: only
  * CAP_NET_ADMIN, permitted, to turn the uplinks' forwarding off again when
  * the last such sandbox is gone; every other set empty. */

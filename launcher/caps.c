@@ -104,6 +104,13 @@ void caps_lower(void)
     apply_or_die(CAPNG_SELECT_CAPS, "lower capabilities");
 }
 
+void caps_root_over_users(void)
+{
+    capng_clear(CAPNG_SELECT_BOTH);
+    capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_DAC_OVERRIDE, CAP_KILL, -1);
+    apply_or_die(CAPNG_SELECT_BOTH, "keep only CAP_DAC_OVERRIDE and CAP_KILL");
+}
+
 void caps_keep_net_admin(void)
 {
     caps_raise(CAPS_SETPCAP); /* the bounding set needs it */

@@ -175,7 +175,7 @@ static void hand_over_slot(struct sandbox_channel *ch, const struct slot *slot, 
  * veth goes with the sandbox's network namespace when the kernel tears it
  * down, moments after COMMAND exits; deleting it here would cost a
  * kernel-wide synchronisation for nothing. */
-static int wait_for_command(const struct plan *plan)
+static int wait_for_command(const struct plan *plan, const struct slot *slot)
 {
     char ifname[16];
     memcpy(ifname, to_undo.ifname, sizeof ifname);
@@ -186,6 +186,9 @@ static int wait_for_command(const struct plan *plan)
     else
         priv_drop_all();
     relay_signals_to(to_undo.sandbox);
+    /* The user's records are touched with no capability effective or kept
+     * (but CAP_NET_ADMIN, permitted, for forwarding). */
+    running_record(plan, slot);
     int status = wait_status(to_undo.sandbox);
     debug("command exited");
     if (plan->uplink_forwarding) {
@@ -209,6 +212,5 @@ int launch(const struct plan *plan)
     to_undo.sandbox = start_sandbox(plan, &ch, helpers.mount_fd);
     struct slot slot = claim_link(plan, &ch);
     hand_over_slot(&ch, &slot, &helpers);
-    running_record(plan, &slot);
-    return wait_for_command(plan);
+    return wait_for_command(plan, &slot);
 }

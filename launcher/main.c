@@ -112,7 +112,8 @@ static struct options parse_options(int argc, char **argv)
     if (strcmp(word, "list") == 0 || strcmp(word, "stop") == 0) {
         opts.list_running = word[0] == 'l';
         if (optind + (opts.list_running ? 1 : 2) != argc)
-            die("%s", opts.list_running ? "torgate list takes no arguments" : "torgate stop takes one ID (torgate list shows them)");
+            die("%s", opts.list_running ? "torgate list takes no arguments"
+                                        : "torgate stop takes one ID (torgate list shows them)");
         opts.stop = opts.list_running ? NULL : argv[optind + 1];
         return opts;
     }
@@ -258,19 +259,18 @@ int main(int argc, char **argv)
         return status;
     }
     choose_identity(&opts);
-    /* Listing, explaining and wrapping need no privilege at all. */
-    /* Root lists and stops everyone's sandboxes, whose records are in the
-     * users' own directories: it keeps the powers it came with. */
+    /* Listing, explaining and wrapping need no privilege at all; root's list
+     * and stop reach into every user's records and launchers. */
     bool running = opts.list_running || opts.stop;
-    if (opts.list_profiles || opts.explain || opts.wrap || (running && getuid() != 0))
+    if (running && getuid() == 0)
+        caps_root_over_users();
+    else if (opts.list_profiles || opts.explain || opts.wrap || running)
         caps_drop_quietly();
-    else if (running)
-        ; /* root */
     else if (opts.check)
         caps_check_init();
     else
         caps_init();
-    if (opts.list_running || opts.stop) {
+    if (running) {
         config_clear(&cfg);
         return opts.stop ? running_stop(opts.stop) : running_list();
     }

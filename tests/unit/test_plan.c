@@ -148,11 +148,11 @@ static void the_view_per_mode_and_key(void **state)
     free(err);
 }
 
-static void explain_prints_the_plan(void **state)
+/* torgate --explain's text for a profile named t (malloc'd). */
+static char *explained(const char *profile_text)
 {
-    (void)state;
     struct profile p;
-    struct plan plan = plan_of("[profile]\nmode = tor\nlan = allow\nhost-services = tcp/631\n", &p);
+    struct plan plan = plan_of(profile_text, &p);
     p.name = "t";
     p.path = "t.profile";
     char *text = NULL;
@@ -160,6 +160,13 @@ static void explain_prints_the_plan(void **state)
     FILE *out = open_memstream(&text, &len);
     plan_explain(out, &plan);
     fclose(out);
+    return text;
+}
+
+static void explain_prints_the_plan(void **state)
+{
+    (void)state;
+    char *text = explained("[profile]\nmode = tor\nlan = allow\nhost-services = tcp/631\n");
     assert_non_null(strstr(text, "\nlink group       0x74670011 "));
     assert_non_null(strstr(text, "\nhost end         forwarding on, route_localnet on\n"));
     assert_non_null(strstr(text, "\nuplinks          forward while it runs"));
@@ -169,22 +176,12 @@ static void explain_prints_the_plan(void **state)
     assert_non_null(strstr(text, "\nsession bus      none\n"));
     assert_non_null(strstr(text, "\naccessibility    deny\n"));
     free(text);
-    plan = plan_of("[profile]\naccessibility = allow\n", &p);
-    p.name = "t";
-    p.path = "t.profile";
-    out = open_memstream(&text, &len);
-    plan_explain(out, &plan);
-    fclose(out);
+    text = explained("[profile]\naccessibility = allow\n");
     assert_non_null(strstr(text, "\naccessibility    allow (the accessibility bus, filtered"));
     assert_non_null(strstr(text, "call org.a11y.atspi.Registry=org.a11y.atspi.Socket.Embed@/org/a11y/atspi/accessible/root\n"));
     free(text);
-    plan = plan_of("[profile]\ndisplay = wayland, x11\nsound = allow\nown-dirs = .mozilla\nsession-bus = filtered\n"
-                   "[session-bus]\ntalk = org.freedesktop.Notifications\n", &p);
-    p.name = "t";
-    p.path = "t.profile";
-    out = open_memstream(&text, &len);
-    plan_explain(out, &plan);
-    fclose(out);
+    text = explained("[profile]\ndisplay = wayland, x11\nsound = allow\nown-dirs = .mozilla\nsession-bus = filtered\n"
+                     "[session-bus]\ntalk = org.freedesktop.Notifications\n");
     assert_non_null(strstr(text, "\ndisplay          wayland, x11 (any X client"));
     assert_non_null(strstr(text, "\nsound            allow (a PulseAudio of its own"));
     assert_non_null(strstr(text, "\nown-dirs         .mozilla (kept in ~/.local/share/torgate/t)\n"));
