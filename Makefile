@@ -7,6 +7,7 @@ PREFIX      ?= /usr/local
 SYSCONFDIR  ?= /etc
 DATADIR     ?= $(PREFIX)/share
 BINDIR      ?= $(PREFIX)/bin
+SBINDIR     ?= $(PREFIX)/sbin
 MANDIR      ?= $(DATADIR)/man
 DESTDIR     ?=
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
@@ -53,8 +54,11 @@ LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS    := launcher/util.c launcher/text.c launcher/environment.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
                launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c $(SECCOMP_BACKEND) launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
-               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/firewall_admin.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/a11y.c launcher/desktop_entry.c launcher/wrap.c launcher/notify.c launcher/running.c launcher/sound.c launcher/runtime.c netns/addresses.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
+               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/firewall_admin.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/a11y.c launcher/desktop_entry.c launcher/wrap.c launcher/notify.c launcher/tor_wait.c launcher/running.c launcher/sound.c launcher/runtime.c netns/addresses.c control/allowlist.c control/protocol.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
+# The control port filter service: no capability, no libnftables or libnl.
+CONTROL_SRCS := launcher/util.c launcher/text.c launcher/settings.c launcher/config.c launcher/session.c launcher/bus.c \
+               netns/addresses.c control/allowlist.c control/protocol.c control/filter.c control/session.c control/service.c
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILDDIR)/tests/%,$(wildcard tests/unit/test_*.c))
 PROBE       := $(BUILDDIR)/tests/probe
 LEAK        := $(BUILDDIR)/tests/leak
@@ -69,7 +73,7 @@ export TOPO_KEEP_ON_FAIL ?= $(CURDIR)/build/artefacts/failed
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: fuzz-keep soak soak-brief package package-check all deps check selftest tornet tornet-asan leak fuzz fuzz-run fuzz-brief unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind
-all: $(BUILDDIR)/torgate
+all: $(BUILDDIR)/torgate $(BUILDDIR)/torgate-control-filter
 
 $(BUILDDIR)/%.o: %.c $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
@@ -80,10 +84,13 @@ TORGATE_EXTRA_SRCS ?=
 $(BUILDDIR)/torgate: $(LIB_OBJS) $(BUILDDIR)/launcher/main.o $(TORGATE_EXTRA_SRCS:%.c=$(BUILDDIR)/%.o)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILDDIR)/torgate-control-filter: $(CONTROL_SRCS:%.c=$(BUILDDIR)/%.o)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs inih 2>/dev/null)
+
 # Each unit test links only the modules it tests and what they stand on,
 # so that a module reaching across the layers fails to link.
 BASE_UNITS            := launcher/util launcher/text
-PARSE_UNITS           := $(BASE_UNITS) launcher/settings launcher/config launcher/session launcher/bus netns/addresses
+PARSE_UNITS           := $(BASE_UNITS) launcher/settings launcher/config launcher/session launcher/bus netns/addresses control/allowlist
 UNITS_test_addresses  := $(PARSE_UNITS)
 UNITS_test_config     := $(PARSE_UNITS)
 UNITS_test_pool       := $(BASE_UNITS) netns/pool
@@ -94,6 +101,7 @@ UNITS_test_plan       := $(PARSE_UNITS) launcher/profile netns/ruleset launcher/
 UNITS_test_resolv     := $(UNITS_test_plan) launcher/resolv netns/pool
 UNITS_test_seccomp    := $(BASE_UNITS) launcher/seccomp_filter
 UNITS_test_desktop_entry := $(PARSE_UNITS) launcher/profile launcher/desktop_entry
+UNITS_test_control_filter := $(PARSE_UNITS) control/filter
 .SECONDEXPANSION:
 $(BUILDDIR)/tests/test_%: tests/unit/test_%.c $$(addprefix $(BUILDDIR)/,$$(addsuffix .o,$$(UNITS_test_$$*)))
 	@mkdir -p $(dir $@)
@@ -138,15 +146,21 @@ HARDENING_SED = -e 's/@TOR_USER@/$(TOR_USER)/g' -e 's/@DESKTOP_GROUP@/$(DESKTOP_
 	    -e 's/@TRANS_PORT@/$(TRANS_PORT)/g' -e 's/@DNS_PORT@/$(DNS_PORT)/g' -e 's/@CONTROL_PORT@/$(CONTROL_PORT)/g' \
 	    $(if $(I2P_USER),-e 's/@I2P@//' -e 's/@I2P_USER@/$(I2P_USER)/g',-e '/@I2P@/d')
 
-install: $(BUILDDIR)/torgate
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/torgate/profiles $(DESTDIR)$(SYSCONFDIR)/torgate \
-	    $(DESTDIR)$(SYSCONFDIR)/tor/torrc.d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+install: $(BUILDDIR)/torgate $(BUILDDIR)/torgate-control-filter
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/torgate/profiles $(DESTDIR)$(SYSCONFDIR)/torgate \
+	    $(DESTDIR)$(SYSCONFDIR)/torgate/control $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/tor/torrc.d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(SYSTEMDUNITDIR)/nftables.service.d $(DESTDIR)$(SYSCONFDIR)/sysctl.d $(DESTDIR)$(SYSCONFDIR)/modprobe.d \
 	    $(DESTDIR)$(DATADIR)/bash-completion/completions
 	: >$(DESTDIR)$(MANIFEST)
 	$(call INSTALL_FILE,0755,$(BUILDDIR)/torgate,$(BINDIR)/torgate)
 	@# File capabilities, never a setuid bit: the binary drops them all before COMMAND runs.
 	$(if $(filter yes,$(INSTALL_CAPS)),setcap $(FILE_CAPS) $(DESTDIR)$(BINDIR)/torgate)
+	@# The control port filter: a service of its own, with no capability.
+	$(call INSTALL_FILE,0755,$(BUILDDIR)/torgate-control-filter,$(SBINDIR)/torgate-control-filter)
+	for f in etc/control/*.conf; do $(call INSTALL_FILE,0644,$$f,$(SYSCONFDIR)/torgate/control/$${f#etc/control/}) || exit 1; done
+	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' $(HARDENING_SED) etc/systemd/torgate-control-filter.service >build/torgate-control-filter.service
+	$(call INSTALL_FILE,0644,build/torgate-control-filter.service,$(SYSTEMDUNITDIR)/torgate-control-filter.service)
+	$(call INSTALL_FILE,0644,man/torgate-control-filter.8,$(MANDIR)/man8/torgate-control-filter.8)
 	for f in profiles/*.profile; do $(call INSTALL_FILE,0644,$$f,$(DATADIR)/torgate/$$f) || exit 1; done
 	[ -e $(DESTDIR)$(SYSCONFDIR)/torgate/torgate.conf ] || \
 	    { $(call INSTALL_FILE,0644,etc/torgate.conf,$(SYSCONFDIR)/torgate/torgate.conf); }
@@ -174,7 +188,7 @@ install: $(BUILDDIR)/torgate
 uninstall:
 	@[ -e $(DESTDIR)$(MANIFEST) ] || { echo "nothing to uninstall: no $(DESTDIR)$(MANIFEST)"; exit 1; }
 	while read -r f; do rm -f "$(DESTDIR)$$f"; done <$(DESTDIR)$(MANIFEST)
-	-rmdir $(DESTDIR)$(DATADIR)/torgate/profiles $(DESTDIR)$(DATADIR)/torgate $(DESTDIR)$(SYSCONFDIR)/torgate \
+	-rmdir $(DESTDIR)$(DATADIR)/torgate/profiles $(DESTDIR)$(DATADIR)/torgate $(DESTDIR)$(SYSCONFDIR)/torgate/control $(DESTDIR)$(SYSCONFDIR)/torgate \
 	    $(DESTDIR)$(SYSTEMDUNITDIR)/nftables.service.d $(DESTDIR)$(DATADIR)/bash-completion/completions \
 	    $(DESTDIR)$(DATADIR)/bash-completion $(DESTDIR)$(SYSCONFDIR)/tor/torrc.d 2>/dev/null
 
@@ -215,7 +229,7 @@ FUZZ_CC     ?= clang
 FUZZ_DIR    ?= build/fuzz
 FUZZ_TIME   ?= 600
 FUZZER      := $(FUZZ_DIR)/fuzz_settings
-FUZZ_SRCS   := tests/fuzz/fuzz_settings.c launcher/settings.c launcher/config.c launcher/profile.c launcher/util.c netns/addresses.c launcher/text.c launcher/session.c launcher/bus.c launcher/resolv.c
+FUZZ_SRCS   := tests/fuzz/fuzz_settings.c launcher/settings.c launcher/config.c launcher/profile.c launcher/util.c netns/addresses.c launcher/text.c launcher/session.c launcher/bus.c launcher/resolv.c control/allowlist.c control/filter.c
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11 -D_GNU_SOURCE \
                -Wall -Wextra -Werror -Iinclude -DTORGATE_VERSION='"$(VERSION)"' -DTORGATE_SYSCONFDIR='"$(SYSCONFDIR)"' \
                -DTORGATE_DATADIR='"$(DATADIR)"' $(shell pkg-config --cflags inih 2>/dev/null)
@@ -294,7 +308,7 @@ valgrind:
 	$(MAKE) BUILDDIR=build/valgrind PREFIX=$(STAGE) SYSCONFDIR=$(STAGE)/etc \
 	    SECCOMP_BACKEND=launcher/seccomp_none.c build/valgrind/torgate
 	$(MAKE) stage
-	TORGATE=$(CURDIR)/build/valgrind/torgate bash tests/valgrind.sh
+	TORGATE=$(CURDIR)/build/valgrind/torgate CONTROL_FILTER=$(STAGE)/sbin/torgate-control-filter bash tests/valgrind.sh
 
 selftest:
 	$(MAKE) BUILDDIR=build/check build/check/tests/probe

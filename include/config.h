@@ -24,6 +24,7 @@ struct torgate_config {
     struct endpoint4 http_tunnel_port; /* port 0: not configured */
     struct endpoint4 control_port;     /* for torgate check only */
     char *control_cookie;
+    char *tor_user; /* whom tor runs as: it alone connects to sandboxes' onion services */
     struct endpoint4 i2p_http_proxy;
     struct endpoint4 i2p_https_proxy;
     struct endpoint4 i2p_sam;
@@ -47,6 +48,11 @@ bool parse_endpoint4(const char *value, void *target, char **why);
 bool parse_prefix4(const char *value, void *target, char **why);
 bool parse_path(const char *value, void *target, char **why);
 bool parse_group_name(const char *value, void *target, char **why);
+/* value is yes (*out true) or no (false), else *why names both. */
+bool parse_two(const char *value, bool *out, const char *yes, const char *no, char **why);
+bool parse_allow_deny(const char *value, void *target, char **why); /* bool */
+bool parse_yes_no(const char *value, void *target, char **why);     /* bool */
+bool parse_port(const char *value, void *target, char **why);       /* uint16_t, 1 to 65535 */
 
 /* "a.b.c.d" of a host-order address, written into buf. */
 const char *format_addr4(uint32_t addr, char buf[16]);

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 
@@ -14,6 +15,14 @@ void firewall_install(const struct torgate_config *cfg);
 /* Adds ifname to uplinks and, with guard, to forward_guard; see
  * ruleset.h. */
 void firewall_add_uplink(const char *ifname, bool guard);
+
+/* tor's user (tor_uid) may open TCP connections to the sandbox on link
+ * ifindex, for its onion services (elements of links that are gone are
+ * pruned first). Dies on failure. */
+void firewall_grant_onion_targets(int ifindex, unsigned tor_uid);
+/* Inside the sandbox's network namespace: its control port, and its onion
+ * services (ruleset_render_sandbox_nat()). Dies on failure. */
+void firewall_sandbox_nat(uint32_t gateway, uint16_t control_port, bool onions);
 
 /* Deletes table inet torgate, its sets and the lease with it. Dies with
  * nft's first error line on failure. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "control_filter.h"
 #include "desktop.h"
 #include "link.h"
 #include "profile.h"
@@ -24,6 +25,16 @@ struct proxy_plan {
     uint16_t all_port;
 };
 
+/* control-port = NAME: the filter's port for that allowlist, which the
+ * sandbox reaches at its gateway (a host service) and COMMAND is told of;
+ * where the allowlist allows onion services, tor's user may connect to
+ * the sandbox, and the sandbox sends that on to its loopback. */
+struct control_plan {
+    uint16_t port; /* 0: none */
+    bool onion_targets;
+    unsigned tor_uid;
+};
+
 struct plan {
     const struct torgate_config *cfg;
     const struct profile *profile;
@@ -35,6 +46,8 @@ struct plan {
     enum dns_mode dns;
     const char *clearnet_resolvers; /* resolv.conf lines, dns = clearnet */
     struct proxy_plan proxy;
+    struct control_plan control;
+    struct host_services services; /* the profile's, and the control port filter's */
     struct view_plan view;       /* what it sees of the machine and its user */
     struct startup_list startup; /* read-only in the home directory */
     struct desktop_plan desktop; /* the display servers and buses it reaches */
@@ -51,6 +64,8 @@ struct caller {
     const char *home;
     const char *user_config_dir;
     const char *clearnet_resolvers; /* read by the caller where dns = clearnet */
+    const struct control_allowlist *control; /* read by the caller where control-port is set */
+    unsigned tor_uid;                        /* looked up where it allows onion services */
     const struct desktop_caller *desktop;
     unsigned uid;
 };

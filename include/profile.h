@@ -49,6 +49,7 @@ enum profile_key {
     KEY_DNS,
     KEY_LAN,
     KEY_SERVICES,
+    KEY_CONTROL_PORT,
     KEY_PROXY_ENV,
     KEY_USERNS,
     KEY_ACCOUNT,
@@ -91,6 +92,9 @@ struct profile {
     bool proxy_env;       /* proxy variables pointing at the gateway */
     bool user_namespaces; /* may create user and network namespaces */
     struct host_services services;
+    /* Tor's control port, filtered by the allowlist of this name (the
+     * administrator's, control/NAME.conf); "" for none. */
+    char control_port[65];
     enum view_choice account;  /* the user's entry: generic (no GECOS) or real */
     enum view_choice timezone; /* UTC, or the host's */
     unsigned display;          /* enum display_server bits */

@@ -48,8 +48,23 @@ char *ruleset_render_services(const char *ifindex, const struct host_services *s
  * its app runs): the next one that grants services deletes those whose
  * link is gone. From nft's listing of the set (links by index), the
  * commands that delete the elements of links for which link_exists says
- * no; "" if none. */
-char *ruleset_prune_services(const char *listing, bool (*link_exists)(unsigned ifindex));
+ * no; "" if none. Works for every set keyed by a link's index first
+ * (host_services, onion_targets). */
+char *ruleset_prune_set(const char *listing, const char *set, bool (*link_exists)(unsigned ifindex));
+
+/* The element that lets tor's user (tor_uid) open TCP connections to the
+ * sandbox on link ifindex: to its onion services. */
+char *ruleset_render_onion_target(const char *ifindex, unsigned tor_uid);
+
+/* Inside a sandbox with a control port: its own 127.0.0.1:9051, where
+ * apps look for Tor's control port (OnionShare, stem), leads to the
+ * filter's control_port at the gateway (leaving with the sandbox's
+ * address); with onions, what tor opens from the gateway goes on to its
+ * loopback, where apps listen (OnionShare binds 127.0.0.1). Both need
+ * route_localnet on its link. */
+#define SANDBOX_NAT_TABLE "torgate_sandbox"
+#define SANDBOX_CONTROL_PORT 9051
+char *ruleset_render_sandbox_nat(uint32_t gateway, uint16_t control_port, bool onions);
 
 /* Adds an uplink to uplinks, the only links clearnet sandboxes'
  * traffic may leave by, and with guard also to forward_guard: forwarding

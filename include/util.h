@@ -17,6 +17,9 @@ enum {
     EXIT_NOT_FOUND = 127,
 };
 
+/* What die(), warn() and debug() lines start with: "torgate". */
+extern const char *program_name;
+
 /* Print "torgate: MESSAGE" (one line) and exit with EXIT_TORGATE.
  * die_with_error() appends ": strerror(errno)". In a sandbox process set up
  * by report_errors_to() the line goes to the launcher instead, which prints it. */

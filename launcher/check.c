@@ -16,6 +16,7 @@
 #include "caps.h"
 #include "privileged.h"
 #include "resolv.h"
+#include "control_protocol.h"
 #include "util.h"
 
 #define TORRC TORGATE_SYSCONFDIR "/tor/torrc"
@@ -64,34 +65,21 @@ static void check_ports(struct tally *t, const struct torgate_config *cfg)
     }
 }
 
-/* One line of the ControlPort's answer, or NULL. */
-static bool control_exchange(int fd, const char *request, char *reply, size_t size)
+/* The final line of the reply to request (2 s at most), or NULL. */
+static char *control_exchange(struct line_reader *r, const char *request)
 {
-    if (!write_all(fd, request, strlen(request)))
-        return false;
-    size_t len = 0;
-    while (len + 1 < size) {
-        struct pollfd p = {fd, POLLIN, 0};
-        if (poll(&p, 1, 2000) <= 0)
-            return false;
-        ssize_t n = read(fd, reply + len, size - 1 - len);
-        if (n <= 0)
-            return false;
-        len += (size_t)n;
-        reply[len] = '\0';
-        /* A final reply line starts with three digits and a space. */
-        for (char *l = reply; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-            if (strlen(l) >= 4 && l[3] == ' ' && strchr(l, '\n'))
-                return true;
-    }
-    return false;
+    if (!write_all(r->fd, request, strlen(request)))
+        return NULL;
+    for (char *line; (line = line_read(r, 2000)); free(line))
+        if (control_final_line(line) || strncmp(line, "250-status/bootstrap-phase=", 27) == 0)
+            return line;
+    return NULL;
 }
 
 static void check_bootstrap(struct tally *t, const struct torgate_config *cfg)
 {
-    autoclose int cookie_fd = open(cfg->control_cookie, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    unsigned char cookie[32];
-    if (cookie_fd < 0 || !read_all(cookie_fd, cookie, sizeof cookie)) {
+    char auth[CONTROL_AUTH_LINE_SIZE];
+    if (!control_cookie_line(cfg->control_cookie, auth)) {
         report(t, SKIP, "Tor's bootstrap: cannot read the ControlPort cookie %s as you (%s)", cfg->control_cookie,
                strerror(errno ? errno : EIO));
         return;
@@ -107,20 +95,20 @@ static void check_bootstrap(struct tally *t, const struct torgate_config *cfg)
                    "ruleset keeps it for its filter", cfg->control_port.port, strerror(errno));
         return;
     }
-    char auth[128] = "AUTHENTICATE ", reply[1024];
-    for (size_t i = 0; i < sizeof cookie; i++)
-        snprintf(auth + 13 + 2 * i, 3, "%02x", cookie[i]);
-    strcat(auth, "\r\n");
-    if (!control_exchange(fd, auth, reply, sizeof reply) || strncmp(reply, "250", 3) != 0) {
+    autofree struct line_reader *r = xcalloc(1, sizeof *r);
+    r->fd = fd;
+    autofree char *authed = control_exchange(r, auth);
+    if (!authed || strncmp(authed, "250", 3) != 0) {
         report(t, FAIL, "Tor's ControlPort refused the cookie in %s", cfg->control_cookie);
         return;
     }
-    if (!control_exchange(fd, "GETINFO status/bootstrap-phase\r\n", reply, sizeof reply)) {
+    autofree char *reply = control_exchange(r, "GETINFO status/bootstrap-phase\r\n");
+    int percent = -1;
+    char summary[128];
+    if (!reply || !control_bootstrap_parse(reply, &percent, summary, sizeof summary)) {
         report(t, FAIL, "Tor's ControlPort did not report its bootstrap");
         return;
     }
-    const char *progress = strstr(reply, "PROGRESS=");
-    int percent = progress ? atoi(progress + 9) : -1;
     if (percent == 100)
         report(t, OK, "Tor has bootstrapped (100%%)");
     else

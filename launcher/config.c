@@ -19,6 +19,7 @@ static const struct setting config_schema[] = {
     {"tor", "http-tunnel-port", parse_endpoint4, offsetof(struct torgate_config, http_tunnel_port)},
     {"tor", "control-port", parse_endpoint4, offsetof(struct torgate_config, control_port)},
     {"tor", "control-cookie", parse_path, offsetof(struct torgate_config, control_cookie)},
+    {"tor", "user", parse_group_name, offsetof(struct torgate_config, tor_user)},
     {"i2p", "http-proxy", parse_endpoint4, offsetof(struct torgate_config, i2p_http_proxy)},
     {"i2p", "https-proxy", parse_endpoint4, offsetof(struct torgate_config, i2p_https_proxy)},
     {"i2p", "sam", parse_endpoint4, offsetof(struct torgate_config, i2p_sam)},
@@ -36,6 +37,7 @@ void config_set_defaults(struct torgate_config *cfg)
         .socks_port = {0x7F000001u, 9050},
         .control_port = {0x7F000001u, 9051},
         .control_cookie = xstrdup("/run/tor/control.authcookie"),
+        .tor_user = xstrdup("debian-tor"),
         .i2p_http_proxy = {0x7F000001u, 4444},
         .i2p_https_proxy = {0x7F000001u, 4445},
         .i2p_sam = {0x7F000001u, 7656},
@@ -49,6 +51,8 @@ void config_clear(struct torgate_config *cfg)
     free(cfg->clearnet_resolv_conf);
     free(cfg->clearnet_group);
     free(cfg->control_cookie);
+    free(cfg->tor_user);
+    cfg->tor_user = NULL;
     free(cfg->session_read_only);
     cfg->control_cookie = cfg->session_read_only = NULL;
     cfg->clearnet_resolv_conf = cfg->clearnet_group = NULL;
@@ -111,6 +115,29 @@ static bool parse_addr4(const char *text, uint32_t *addr)
     return true;
 }
 
+bool parse_two(const char *value, bool *out, const char *yes, const char *no, char **why)
+{
+    if (strcmp(value, yes) == 0)
+        *out = true;
+    else if (strcmp(value, no) == 0)
+        *out = false;
+    else {
+        *why = xasprintf("expected %s or %s", yes, no);
+        return false;
+    }
+    return true;
+}
+
+bool parse_allow_deny(const char *value, void *target, char **why)
+{
+    return parse_two(value, target, "allow", "deny", why);
+}
+
+bool parse_yes_no(const char *value, void *target, char **why)
+{
+    return parse_two(value, target, "yes", "no", why);
+}
+
 static bool parse_uint(const char *text, unsigned long max, unsigned long *out)
 {
     if (*text < '0' || *text > '9')
@@ -121,6 +148,17 @@ static bool parse_uint(const char *text, unsigned long max, unsigned long *out)
     if (errno || *end || v > max)
         return false;
     *out = v;
+    return true;
+}
+
+bool parse_port(const char *value, void *target, char **why)
+{
+    unsigned long port;
+    if (!parse_uint(value, 65535, &port) || port == 0) {
+        *why = xstrdup("expected a port, 1 to 65535");
+        return false;
+    }
+    *(uint16_t *)target = (uint16_t)port;
     return true;
 }
 
@@ -201,7 +239,7 @@ bool parse_group_name(const char *value, void *target, char **why)
         ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_' ||
              *c == '-' || *c == '.';
     if (!ok) {
-        *why = xstrdup("expected a group name");
+        *why = xstrdup("expected a user or group name");
         return false;
     }
     free(*group);

@@ -24,6 +24,7 @@
 #include "firewall_admin.h"
 #include "resolv.h"
 #include "running.h"
+#include "tor_wait.h"
 #include "util.h"
 #include "wrap.h"
 
@@ -40,6 +41,7 @@ struct options {
     bool restore_firewall;
     bool list_running;
     const char *stop;
+    unsigned wait_for_tor; /* seconds; 0: do not wait */
     bool wrap;
     enum wrap_action wrap_action;
     bool wrap_system;
@@ -57,6 +59,10 @@ static void usage(FILE *out)
           "  -c, --config FILE   read FILE instead of " DEFAULT_CONFIG " (root only)\n"
           "  -u, --user NAME     root only, and needed by root: run as NAME would\n"
           "  -v, --verbose       say what is being set up\n"
+          "  -w, --wait-for-tor[=SECONDS]\n"
+          "                      in tor mode, first wait until Tor has connected,\n"
+          "                      showing its progress; give up after SECONDS\n"
+          "                      (default 120)\n"
           "  -l, --list-profiles list the system profiles and their modes\n"
           "  -e, --explain NAME  print NAME's effective policy and the rules it\n"
           "                      installs, without running anything\n"
@@ -76,6 +82,19 @@ static void usage(FILE *out)
           out);
 }
 
+/* --wait-for-tor's SECONDS: 1 to 3600, 120 if not given. */
+static unsigned wait_seconds(const char *value)
+{
+    if (!value)
+        return 120;
+    char *end;
+    errno = 0;
+    unsigned long s = strtoul(value, &end, 10);
+    if (value[0] < '0' || value[0] > '9' || *end || errno || s < 1 || s > 3600)
+        die("--wait-for-tor=%s: expected seconds, 1 to 3600", value);
+    return (unsigned)s;
+}
+
 static struct options parse_options(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -83,13 +102,13 @@ static struct options parse_options(int argc, char **argv)
         {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},       {"list-profiles", no_argument, NULL, 'l'},
         {"explain", required_argument, NULL, 'e'}, {"user", required_argument, NULL, 'u'},
-        {NULL, 0, NULL, 0},
+        {"wait-for-tor", optional_argument, NULL, 'w'}, {NULL, 0, NULL, 0},
     };
     struct options opts = {0};
     int c;
     opterr = 0;
     /* '+': options end at COMMAND, whose own options are its own. */
-    while ((c = getopt_long(argc, argv, "+p:c:u:vhVle:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+p:c:u:vhVle:w::", longopts, NULL)) != -1) {
         switch (c) {
         case 'p': opts.profile = optarg; break;
         case 'c': opts.config = optarg; break;
@@ -97,6 +116,7 @@ static struct options parse_options(int argc, char **argv)
         case 'v': verbose = true; break;
         case 'l': opts.list_profiles = true; break;
         case 'e': opts.explain = optarg; break;
+        case 'w': opts.wait_for_tor = wait_seconds(optarg); break;
         case 'h': usage(stdout); exit(0);
         case 'V': puts("torgate " TORGATE_VERSION); exit(0);
         default:
@@ -160,6 +180,24 @@ static void load_config(struct torgate_config *cfg, const char *path)
     autofree char *err = NULL;
     if (!config_load(cfg, file, name, &err) || !config_validate(cfg, name, &err))
         die("%s", err);
+}
+
+/* control-port = NAME: the administrator's allowlist (never one of the
+ * user's), and, where it allows onion services, whom tor runs as. */
+static void read_control_allowlist(const struct torgate_config *cfg, const struct profile *profile,
+                                   struct control_allowlist *list, unsigned *tor_uid)
+{
+    autofree char *err = NULL;
+    if (!control_allowlist_read(list, CONTROL_ALLOWLIST_DIR, profile->control_port, &err))
+        die("%s:%d: control-port = %s: %s", profile->path, profile->lines[KEY_CONTROL_PORT], profile->control_port,
+            err);
+    if (!list->onion_services)
+        return;
+    struct passwd *pw = getpwnam(cfg->tor_user);
+    if (!pw)
+        die("control-port = %s allows onion services, but there is no user %s ([tor] user in torgate.conf): name "
+            "the user tor runs as", profile->control_port, cfg->tor_user);
+    *tor_uid = (unsigned)pw->pw_uid;
 }
 
 /* What torgate needs of the caller's limits, with some room for COMMAND,
@@ -304,6 +342,8 @@ int main(int argc, char **argv)
         !policy_authorize(&cfg, &profile, &err))
         die("%s", err);
     debug("profile %s (%s), mode %s", profile.name, profile.path, net_mode_name(profile.mode));
+    if (opts.wait_for_tor && profile.mode == MODE_TOR)
+        tor_wait_bootstrap(opts.wait_for_tor, opts.argv[0]);
 
     autofree char *config_dir = prepare_user_config_dir(user_dir), *cwd = getcwd(NULL, 0), *resolvers = NULL;
     autofree char *home = user_home_dir();
@@ -313,7 +353,13 @@ int main(int argc, char **argv)
     desktop_from_caller(&desktop, &profile);
     autofree char *a11y_bus = profile.accessibility ? a11y_bus_address(desktop.session_bus) : NULL;
     desktop.a11y_bus = a11y_bus;
+    struct control_allowlist control = {0};
+    unsigned tor_uid = 0;
+    if (profile.control_port[0])
+        read_control_allowlist(&cfg, &profile, &control, &tor_uid);
     struct caller caller = {.argv = opts.argv,
+                            .control = profile.control_port[0] ? &control : NULL,
+                            .tor_uid = tor_uid,
                             .desktop = &desktop,
                             .uid = (unsigned)getuid(),
                             .cwd = cwd,
@@ -322,6 +368,7 @@ int main(int argc, char **argv)
                             .clearnet_resolvers = resolvers};
     plan_build(&plan, &cfg, &profile, &caller);
     int status = launch(&plan);
+    control_allowlist_clear(&control);
     profile_clear(&profile);
     config_clear(&cfg);
     return status;

@@ -38,6 +38,20 @@ static struct proxy_plan plan_proxy(const struct torgate_config *cfg, const stru
     return (struct proxy_plan){.set = false}; /* clearnet and offline: nothing to point at */
 }
 
+static void plan_control(struct plan *plan, const struct caller *caller)
+{
+    plan->services = plan->profile->services;
+    if (!caller || !caller->control)
+        return;
+    plan->control = (struct control_plan){caller->control->port, caller->control->onion_services, caller->tor_uid};
+    struct host_service filter = {IPPROTO_TCP, caller->control->port};
+    bool listed = false;
+    for (size_t i = 0; i < plan->services.count; i++)
+        listed |= plan->services.list[i].proto == filter.proto && plan->services.list[i].port == filter.port;
+    if (!listed && plan->services.count < MAX_HOST_SERVICES)
+        plan->services.list[plan->services.count++] = filter;
+}
+
 /* Tor, I2P and offline sandboxes get a generic machine: a hostname and a
  * machine-id that name nothing, so that what an app sends through Tor
  * neither names the machine nor links two sandboxes. A clearnet sandbox
@@ -81,18 +95,18 @@ void plan_build(struct plan *plan, const struct torgate_config *cfg, const struc
         plan->user_config_dir = caller->user_config_dir;
         plan->clearnet_resolvers = caller->clearnet_resolvers;
     }
+    plan_control(plan, caller);
     desktop_plan_build(&plan->desktop, p, caller ? caller->desktop : NULL, caller ? caller->uid : 0);
 }
 
-static void explain_services(FILE *out, const struct profile *p)
+static void explain_services(FILE *out, const struct host_services *s)
 {
-    if (!p->services.count) {
+    if (!s->count) {
         fputs("none\n", out);
         return;
     }
-    for (size_t i = 0; i < p->services.count; i++)
-        fprintf(out, "%s%s/%u", i ? ", " : "", p->services.list[i].proto == IPPROTO_TCP ? "tcp" : "udp",
-                p->services.list[i].port);
+    for (size_t i = 0; i < s->count; i++)
+        fprintf(out, "%s%s/%u", i ? ", " : "", s->list[i].proto == IPPROTO_TCP ? "tcp" : "udp", s->list[i].port);
     fputs(" (at the gateway, leading to the host's 127.0.0.1)\n", out);
 }
 
@@ -141,7 +155,9 @@ static void explain_profile(FILE *out, const struct profile *p)
     fprintf(out, "dns              %s\n", dns_mode_name(p->dns));
     fprintf(out, "lan              %s\n", p->lan ? "allow (never DNS to the LAN)" : "deny");
     fputs("host services    ", out);
-    explain_services(out, p);
+    explain_services(out, &p->services);
+    fprintf(out, "control-port     %s%s\n", p->control_port[0] ? p->control_port : "none",
+            p->control_port[0] ? " (Tor's control port through torgate-control-filter, that allowlist only)" : "");
     fprintf(out, "proxy-env        %s\n", p->proxy_env ? "yes" : "no");
     fprintf(out, "user namespaces  %s\n", p->user_namespaces ? "allow" : "deny");
     fprintf(out, "account          %s\n", p->account == VIEW_GENERIC ? "generic" : "real");
@@ -167,6 +183,11 @@ static void explain_decisions(FILE *out, const struct plan *plan)
             plan->view.generic_account ? "generic (no full name)" : "real", plan->view.utc ? "UTC" : "the host's");
     fprintf(out, "read-only        %zu startup files and directories of the home (torgate.profile(5))\n",
             plan->startup.count);
+    if (plan->control.port)
+        fprintf(out, "control port     127.0.0.1:9051 inside, led to the filter at GATEWAY:%u; TOR_CONTROL_HOST and "
+                "TOR_CONTROL_PORT set%s\n", plan->control.port,
+                plan->control.onion_targets ? "; its onion services: tor's user connects to it, sent on to its loopback"
+                                            : "");
     if (plan->proxy.set)
         fprintf(out, "proxy variables  ALL_PROXY=%s://GATEWAY:%u%s\n", plan->proxy.all_scheme, plan->proxy.all_port,
                 plan->proxy.http_port ? ", http(s)_proxy at the gateway" : "");
@@ -192,8 +213,8 @@ void plan_explain(FILE *out, const struct plan *plan)
     autofree char *rules = ruleset_render(plan->cfg);
     fputs("\n# The host's table, shared by every sandbox, installed as one transaction:\n", out);
     fputs(rules, out);
-    if (p->services.count) {
-        autofree char *elements = ruleset_render_services("IFINDEX", &p->services);
+    if (plan->services.count) {
+        autofree char *elements = ruleset_render_services("IFINDEX", &plan->services);
         fputs("\n# Per sandbox, with IFINDEX its link's index:\n", out);
         fputs(elements, out);
     }

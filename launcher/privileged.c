@@ -115,8 +115,13 @@ void priv_claim_link(struct nl_sock *sk, const struct plan *plan, pid_t sandbox_
         settle_forwarding(sk, NULL);
         firewall_lease_give();
     }
-    if (plan->profile->services.count)
-        firewall_grant_services(host_link_index(sk, slot), &plan->profile->services);
+    if (plan->services.count || plan->control.onion_targets) {
+        int ifindex = host_link_index(sk, slot);
+        if (plan->services.count)
+            firewall_grant_services(ifindex, &plan->services);
+        if (plan->control.onion_targets)
+            firewall_grant_onion_targets(ifindex, plan->control.tor_uid);
+    }
     /* Held since priv_begin_forwarding(), so that a launcher ending
      * meanwhile saw that the uplinks were still needed. */
     if (plan->uplink_forwarding)
@@ -231,7 +236,7 @@ void priv_own_hostname(const char *hostname)
     caps_lower();
 }
 
-void priv_sandbox_network(const struct slot *slot)
+void priv_sandbox_network(const struct slot *slot, const struct control_plan *control)
 {
     caps_raise(CAPS_NET_ADMIN);
     network_sysctls();
@@ -239,6 +244,10 @@ void priv_sandbox_network(const struct slot *slot)
         sandbox_loopback_only();
     else
         sandbox_link_configure(slot);
+    if (control->port && slot->index != NO_SLOT) {
+        sysctl_write("net/ipv4/conf/" SANDBOX_IFNAME "/route_localnet", "1");
+        firewall_sandbox_nat(slot->gateway, control->port, control->onion_targets);
+    }
     caps_lower();
 }
 

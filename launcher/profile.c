@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config.h"
+#include "control_filter.h"
 #include "session.h"
 #include "settings.h"
 #include "util.h"
@@ -46,29 +48,6 @@ static bool parse_dns(const char *value, void *target, char **why)
     return false;
 }
 
-static bool parse_two(const char *value, bool *out, const char *yes, const char *no, char **why)
-{
-    if (strcmp(value, yes) == 0)
-        *out = true;
-    else if (strcmp(value, no) == 0)
-        *out = false;
-    else {
-        *why = xasprintf("expected %s or %s", yes, no);
-        return false;
-    }
-    return true;
-}
-
-static bool parse_allow_deny(const char *value, void *target, char **why)
-{
-    return parse_two(value, target, "allow", "deny", why);
-}
-
-static bool parse_yes_no(const char *value, void *target, char **why)
-{
-    return parse_two(value, target, "yes", "no", why);
-}
-
 /* One PROTO/PORT item, strictly: "tcp" or "udp", '/', 1 to 5 digits, no
  * sign, no leading zero, at most 65535. */
 static bool parse_service(const char *item, struct host_service *out)
@@ -95,6 +74,17 @@ static bool parse_service(const char *item, struct host_service *out)
 }
 
 /* "tcp/631, udp/5353": PROTO/PORT items separated by commas. */
+static bool parse_control_port(const char *value, void *target, char **why)
+{
+    if (!control_allowlist_name_valid(value)) {
+        *why = xstrdup("expected the name of an allowlist of the control port filter (lower-case letters, "
+                       "digits and '-')");
+        return false;
+    }
+    snprintf(target, sizeof ((struct profile *)0)->control_port, "%s", value);
+    return true;
+}
+
 static bool parse_services(const char *value, void *target, char **why)
 {
     struct host_services *s = target;
@@ -226,6 +216,7 @@ static const struct setting profile_schema[PROFILE_KEYS] = {
     [KEY_DNS] = {"profile", "dns", parse_dns, offsetof(struct profile, dns)},
     [KEY_LAN] = {"profile", "lan", parse_allow_deny, offsetof(struct profile, lan)},
     [KEY_SERVICES] = {"profile", "host-services", parse_services, offsetof(struct profile, services)},
+    [KEY_CONTROL_PORT] = {"profile", "control-port", parse_control_port, offsetof(struct profile, control_port)},
     [KEY_PROXY_ENV] = {"profile", "proxy-env", parse_yes_no, offsetof(struct profile, proxy_env)},
     [KEY_USERNS] = {"profile", "user-namespaces", parse_allow_deny, offsetof(struct profile, user_namespaces)},
     [KEY_ACCOUNT] = {"profile", "account", parse_account, offsetof(struct profile, account)},
@@ -298,6 +289,8 @@ static bool check_keys(struct profile *p, const char *name, const int *lines, ch
         line = lines[KEY_DNS], what = "dns = clearnet needs mode = clearnet";
     else if (p->services.count && (p->mode == MODE_CLEARNET || p->mode == MODE_OFFLINE))
         line = lines[KEY_SERVICES], what = "host-services cannot be given to a clearnet or offline profile";
+    else if (p->control_port[0] && p->mode != MODE_TOR)
+        line = lines[KEY_CONTROL_PORT], what = "control-port needs mode = tor";
     else if (p->lan && (p->mode == MODE_I2P || p->mode == MODE_OFFLINE))
         line = lines[KEY_LAN], what = "lan = allow needs mode = tor or clearnet";
     for (int b = 0; !what && b < BUSES; b++)
@@ -407,6 +400,11 @@ bool profile_narrows(const struct profile *system, const struct profile *user, c
                              user->services.list[i].port);
             return false;
         }
+    }
+    if (user->control_port[0] && strcmp(user->control_port, system->control_port) != 0) {
+        *key = KEY_CONTROL_PORT;
+        *why = xasprintf("control-port = %s is not granted by the system profile", user->control_port);
+        return false;
     }
     if (user->user_namespaces && !system->user_namespaces) {
         *key = KEY_USERNS;

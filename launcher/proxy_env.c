@@ -4,8 +4,10 @@
  * I2P router); the plan says which ports. */
 #include "proxy_env.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "ruleset.h"
 #include "util.h"
 
 static void set(const char *name, const char *value)
@@ -29,4 +31,14 @@ void proxy_env_apply(const struct proxy_plan *proxy, const struct slot *slot)
     set("all_proxy", all);
     set("no_proxy", "localhost,127.0.0.1");
     set("NO_PROXY", "localhost,127.0.0.1");
+}
+
+void control_env_apply(const struct control_plan *control)
+{
+    if (!control->port)
+        return;
+    char port[8];
+    snprintf(port, sizeof port, "%u", SANDBOX_CONTROL_PORT);
+    set("TOR_CONTROL_HOST", "127.0.0.1");
+    set("TOR_CONTROL_PORT", port);
 }

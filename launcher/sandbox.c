@@ -81,13 +81,14 @@ void sandbox_main(const struct plan *plan, struct sandbox_channel ch)
     priv_sandbox_namespaces(plan->view.hostname);
     say_namespaces_ready(&ch);
     struct slot slot = await_slot(&ch);
-    priv_sandbox_network(&slot);
+    priv_sandbox_network(&slot, &plan->control);
     mount_sandbox_view(plan, &slot, ch.helpers_fd);
     if (ch.helpers_fd >= 0)
         close(ch.helpers_fd);
     /* Nothing privileged is left but dropping: COMMAND's environment. */
     environment_restore_caller();
     proxy_env_apply(&plan->proxy, &slot);
+    control_env_apply(&plan->control);
     view_environment(&plan->view);
     desktop_environment(&plan->desktop);
     enter_working_directory(plan->cwd);

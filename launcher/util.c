@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+const char *program_name = "torgate";
+
 bool verbose;
 static int error_fd = -1;
 static int forced_status = -1;
@@ -60,7 +62,7 @@ __attribute__((noreturn, format(printf, 3, 0))) static void die_va(int status, i
         write_all(error_fd, buf, len + 1);
         _exit(status);
     }
-    fprintf(stderr, "torgate: %s\n", msg);
+    fprintf(stderr, "%s: %s\n", program_name, msg);
     if (also_on_die && !child_of_launcher) {
         void (*also)(const char *) = also_on_die;
         also_on_die = NULL; /* once, even if it dies itself */
@@ -111,7 +113,7 @@ void warn(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("torgate: warning: ", stderr);
+    fprintf(stderr, "%s: warning: ", program_name);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
@@ -125,7 +127,7 @@ void debug(const char *fmt, ...)
     clock_gettime(CLOCK_MONOTONIC, &now);
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "torgate: [%ld.%06ld] ", (long)now.tv_sec, now.tv_nsec / 1000);
+    fprintf(stderr, "%s: [%ld.%06ld] ", program_name, (long)now.tv_sec, now.tv_nsec / 1000);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);

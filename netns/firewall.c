@@ -196,22 +196,39 @@ static bool link_index_exists(unsigned ifindex)
 /* Elements of links that are gone: deleted in one transaction, which fails
  * as a whole if another launcher deleted one of them first; they are then
  * that launcher's to prune, or the next one's. */
-static void prune_services(void)
+static void prune_set(const char *set)
 {
-    autonft struct nft_ctx *nft = nft_open("read host_services");
-    if (nft_run_cmd_from_buffer(nft, "list set inet " FIREWALL_TABLE " host_services") != 0)
+    autofree char *what = xasprintf("read %s", set);
+    autonft struct nft_ctx *nft = nft_open(what);
+    autofree char *list = xasprintf("list set inet " FIREWALL_TABLE " %s", set);
+    if (nft_run_cmd_from_buffer(nft, list) != 0)
         return;
-    autofree char *stale = ruleset_prune_services(nft_ctx_get_output_buffer(nft), link_index_exists);
+    autofree char *stale = ruleset_prune_set(nft_ctx_get_output_buffer(nft), set, link_index_exists);
     autofree char *err = NULL;
-    if (*stale && !try_nft(stale, "prune host_services", &err))
-        debug("host_services not pruned this time: %s", err);
+    if (*stale && !try_nft(stale, "prune a set", &err))
+        debug("%s not pruned this time: %s", set, err);
 }
 
 void firewall_grant_services(int ifindex, const struct host_services *services)
 {
-    prune_services();
+    prune_set("host_services");
     char index[16];
     snprintf(index, sizeof index, "%d", ifindex);
     autofree char *cmd = ruleset_render_services(index, services);
     run_nft(cmd, "grant the sandbox its host services");
+}
+
+void firewall_grant_onion_targets(int ifindex, unsigned tor_uid)
+{
+    prune_set("onion_targets");
+    char index[16];
+    snprintf(index, sizeof index, "%d", ifindex);
+    autofree char *cmd = ruleset_render_onion_target(index, tor_uid);
+    run_nft(cmd, "let tor reach the sandbox's onion services");
+}
+
+void firewall_sandbox_nat(uint32_t gateway, uint16_t control_port, bool onions)
+{
+    autofree char *cmd = ruleset_render_sandbox_nat(gateway, control_port, onions);
+    run_nft(cmd, "lead the sandbox's control port to the filter");
 }

@@ -46,6 +46,7 @@ static void render_skeleton(FILE *out)
     emit(out, "\tset uplinks { type ifname; }\n");
     emit(out, "\tset forwarding_lease { type mark; flags timeout; }\n");
     emit(out, "\tset host_services { type iface_index . inet_proto . inet_service; }\n");
+    emit(out, "\tset onion_targets { type iface_index . uid; }\n");
     for (size_t i = 0; i < N_ELEMENTS(chains); i++)
         emit(out, "\tchain %s { %s }\n", chains[i][0], chains[i][1] ? chains[i][1] : "");
     emit(out, "}\n");
@@ -132,6 +133,9 @@ static void render_host(FILE *out)
     rule(out, "from_sandbox_to_host", "meta iifgroup & 0x%x != 0x%x meta iifgroup & 0x%x != 0x%x drop",
          LINK_GROUP_KIND_MASK, LINK_GROUP_TOR, LINK_GROUP_KIND_MASK, LINK_GROUP_I2P);
     rule(out, "from_sandbox_to_host", "ct status dnat accept");
+    /* Replies to what the host opened: only tor opens anything towards a
+     * sandbox (below), to its onion services. */
+    rule(out, "from_sandbox_to_host", "ct direction reply accept");
     rule(out, "from_sandbox_to_host", "drop");
 
     /* The host answers; it opens nothing towards a sandbox. No RELATED
@@ -139,6 +143,9 @@ static void render_host(FILE *out)
     rule(out, "sandbox_output", TO_SANDBOX " jump from_host_to_sandbox");
     rule(out, "from_host_to_sandbox", "ct state established accept");
     rule(out, "from_host_to_sandbox", "ct state related meta l4proto icmp accept");
+    /* But tor, to the onion services of a sandbox whose control port
+     * filter allows it to make them (their targets are the sandbox). */
+    rule(out, "from_host_to_sandbox", "ct state new oif . meta skuid @onion_targets meta l4proto tcp accept");
     rule(out, "from_host_to_sandbox", "drop");
 }
 
@@ -222,25 +229,67 @@ char *ruleset_render_services(const char *ifindex, const struct host_services *s
     return text_close(&t);
 }
 
-char *ruleset_prune_services(const char *listing, bool (*link_exists)(unsigned ifindex))
+/* One element of a per-link set as nft lists it, "INDEX . ITEM [. ITEM]":
+ * digits, lower-case letters and " . " only (a link nft printed by name
+ * exists, and is skipped). */
+static bool element_of_link(const char *p, size_t len, unsigned *ifindex)
+{
+    int used = 0;
+    if (sscanf(p, " %u%n", ifindex, &used) != 1 || used <= 0)
+        return false;
+    for (size_t i = (size_t)used; i < len; i++)
+        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') || p[i] == ' ' || p[i] == '.' ||
+              p[i] == '\t' || p[i] == '\n'))
+            return false;
+    return true;
+}
+
+char *ruleset_prune_set(const char *listing, const char *set, bool (*link_exists)(unsigned ifindex))
 {
     struct text t;
     text_open(&t);
     const char *p = strstr(listing, "elements = {");
     for (p = p ? p + strlen("elements = {") : NULL; p && *p && *p != '}';) {
-        unsigned ifindex, port;
-        char proto[4];
-        int used = 0;
-        /* An element "INDEX . PROTO . PORT"; anything else (a link nft
-         * printed by name exists) is skipped. */
-        if (sscanf(p, " %u . %3[a-z] . %u%n", &ifindex, proto, &port, &used) == 3 && used > 0 &&
-            (strcmp(proto, "tcp") == 0 || strcmp(proto, "udp") == 0) && port <= 65535 && !link_exists(ifindex))
-            text_printf(&t, "delete element inet " FIREWALL_TABLE " host_services { %u . %s . %u }\n", ifindex,
-                        proto, port);
+        size_t len = strcspn(p, ",}");
+        unsigned ifindex;
+        if (element_of_link(p, len, &ifindex) && !link_exists(ifindex)) {
+            while (len && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\n'))
+                len--;
+            size_t lead = strspn(p, " \t\n");
+            text_printf(&t, "delete element inet " FIREWALL_TABLE " %s { %.*s }\n", set, (int)(len - lead), p + lead);
+        }
         p += strcspn(p, ",}");
         if (*p == ',')
             p++;
     }
+    return text_close(&t);
+}
+
+char *ruleset_render_onion_target(const char *ifindex, unsigned tor_uid)
+{
+    return xasprintf("add element inet " FIREWALL_TABLE " onion_targets { %s . %u }\n", ifindex, tor_uid);
+}
+
+char *ruleset_render_sandbox_nat(uint32_t gateway, uint16_t control_port, bool onions)
+{
+    char gw[16];
+    format_addr4(gateway, gw);
+    struct text t;
+    text_open(&t);
+    text_puts(&t, "table ip " SANDBOX_NAT_TABLE " {\n");
+    if (control_port)
+        text_printf(&t,
+                    "\tchain control_port {\n\t\ttype nat hook output priority -100; policy accept;\n"
+                    "\t\tip daddr 127.0.0.1 tcp dport %u dnat ip to %s:%u\n\t}\n"
+                    "\tchain control_port_source {\n\t\ttype nat hook postrouting priority 100; policy accept;\n"
+                    "\t\toifname \"" SANDBOX_IFNAME "\" ip saddr 127.0.0.0/8 masquerade\n\t}\n",
+                    SANDBOX_CONTROL_PORT, gw, control_port);
+    if (onions)
+        text_printf(&t,
+                    "\tchain onion_services {\n\t\ttype nat hook prerouting priority -100; policy accept;\n"
+                    "\t\tiifname \"" SANDBOX_IFNAME "\" ip saddr %s meta l4proto tcp dnat ip to 127.0.0.1\n\t}\n",
+                    gw);
+    text_puts(&t, "}\n");
     return text_close(&t);
 }
 

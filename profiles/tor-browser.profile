@@ -2,9 +2,13 @@
 # Tor Browser must use the SocksPort at the sandbox's gateway (its default
 # route), port 9050, rather than start a tor of its own (which would run Tor
 # over Tor through the TransPort): set TOR_SKIP_LAUNCH=1,
-# TOR_SKIP_CONTROLPORT=1 (torgate never opens Tor's ControlPort),
 # TOR_SOCKS_HOST=GATEWAY and TOR_SOCKS_PORT=9050.
 #
+# control-port = tor-browser: Tor's control port, through
+#   torgate-control-filter(8) and its allowlist /etc/torgate/control/
+#   tor-browser.conf (as Tails' onion-grater): Tor Browser shows the circuits
+#   of its own streams and asks for New Identity (NEWNYM); nothing else of
+#   Tor's control. torgate sets TOR_CONTROL_HOST and TOR_CONTROL_PORT.
 # dns = none: Tor Browser resolves every name through SOCKS (socks5h), so the
 #   sandbox needs no resolver; without one, nothing in it can leak a lookup.
 # user-namespaces = allow: like Firefox, Tor Browser's content-process sandbox
@@ -26,6 +30,7 @@
 [profile]
 mode = tor
 dns = none
+control-port = tor-browser
 user-namespaces = allow
 timezone = host
 display = wayland, x11

@@ -61,6 +61,36 @@ is "$st" 0 "torgate wrap --undo: valgrind clean"
 vg_root list list; st=$?
 is "$st" 0 "torgate list: valgrind clean"
 [ "$st" = 0 ] || diag "$(cat "$TOPO_DIR/list.vg")"
+# The control port filter (its every process: each connection is served
+# by one of its own), against the ControlPort stand-in, with a Tor Browser
+# sandbox (under valgrind too) as its client.
+if [ -n "${CONTROL_FILTER:-}" ]; then
+    head -c 32 /dev/urandom >"$TOPO_DIR/cookie"
+    ip netns exec "$HOST_NS" python3 "$TESTS_DIR/standins/servers.py" control --listen 127.0.0.1:19051 \
+        --log "$TOPO_DIR/control.log" --cookie "$TOPO_DIR/cookie" </dev/null >/dev/null 2>&1 &
+    topo_add_pid $!
+    { cat "$TOPO_DIR/torgate.conf"; printf '[tor]\ncontrol-port = 127.0.0.1:19051\ncontrol-cookie = %s/cookie\n' \
+        "$TOPO_DIR"; } >"$TOPO_DIR/control.conf"
+    mkdir -p "$TOPO_DIR/filter-vg"
+    ip netns exec "$HOST_NS" valgrind --quiet --vgdb=no --leak-check=full --errors-for-leak-kinds=definite \
+        --log-file="$TOPO_DIR/filter-vg/%p.vg" "$CONTROL_FILTER" --config "$TOPO_DIR/control.conf" \
+        --allowlists "$(dirname "$CONTROL_FILTER")/../etc/torgate/control" >"$TOPO_DIR/filter.log" 2>&1 &
+    filter=$!
+    WAIT_FOR_TIMEOUT=600 wait_for grep -q 'tor-browser on 127.0.0.1:9152' "$TOPO_DIR/filter.log"
+    cp "$TESTS_DIR/lib/control_client.py" "$TOPO_DIR/" && chmod 755 "$TOPO_DIR/control_client.py"
+    vg_root control --config "$TOPO_DIR/control.conf" --user "$user" --profile tor-browser -- \
+        sh -c '"$0" "send:PROTOCOLINFO 1" "send:GETINFO version" "send:SETEVENTS STREAM" "send:GETINFO circuit-status" \
+        "send:GETCONF SocksPort" "send:SIGNAL NEWNYM" "send:QUIT" >"$1"' "$TOPO_DIR/control_client.py" \
+        "$TOPO_DIR/control.out"; st=$?
+    is "$st" 0 "a Tor Browser sandbox with its control port: valgrind clean"
+    like "$(cat "$TOPO_DIR/control.out")" '< 250-version=0\.4\.7\.99.*< 510 Command filtered.*> SIGNAL NEWNYM'$'\n''< 250 OK' \
+        "... through the filter to the stand-in and back"
+    kill -TERM "$filter"
+    wait "$filter"
+    errors=$(cat "$TOPO_DIR"/filter-vg/*.vg)
+    is "$errors" "" "torgate-control-filter, its service and its connection's process: valgrind finds nothing"
+    is "$(ls "$TOPO_DIR"/filter-vg | wc -l)" 2 "... (two processes were checked)"
+fi
 vg failure --profile no-such-profile -- true; st=$?
 is "$st" 125 "a refusal is valgrind clean too"
 [ "$st" = 125 ] || diag "$(cat "$TOPO_DIR/failure.vg")"

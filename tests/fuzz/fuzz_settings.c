@@ -1,6 +1,8 @@
 /* libFuzzer entry point for the files a user or administrator writes: every
- * input is read as a torgate.conf (then checked across keys), as a profile
- * and as a clearnet resolvers file.
+ * input is read as a torgate.conf (then checked across keys), as a profile,
+ * as a clearnet resolvers file and as a control port filter's allowlist;
+ * then each of its lines as a sandbox's command to the control port filter
+ * and as a line of tor's replies and events.
  * Everything is freed after each run, so that LeakSanitizer reports real
  * leaks of the parsers, not of this harness.
  *
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "control_filter.h"
 #include "profile.h"
 #include "resolv.h"
 
@@ -29,6 +32,35 @@ static void check_result(bool ok, const char *err, const char *name)
         abort();
     if (err && strncmp(err, name, strlen(name)) != 0)
         abort();
+}
+
+/* What a sandbox says to the control port filter, and what tor says back,
+ * line by line: nothing it says may crash the filter or leak its memory. */
+static void filter_lines(char *text)
+{
+    static const char allowlist[] = "[filter]\nport = 9152\n[allow]\ngetinfo = version, circuit-status, "
+                                    "stream-status, ns/id/*\nsignal = NEWNYM\nevents = STREAM, CIRC, HS_DESC, "
+                                    "STATUS_CLIENT\nonion-services = yes\n";
+    struct control_allowlist list;
+    char *err = NULL;
+    if (!control_allowlist_load_string(&list, allowlist, "fuzz", &err))
+        abort();
+    struct control_owned own = {.address = 0x0A760002u, .tor_version = "0.4.7.16"};
+    struct reply_state reply = {.kind = REPLY_GETINFO};
+    struct event_state event = {0};
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        struct decision d;
+        control_decide(&list, &own, line, &d);
+        decision_clear(&d);
+        if (control_is_event(line) || event.active)
+            control_event_line(&own, &event, line);
+        else
+            free(control_reply_line(&own, &reply, line));
+        if (reply.done)
+            reply = (struct reply_state){.kind = (enum reply_kind)(strlen(line) % 4)};
+    }
+    control_owned_clear(&own);
+    control_allowlist_clear(&list);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -73,6 +105,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(lines);
     free(err);
 
+    struct control_allowlist allow;
+    err = NULL;
+    ok = control_allowlist_load_string(&allow, text, "fuzz.allow", &err);
+    check_result(ok, err, "fuzz.allow");
+    free(err);
+    control_allowlist_clear(&allow);
+
+    filter_lines(text);
     free(text);
     return 0;
 }

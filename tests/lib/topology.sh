@@ -53,6 +53,8 @@
 # topo_add_pid PID   a process topo_down is to kill (a server started by a
 #                    library built on this one)
 # topo_add_user NAME an account topo_down is to remove (and its processes)
+# topo_add_dir DIR   a directory topo_down is to remove (one the test made
+#                    outside $TOPO_DIR)
 # topo_visible VAR...  copies the files the variables name into $TOPO_DIR/bin
 #                    and points the variables there: a program a sandbox runs
 #                    must not be under /tmp, which is each sandbox's own (and
@@ -328,6 +330,10 @@ topo_visible() {
         cp -p "${!v}" "$bin/" || return 1
         printf -v "$v" '%s' "$bin/$(basename "${!v}")"
     done
+}
+
+topo_add_dir() {
+    _TOPO_ALL_DIRS="$_TOPO_ALL_DIRS $1"
 }
 
 topo_add_user() {

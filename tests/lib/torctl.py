@@ -9,9 +9,9 @@ Authenticates with the cookie file, then one of:
                           1 on timeout.
   getinfo KEY             prints the value of GETINFO KEY.
   signal NAME             SIGNAL NAME (NEWNYM, for instance).
-  events FILE             SETEVENTS CIRC STREAM; appends every event line to
-                          FILE (flushed at once) until killed or tor closes
-                          the connection.
+  events FILE [--events E] SETEVENTS E (default "CIRC STREAM"); appends
+                          every event line to FILE (flushed at once) until
+                          killed or tor closes the connection.
 """
 
 import argparse
@@ -85,9 +85,9 @@ def bootstrap(ctl, timeout):
     return 1
 
 
-def events(ctl, path):
+def events(ctl, path, names):
     ctl.sock.settimeout(None)
-    ctl.command("SETEVENTS CIRC STREAM")
+    ctl.command("SETEVENTS " + names)
     with open(path, "a") as out:
         out.write("ready\n")
         out.flush()
@@ -115,6 +115,7 @@ def main():
     s.add_argument("name")
     e = sub.add_parser("events")
     e.add_argument("file")
+    e.add_argument("--events", default="CIRC STREAM")
     a = p.parse_args()
     try:
         if a.cmd == "bootstrap":
@@ -137,7 +138,7 @@ def main():
         if a.cmd == "signal":
             ctl.command("SIGNAL " + a.name)
             return 0
-        return events(ctl, a.file)
+        return events(ctl, a.file, a.events)
     except (OSError, EOFError, RuntimeError) as err:
         print("torctl: %s" % err, file=sys.stderr)
         return 1

@@ -23,7 +23,10 @@ event.  The process serves until killed.
              closes.
   control    Tor ControlPort stand-in (TCP).  AUTHENTICATE with the hex of
              the --cookie file's 32 bytes, then GETINFO
-             status/bootstrap-phase answers PROGRESS=--progress.  Logs
+             status/bootstrap-phase answers PROGRESS=--progress, GETINFO
+             version "0.4.7.99", GETINFO circuit-status two circuits (1 and
+             2), SETEVENTS and SIGNAL NEWNYM "250 OK" (SETEVENTS followed by
+             a STREAM event of the source address 10.118.0.2).  Logs
              "peer=IP command=WORD" per command.
 """
 
@@ -340,6 +343,17 @@ def make_control_handler(cookie_file, progress):
                 elif line == "GETINFO status/bootstrap-phase":
                     self.wfile.write(("250-status/bootstrap-phase=NOTICE BOOTSTRAP PROGRESS=%d "
                                       "TAG=done SUMMARY=\"Done\"\r\n250 OK\r\n" % progress).encode())
+                elif line == "GETINFO version":
+                    self.wfile.write(b"250-version=0.4.7.99 (stand-in)\r\n250 OK\r\n")
+                elif line == "GETINFO circuit-status":
+                    self.wfile.write(b"250+circuit-status=\r\n1 BUILT $A~a PURPOSE=GENERAL\r\n"
+                                     b"2 BUILT $B~b PURPOSE=GENERAL\r\n.\r\n250 OK\r\n")
+                elif word == "SETEVENTS":
+                    self.wfile.write(b"250 OK\r\n650 STREAM 7 NEW 0 203.0.113.10:80 "
+                                     b"SOURCE_ADDR=10.118.0.2:40000 PURPOSE=USER\r\n"
+                                     b"650 STREAM 7 SENTCONNECT 1 203.0.113.10:80\r\n")
+                elif line == "SIGNAL NEWNYM":
+                    self.wfile.write(b"250 OK\r\n")
                 else:
                     self.wfile.write(b"510 Unrecognized command\r\n")
                 self.wfile.flush()

@@ -35,7 +35,9 @@ static void tor_rules_lead_to_tor_ports(void **state)
     assert_has(t, "tor_dnat fib daddr . iif type local udp dport 53 dnat ip to 127.0.0.1:5353");
     assert_has(t, "tor_dnat fib daddr . iif type local tcp dport 9050 dnat ip to 127.0.0.1:9050");
     assert_has(t, "tor_dnat meta l4proto tcp dnat ip to 127.0.0.1:9040");
-    assert_has(t, "from_sandbox_to_host ct status dnat accept\nadd rule inet torgate from_sandbox_to_host drop");
+    assert_has(t, "from_sandbox_to_host ct status dnat accept\nadd rule inet torgate from_sandbox_to_host ct direction reply accept\nadd rule inet torgate from_sandbox_to_host drop");
+    /* the host opens nothing towards a sandbox but tor, to onion services of sandboxes that have them */
+    assert_has(t, "from_host_to_sandbox ct state new oif . meta skuid @onion_targets meta l4proto tcp accept\nadd rule inet torgate from_host_to_sandbox drop");
     assert_has(t, "i2p_dnat fib daddr . iif type local tcp dport 4444 dnat ip to 127.0.0.1:4444");
     assert_has(t, "i2p_dnat fib daddr . iif type local tcp dport 7656 dnat ip to 127.0.0.1:7656");
     assert_has(t, "host_services_dnat iif . meta l4proto . th dport @host_services fib daddr . iif type local dnat ip to 127.0.0.1");
@@ -161,15 +163,28 @@ static void stale_services_pruned(void **state)
                           "\t\ttype iface_index . inet_proto . inet_service\n"
                           "\t\telements = { 9999 . udp . 53,\n\t\t\t     7 . tcp . 631,\n"
                           "\t\t\t     tg3 . tcp . 80,\n\t\t\t     12 . tcp . 8080 }\n\t}\n}\n";
-    char *t = ruleset_prune_services(listing, only_link_7);
+    char *t = ruleset_prune_set(listing, "host_services", only_link_7);
     assert_string_equal(t, "delete element inet torgate host_services { 9999 . udp . 53 }\n"
                            "delete element inet torgate host_services { 12 . tcp . 8080 }\n");
     free(t);
     /* an empty set, and no set at all */
-    t = ruleset_prune_services("table inet torgate {\n\tset host_services {\n\t}\n}\n", only_link_7);
+    t = ruleset_prune_set("table inet torgate {\n\tset host_services {\n\t}\n}\n", "host_services", only_link_7);
     assert_string_equal(t, "");
     free(t);
-    t = ruleset_prune_services("", only_link_7);
+    t = ruleset_prune_set("", "host_services", only_link_7);
+    assert_string_equal(t, "");
+    free(t);
+    /* onion_targets: a link and a uid */
+    t = ruleset_prune_set("table inet torgate {\n\tset onion_targets {\n\t\ttype iface_index . uid\n"
+                          "\t\telements = { 7 . 108,\n\t\t\t     31 . 108 }\n\t}\n}\n",
+                          "onion_targets", only_link_7);
+    assert_string_equal(t, "delete element inet torgate onion_targets { 31 . 108 }\n");
+    free(t);
+    /* nothing but what nft itself prints is ever repeated back to it */
+    t = ruleset_prune_set("elements = { 9 . tcp . 80 } ; flush ruleset }", "host_services", only_link_7);
+    assert_string_equal(t, "delete element inet torgate host_services { 9 . tcp . 80 }\n");
+    free(t);
+    t = ruleset_prune_set("elements = { 9 ; flush ruleset }", "host_services", only_link_7);
     assert_string_equal(t, "");
     free(t);
 }

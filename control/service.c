@@ -1,0 +1,288 @@
+/* torgate-control-filter: Tor's control port, filtered, for the sandboxes
+ * whose profile names an allowlist (control-port = NAME).
+ *
+ * One service for all sandboxes, not one filter per sandbox: the filter
+ * must hold tor's control cookie, which the user running torgate must not
+ * (it is all of tor's control), and torgate holds no capability that could
+ * start a process as another user. So the service runs as the one user the
+ * host hardening ruleset lets reach the ControlPort, and tells sandboxes
+ * apart by their address, which the host's table guarantees (a packet from
+ * a sandbox's link with any other source is dropped before routing).
+ *
+ * Which allowlist applies is decided by the port a connection arrives on:
+ * torgate's table sends a sandbox's control port (port 9051 at its gateway)
+ * to the port of its profile's allowlist, and nothing else there. The app
+ * chooses nothing. Each connection is served by a process of its own with
+ * a connection to tor of its own, which ends with it, and with it the
+ * onion services it made. */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include "addresses.h"
+#include "config.h"
+#include "control_filter.h"
+#include "control_session.h"
+#include "pool.h"
+#include "util.h"
+
+#define MAX_LISTS 32
+#define MAX_CONNECTIONS 512      /* at once, all sandboxes */
+#define MAX_PER_SANDBOX 16       /* at once, one sandbox */
+
+struct listener {
+    char name[65];
+    struct control_allowlist list;
+    int fd;
+};
+
+struct child {
+    pid_t pid;
+    uint32_t address;
+};
+
+static struct listener listeners[MAX_LISTS];
+static size_t n_listeners;
+static struct child children[MAX_CONNECTIONS];
+
+static void load_config(struct torgate_config *cfg, const char *path)
+{
+    config_set_defaults(cfg);
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        if (errno == ENOENT)
+            return;
+        die_with_error("cannot read %s", path);
+    }
+    autofclose FILE *file = f;
+    autofree char *err = NULL;
+    if (!config_load(cfg, file, path, &err) || !config_validate(cfg, path, &err))
+        die("%s", err);
+}
+
+static void load_allowlist(const char *dir, const char *file)
+{
+    size_t len = strlen(file);
+    if (len <= 5 || strcmp(file + len - 5, ".conf") != 0)
+        return;
+    if (n_listeners == MAX_LISTS)
+        die("%s: more than %d allowlists", dir, MAX_LISTS);
+    struct listener *l = &listeners[n_listeners];
+    snprintf(l->name, sizeof l->name, "%.*s", (int)(len - 5), file);
+    if (len - 5 >= sizeof l->name || !control_allowlist_name_valid(l->name))
+        die("%s/%s: an allowlist's name is lower-case letters, digits and '-'", dir, file);
+    autofree char *err = NULL;
+    if (!control_allowlist_read(&l->list, dir, l->name, &err))
+        die("%s", err);
+    for (size_t i = 0; i < n_listeners; i++)
+        if (l->list.port && listeners[i].list.port == l->list.port)
+            die("%s/%s: port %u is %s's already", dir, file, l->list.port, listeners[i].name);
+    n_listeners++;
+}
+
+/* A Unix socket for the host's users, anyone's to connect to: what its
+ * allowlist lets through is for everyone (Tor's bootstrap). */
+static int listen_unix(const char *path)
+{
+    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof sun.sun_path)
+        die("%s: too long for a Unix socket's path", path);
+    strcpy(sun.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+        unlink(path); /* a previous run's */
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof sun) != 0 || chmod(path, 0666) != 0 || listen(fd, 64) != 0)
+        die_with_error("cannot listen on %s", path);
+    return fd;
+}
+
+static int listen_tcp(uint16_t port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int one = 1;
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0 || listen(fd, 64) != 0)
+        die_with_error("cannot listen on 127.0.0.1:%u", port);
+    return fd;
+}
+
+static void listen_on(struct listener *l)
+{
+    if (l->list.socket) {
+        l->fd = listen_unix(l->list.socket);
+        fprintf(stderr, "%s: %s on %s\n", program_name, l->name, l->list.socket);
+    } else {
+        l->fd = listen_tcp(l->list.port);
+        fprintf(stderr, "%s: %s on 127.0.0.1:%u\n", program_name, l->name, l->list.port);
+    }
+}
+
+/* A sandbox's own address: the .2 of a /30 of the pool (the .1 is the
+ * host's, and anything else is no sandbox). */
+static bool sandbox_address(const struct torgate_config *cfg, uint32_t addr)
+{
+    return prefix4_contains(&cfg->pool, addr) && (addr & 3) == 2;
+}
+
+/* Dead peers are noticed: a sandbox's link goes with it, and its
+ * connection, with its onion services, must not outlive it. */
+static void keep_alive(int fd)
+{
+    int on = 1, idle = 30, interval = 5, count = 3;
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+}
+
+static struct child *free_slot(uint32_t address, size_t *same)
+{
+    struct child *slot = NULL;
+    *same = 0;
+    for (size_t i = 0; i < MAX_CONNECTIONS; i++) {
+        if (!children[i].pid)
+            slot = slot ? slot : &children[i];
+        else if (children[i].address == address)
+            (*same)++;
+    }
+    return slot;
+}
+
+static void serve(const struct control_service *svc, struct listener *l, int sigfd)
+{
+    struct sockaddr_in peer = {0};
+    socklen_t plen = sizeof peer;
+    autoclose int fd = accept4(l->fd, l->list.socket ? NULL : (struct sockaddr *)&peer, l->list.socket ? NULL : &plen,
+                               SOCK_CLOEXEC);
+    if (fd < 0)
+        return;
+    /* A host user's connection owns nothing (address 0). */
+    uint32_t address = ntohl(peer.sin_addr.s_addr);
+    char text[16];
+    if (!l->list.socket && (peer.sin_family != AF_INET || !sandbox_address(svc->cfg, address))) {
+        fprintf(stderr, "%s: %s: refused %s, no sandbox's address\n", program_name, l->name,
+                format_addr4(address, text));
+        return;
+    }
+    size_t same;
+    struct child *slot = free_slot(address, &same);
+    if (!slot || same >= MAX_PER_SANDBOX) {
+        fprintf(stderr, "%s: %s: refused %s, too many connections\n", program_name, l->name,
+                format_addr4(address, text));
+        return;
+    }
+    pid_t pid = fork();
+    if (pid < 0)
+        return;
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        close(sigfd);
+        for (size_t i = 0; i < n_listeners; i++)
+            close(listeners[i].fd);
+        if (!l->list.socket)
+            keep_alive(fd);
+        control_session(svc, &l->list, fd, address);
+        _exit(0);
+    }
+    *slot = (struct child){pid, address};
+}
+
+static void reap(void)
+{
+    pid_t pid;
+    while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+        for (size_t i = 0; i < MAX_CONNECTIONS; i++)
+            if (children[i].pid == pid)
+                children[i].pid = 0;
+}
+
+static const struct option options[] = {
+    {"config", required_argument, NULL, 'c'},
+    {"allowlists", required_argument, NULL, 'a'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+int main(int argc, char **argv)
+{
+    const char *config = TORGATE_SYSCONFDIR "/torgate/torgate.conf";
+    const char *dir = CONTROL_ALLOWLIST_DIR;
+    for (int c; (c = getopt_long(argc, argv, "", options, NULL)) != -1;) {
+        if (c == 'c')
+            config = optarg;
+        else if (c == 'a')
+            dir = optarg;
+        else {
+            fprintf(c == 'h' ? stdout : stderr,
+                    "usage: torgate-control-filter [--config FILE] [--allowlists DIR]\n");
+            return c == 'h' ? 0 : 2;
+        }
+    }
+    struct torgate_config cfg;
+    load_config(&cfg, config);
+    DIR *d = opendir(dir);
+    if (!d)
+        die_with_error("cannot read the allowlists in %s", dir);
+    for (struct dirent *e; (e = readdir(d));)
+        load_allowlist(dir, e->d_name);
+    closedir(d);
+    if (!n_listeners)
+        die("no allowlist in %s: nothing to serve", dir);
+    for (size_t i = 0; i < n_listeners; i++)
+        listen_on(&listeners[i]);
+
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGCHLD);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    sigprocmask(SIG_BLOCK, &mask, NULL);
+    int sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+    if (sigfd < 0)
+        die_with_error("signalfd");
+    struct control_service svc = {&cfg};
+    for (;;) {
+        struct pollfd fds[MAX_LISTS + 1] = {{.fd = sigfd, .events = POLLIN}};
+        for (size_t i = 0; i < n_listeners; i++)
+            fds[i + 1] = (struct pollfd){.fd = listeners[i].fd, .events = POLLIN};
+        if (poll(fds, n_listeners + 1, -1) < 0 && errno != EINTR)
+            die_with_error("poll");
+        if (fds[0].revents) {
+            struct signalfd_siginfo si;
+            if (read(sigfd, &si, sizeof si) == sizeof si && si.ssi_signo != SIGCHLD)
+                break;
+            reap();
+        }
+        for (size_t i = 0; i < n_listeners; i++)
+            if (fds[i + 1].revents)
+                serve(&svc, &listeners[i], sigfd);
+    }
+    /* the connections end with the service */
+    for (size_t i = 0; i < MAX_CONNECTIONS; i++)
+        if (children[i].pid)
+            kill(children[i].pid, SIGTERM);
+    for (size_t i = 0; i < n_listeners; i++) {
+        if (listeners[i].list.socket)
+            unlink(listeners[i].list.socket);
+        control_allowlist_clear(&listeners[i].list);
+    }
+    config_clear(&cfg);
+    return 0;
+}

@@ -1,0 +1,163 @@
+#!/bin/bash
+# Tor's control port, filtered (torgate-control-filter), with the real tor
+# of a private Tor network: from a sandbox of the tor-browser profile, its
+# own circuits and streams and NEWNYM, and every other command refused in
+# the protocol's form (with the host tor's own events and state as the far
+# side); from the onionshare profile, Debian's onionshare-cli publishing a
+# site as an onion service through the host's tor, reached by its name from
+# a second sandbox. Last, --wait-for-tor (issue 13) through the filter's
+# socket for the host's users: Tor's progress while the host's tor starts,
+# and a clear refusal when it does not.
+. "$(dirname "$0")/common.sh"
+tornet_setup
+
+EVENTS=$TOPO_DIR/tor-events.log
+: >"$EVENTS" && chown "$TORNET_USER" "$EVENTS"
+# The host tor's own view, unfiltered, for the whole test.
+torctl events "$EVENTS" --events "CIRC STREAM SIGNAL" &
+topo_add_pid $!
+WAIT_FOR_TIMEOUT=200 wait_for grep -q '^ready$' "$EVENTS" || bail_out "cannot follow the host tor's events"
+
+# "SOURCE_IP CIRCUIT" of the first stream tor attached to a circuit after
+# line $1 of its events; nothing yet if none was.
+first_stream() {
+    tail -n +"$1" "$EVENTS" | awk '
+        $1 == "STREAM" && $3 == "NEW" {
+            for (i = 6; i <= NF; i++)
+                if ($i ~ /^SOURCE_ADDR=/) { split(substr($i, 13), a, ":"); src[$2] = a[1] } }
+        $1 == "STREAM" && $3 == "SENTCONNECT" && ($2 in src) && $4 != 0 { print src[$2], $4; exit }'
+}
+has_first_stream() { [ -n "$(first_stream "$1")" ]; }
+
+CLIENT=$TESTS_DIR/lib/control_client.py
+topo_visible CLIENT || bail_out "cannot copy the control client where sandboxes see it"
+
+# The service as its unit runs it: the tor user (the one the host hardening
+# lets reach the ControlPort), no capability, its runtime directory (for the
+# host's users' socket, bootstrap.conf's) made for it.
+mkdir -p /run/torgate-control && chown "$TORNET_USER" /run/torgate-control && topo_add_dir /run/torgate-control
+FILTER_LOG=$TOPO_DIR/control-filter.log
+ip netns exec "$HOST_NS" setpriv --reuid="$TORNET_USER" --regid="$TORNET_USER" --init-groups --inh-caps=-all \
+    --bounding-set=-all "$STAGE/sbin/torgate-control-filter" --config "$CONF" \
+    --allowlists "$STAGE/etc/torgate/control" >"$FILTER_LOG" 2>&1 &
+topo_add_pid $!
+WAIT_FOR_TIMEOUT=200 wait_for grep -q 'onionshare on 127.0.0.1:9153' "$FILTER_LOG" ||
+    bail_out "the filter did not start: $(cat "$FILTER_LOG")"
+like "$(cat "$FILTER_LOG")" 'tor-browser on 127\.0\.0\.1:9152' "the filter listens for each shipped allowlist"
+
+# No sandbox, no filter: the host's own connection (not a sandbox's address)
+# is closed before a word.
+out=$(in_host python3 "$CLIENT" --to=127.0.0.1:9152 'send:PROTOCOLINFO 1' 2>&1)
+like "$out" '^> PROTOCOLINFO 1'$'\n''closed' "a peer that is no sandbox gets nothing ($out)"
+like "$(cat "$FILTER_LOG")" 'refused 127\.0\.0\.1, no sandbox' "... and the filter says why"
+
+# Another sandbox with a circuit of its own, still open while the Tor
+# Browser sandbox asks for circuits.
+mark=$(($(wc -l <"$EVENTS") + 1))
+out=$(tg --profile default -- curl -sS --max-time 60 http://203.0.113.10/ 2>&1)
+is "$out" "INTERNET client=$EXIT_ADDR" "another sandbox's stream through tor"
+WAIT_FOR_TIMEOUT=400 wait_for has_first_stream $mark
+read -r other other_circ <<<"$(first_stream $mark)"
+like "$other_circ" '^[0-9]+$' "... on circuit $other_circ, from $other"
+like "$(torctl getinfo circuit-status)" "(^|"$'\n'")$other_circ BUILT " "the host tor still holds that circuit (the control for what follows)"
+
+# Tor Browser's profile: what its allowlist lets through, and nothing else.
+mark=$(($(wc -l <"$EVENTS") + 1))
+version=$(torctl getinfo version | cut -d' ' -f1)
+out=$(tg --profile tor-browser -- python3 "$CLIENT" 'send:PROTOCOLINFO 1' 'send:AUTHENTICATE' \
+    'send:GETINFO version' 'send:SETEVENTS STREAM CIRC' \
+    'spawn:curl -sS --max-time 60 -o /dev/null http://203.0.113.10/' 'await:STREAM [0-9]+ CLOSED' \
+    'send:GETINFO circuit-status' 'send:SIGNAL NEWNYM' 'send:GETCONF SocksPort' \
+    'send:SETCONF SocksPort=0.0.0.0:9050' 'send:GETINFO address' 'send:GETINFO net/listeners/socks' \
+    'send:SIGNAL HALT' 'send:GETINFO status/bootstrap-phase' 2>&1)
+note "$out"
+WAIT_FOR_TIMEOUT=400 wait_for has_first_stream $mark
+read -r mine my_circ <<<"$(first_stream $mark)"
+like "$mine" '^10\.118\.' "the Tor Browser sandbox's stream, from $mine, on circuit $my_circ (tor's own events)"
+isnt "$mine" "$other" "... another address than the other sandbox's"
+like "$out" $'\n''< 250-AUTH METHODS=NULL'$'\n' "PROTOCOLINFO: no secret to give, the filter holds tor's cookie"
+like "$out" "< 250-version=${version//./\\.}"$'\n' "GETINFO version reaches the real tor ($version)"
+like "$out" "event: 650 STREAM [0-9]+ NEW 0 203\\.0\\.113\\.10:80 SOURCE_ADDR=${mine//./\\.}:" \
+    "STREAM events: the app's own stream"
+unlike "$out" "SOURCE_ADDR=${other//./\\.}:|CIRC $other_circ |(^|"$'\n'")< $other_circ BUILT" \
+    "nothing of the other sandbox's stream or circuit"
+like "$out" "> GETINFO circuit-status"$'\n''< 250\+circuit-status='$'\n'"< $my_circ BUILT |< 250-circuit-status=$my_circ BUILT " \
+    "circuit-status: its own circuit"
+like "$out" '> SIGNAL NEWNYM'$'\n''< 250 OK' "SIGNAL NEWNYM is let through"
+WAIT_FOR_TIMEOUT=200 wait_for grep -q '^SIGNAL NEWNYM' "$EVENTS"
+like "$(tail -n +$mark "$EVENTS")" '(^|'$'\n'')SIGNAL NEWNYM' "... and the host tor did it (its SIGNAL event)"
+for cmd in 'GETCONF SocksPort' 'SETCONF SocksPort=0.0.0.0:9050' 'GETINFO address' 'GETINFO net/listeners/socks' \
+    'SIGNAL HALT'; do
+    like "$out" "> $cmd"$'\n''< 510 Command filtered' "$cmd is refused: 510 Command filtered"
+done
+like "$out" '> GETINFO status/bootstrap-phase'$'\n''< 250-status/bootstrap-phase=NOTICE BOOTSTRAP PROGRESS=100' \
+    "the connection carries on after refusals (bootstrap at 100%)"
+unlike "$(tail -n +$mark "$EVENTS")" 'SIGNAL HALT' "the host tor got no HALT"
+is "$(torctl getinfo net/listeners/socks)" '"127.0.0.1:9050"' "... and kept its SocksPort as it was"
+
+# The same requests from a profile without control-port: nothing answers.
+out=$(tg --profile default -- python3 "$CLIENT" 'send:GETINFO version' 2>&1)
+like "$out" '^closed' "a profile without control-port reaches no control port ($out)"
+
+# OnionShare (Debian's onionshare-cli) publishes a site through the host's
+# tor; a second sandbox reaches it by its name.
+site=$TOPO_DIR/site
+mkdir -p "$site" && echo "SHARED FROM A SANDBOX" >"$site/index.html" && chmod -R a+rX "$site"
+printf '{"connection_type": "automatic"}\n' >"$TOPO_DIR/onionshare.json"
+mkdir -p "$TOPO_DIR/os-config" && chown "$TG_USER" "$TOPO_DIR/os-config"
+OS_LOG=$TOPO_DIR/onionshare.log
+tg_bg --profile onionshare -- env XDG_CONFIG_HOME="$TOPO_DIR/os-config" onionshare-cli \
+    --config "$TOPO_DIR/onionshare.json" --website --public "$site/index.html" >"$OS_LOG" 2>&1
+onionshare=$!
+WAIT_FOR_TIMEOUT=3600 wait_for grep -qE 'http://[a-z2-7]{56}\.onion' "$OS_LOG"
+shared=$(grep -oE 'http://[a-z2-7]{56}\.onion' "$OS_LOG" | head -n 1)
+like "$shared" '^http://[a-z2-7]{56}\.onion$' "onionshare-cli made an onion service through the filter ($shared)" ||
+    diag "onionshare-cli: $(cat "$OS_LOG")"
+web=$(tornet_onion_fetch tg --profile default -- curl -sS --max-time 45 "$shared/")
+like "$web" 'SHARED FROM A SANDBOX' "a second sandbox reaches the shared site by its onion name"
+# What made that possible, and no more: tor's user may connect to the
+# sandbox (onionshare listens on its loopback), no other user may.
+port=$(sed -n 's|.*Running on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$OS_LOG" | head -n 1)
+# the one sandbox running now: its link's host end is .1 of its /30, the sandbox .2
+gateway=$(in_host ip -4 -o addr show dev "$(host_sandbox_links | head -n 1)" | awk '{ print $4 }' | cut -d/ -f1)
+addr=${gateway%.*}.$((${gateway##*.} + 1))
+as_user() { local u=$1; shift; in_host setpriv --reuid="$u" --regid="$u" --clear-groups "$@"; }
+like "$(as_user "$TORNET_USER" curl -sS --max-time 10 "http://$addr:$port/" 2>&1)" 'SHARED FROM A SANDBOX' \
+    "tor's user reaches the onionshare sandbox's server at $addr:$port"
+like "$(as_user "$TG_USER" curl -sS --max-time 3 "http://$addr:$port/" 2>&1)" 'timed out|refused' \
+    "... any other user of the host does not"
+kill "$onionshare" 2>/dev/null
+wait "$onionshare" 2>/dev/null
+
+# --wait-for-tor: at a terminal (script(1) gives it one), Tor's progress
+# while the host's tor starts, then COMMAND through it.
+tornet_stop_host_tor
+WAIT_LOG=$TOPO_DIR/wait-for-tor.log
+web_mark
+ip netns exec "$HOST_NS" script -qec "$TORGATE --config $CONF --user $TG_USER --wait-for-tor=120 --profile default -- curl -sS --max-time 60 http://203.0.113.10/" /dev/null >"$WAIT_LOG" 2>&1 &
+waiting=$!
+WAIT_FOR_TIMEOUT=400 wait_for grep -q 'waiting for Tor to connect' "$WAIT_LOG"
+like "$(cat "$WAIT_LOG")" 'waiting for Tor to connect, 120 s at most' "with tor stopped, torgate --wait-for-tor waits, and says so"
+is "$(web_since)" "" "... and nothing has run yet"
+tornet_start_host_tor || bail_out "the host's tor did not start again"
+wait "$waiting"
+is "$?" 0 "once tor has connected, COMMAND ran and succeeded"
+progress=$(tr -d '\r' <"$WAIT_LOG" | grep -E '^torgate: Tor: [0-9]+% ')
+like "$progress" '^torgate: Tor: [0-9]+% \(' "Tor's progress was shown ($(echo $progress | tr '\n' ' '))"
+like "$progress" 'torgate: Tor: 100% \(Done\)$' "... up to 100%, last"
+like "$(tr -d '\r' <"$WAIT_LOG")" "INTERNET client=$EXIT_ADDR" "... and COMMAND's request went through the exit"
+# tor stopped for good: a clear refusal at the deadline, and no COMMAND.
+tornet_stop_host_tor
+out=$(tg --wait-for-tor=3 --profile default -- touch "$TOPO_DIR/ran" 2>&1)
+st=$?
+is "$st" 125 "with no tor, --wait-for-tor=3 gives up (status 125)"
+like "$out" 'Tor did not answer in 3 s: is tor running\?' "... saying why ($out)"
+ok_cmd "... and COMMAND did not run" test ! -e "$TOPO_DIR/ran"
+# and without the filter, it says what to start
+kill "$(pgrep -f "torgate-control-filter --config $CONF" | head -n 1)" 2>/dev/null
+WAIT_FOR_TIMEOUT=200 wait_for sh -c '! test -S /run/torgate-control/bootstrap'
+out=$(tg --wait-for-tor=3 --profile default -- touch "$TOPO_DIR/ran" 2>&1)
+like "$out" 'nothing answers on /run/torgate-control/bootstrap; start the control port filter' \
+    "without the filter, --wait-for-tor names what to start ($out)"
+
+done_testing
