@@ -41,7 +41,7 @@ TEST_DEPS   := iproute2 nftables curl dnsutils python3 libcap2-bin valgrind hype
                tor wget git openssh-client dropbear-bin chromium xdg-dbus-proxy dbus dbus-x11 xvfb x11-utils \
                xdotool imagemagick firefox-esr weston wayland-utils libnotify-bin notification-daemon \
                pulseaudio pulseaudio-utils sox tesseract-ocr \
-               ibus ibus-m17n ibus-gtk3 python3-gi gir1.2-gtk-3.0 at-spi2-core dbus-bin hexchat bash-completion debhelper lintian conntrack systemd-container
+               zenity ibus ibus-m17n ibus-gtk3 python3-gi gir1.2-gtk-3.0 at-spi2-core dbus-bin hexchat bash-completion debhelper lintian conntrack systemd-container
 CC          ?= cc
 CFLAGS      ?= -O2 -g
 CFLAGS      += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Iinclude \
@@ -54,7 +54,7 @@ LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS    := launcher/util.c launcher/text.c launcher/environment.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
                launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c $(SECCOMP_BACKEND) launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
-               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/firewall_admin.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/a11y.c launcher/desktop_entry.c launcher/wrap.c launcher/notify.c launcher/tor_wait.c launcher/running.c launcher/sound.c launcher/runtime.c netns/addresses.c control/allowlist.c control/protocol.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
+               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/firewall_admin.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/a11y.c launcher/desktop_entry.c launcher/wrap.c launcher/notify.c launcher/dialog.c launcher/tor_wait.c launcher/running.c launcher/sound.c launcher/runtime.c netns/addresses.c control/allowlist.c control/protocol.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 # The control port filter service: no capability, no libnftables or libnl.
 CONTROL_SRCS := launcher/util.c launcher/text.c launcher/settings.c launcher/config.c launcher/session.c launcher/bus.c \
@@ -150,7 +150,7 @@ install: $(BUILDDIR)/torgate $(BUILDDIR)/torgate-control-filter
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/torgate/profiles $(DESTDIR)$(SYSCONFDIR)/torgate \
 	    $(DESTDIR)$(SYSCONFDIR)/torgate/control $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/tor/torrc.d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(SYSTEMDUNITDIR)/nftables.service.d $(DESTDIR)$(SYSCONFDIR)/sysctl.d $(DESTDIR)$(SYSCONFDIR)/modprobe.d \
-	    $(DESTDIR)$(DATADIR)/bash-completion/completions
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions $(DESTDIR)$(DATADIR)/applications
 	: >$(DESTDIR)$(MANIFEST)
 	$(call INSTALL_FILE,0755,$(BUILDDIR)/torgate,$(BINDIR)/torgate)
 	@# File capabilities, never a setuid bit: the binary drops them all before COMMAND runs.
@@ -169,6 +169,11 @@ install: $(BUILDDIR)/torgate $(BUILDDIR)/torgate-control-filter
 	$(call INSTALL_FILE,0644,man/torgate.conf.5,$(MANDIR)/man5/torgate.conf.5)
 	$(call INSTALL_FILE,0644,man/torgate.profile.5,$(MANDIR)/man5/torgate.profile.5)
 	$(call INSTALL_FILE,0644,etc/bash-completion/torgate,$(DATADIR)/bash-completion/completions/torgate)
+	@# The Unsafe Browser's own menu entry, and the warning page it opens on.
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' etc/desktop/torgate-unsafe-browser.desktop \
+	    >build/torgate-unsafe-browser.desktop
+	$(call INSTALL_FILE,0644,build/torgate-unsafe-browser.desktop,$(DATADIR)/applications/torgate-unsafe-browser.desktop)
+	$(call INSTALL_FILE,0644,etc/desktop/unsafe-browser.html,$(DATADIR)/torgate/unsafe-browser.html)
 	sed $(HARDENING_SED) etc/host-hardening.nft.in >build/host-hardening.nft
 	$(call INSTALL_FILE,0644,build/host-hardening.nft,$(SYSCONFDIR)/torgate/host-hardening.nft)
 	sed -e 's/@TOR@//' $(HARDENING_SED) etc/host-fallback.nft.in >build/host-fallback.nft
@@ -190,7 +195,7 @@ uninstall:
 	while read -r f; do rm -f "$(DESTDIR)$$f"; done <$(DESTDIR)$(MANIFEST)
 	-rmdir $(DESTDIR)$(DATADIR)/torgate/profiles $(DESTDIR)$(DATADIR)/torgate $(DESTDIR)$(SYSCONFDIR)/torgate/control $(DESTDIR)$(SYSCONFDIR)/torgate \
 	    $(DESTDIR)$(SYSTEMDUNITDIR)/nftables.service.d $(DESTDIR)$(DATADIR)/bash-completion/completions \
-	    $(DESTDIR)$(DATADIR)/bash-completion $(DESTDIR)$(SYSCONFDIR)/tor/torrc.d 2>/dev/null
+	    $(DESTDIR)$(DATADIR)/bash-completion $(DESTDIR)$(DATADIR)/applications $(DESTDIR)$(SYSCONFDIR)/tor/torrc.d 2>/dev/null
 
 # One staged install per flavour: tests run the installed binary with the
 # installed profiles, never the source tree.

@@ -58,6 +58,8 @@ enum profile_key {
     KEY_SOUND,
     KEY_ACCESSIBILITY,
     KEY_OWN_DIRS,
+    KEY_CONFIRM,
+    KEY_SINGLE_INSTANCE,
     KEY_SESSION_BUS,
     KEY_SYSTEM_BUS,
     /* [session-bus] and [system-bus]: one key per verb each */
@@ -101,6 +103,8 @@ struct profile {
     bool sound;                /* a sound server of its own, its output tunnelled to the session's */
     bool accessibility;        /* the accessibility bus, through a filter that lets it drive no other app */
     struct own_dirs own_dirs;
+    bool confirm;         /* started with no terminal (a menu), a dialog asks first */
+    bool single_instance; /* one sandbox of this profile at a time, per user */
     struct bus_policy buses[BUSES];
     /* Stands in for a clearnet system profile: only those who may use that
      * one may use it, however much it narrows (a user's unsafe-browser with

@@ -10,6 +10,8 @@
 #ifndef TORGATE_RUNNING_H
 #define TORGATE_RUNNING_H
 
+#include <stdbool.h>
+
 #include "plan.h"
 #include "pool.h"
 
@@ -17,6 +19,12 @@
  * directory (/run/user/UID). Removed by running_forget(), at exit. */
 void running_record(const struct plan *plan, const struct slot *slot);
 void running_forget(void);
+
+/* single-instance = yes: takes the profile's lock in the user's runtime
+ * directory and holds it for the launcher's life (the kernel drops it when
+ * the launcher ends, however it ends). False if another launcher holds it;
+ * true with no runtime directory (no session: nothing to hold it in). */
+bool running_claim_single(const char *profile);
 
 /* torgate list, torgate stop ID: exit statuses. */
 int running_list(void);

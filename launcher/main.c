@@ -15,6 +15,7 @@
 #include "caps.h"
 #include "check.h"
 #include "config.h"
+#include "dialog.h"
 #include "environment.h"
 #include "policy.h"
 #include "profile.h"
@@ -182,6 +183,17 @@ static void load_config(struct torgate_config *cfg, const char *path)
         die("%s", err);
 }
 
+/* confirm = yes, from a menu: the user says so first, knowing what it
+ * means (the profile is a clearnet one: check_keys() sees to it). */
+static bool confirmed(const struct profile *profile, const char *app)
+{
+    autofree char *text = xasprintf(
+        "Start %s without Tor?\n\nIt connects directly: the sites you visit and the network you are on see your "
+        "real address, and nothing you do in it is anonymous.\n\nUse it only to log in to a network (a captive "
+        "portal: a hotel's or a station's Wi-Fi login page), then close it.", app);
+    return dialog_ask(profile->name, text, "Start without Tor");
+}
+
 /* control-port = NAME: the administrator's allowlist (never one of the
  * user's), and, where it allows onion services, whom tor runs as. */
 static void read_control_allowlist(const struct torgate_config *cfg, const struct profile *profile,
@@ -338,9 +350,18 @@ int main(int argc, char **argv)
         plan_explain(stdout, &plan);
         return 0;
     }
-    if (!profile_resolve(&dirs, &profile, opts.profile, opts.argv[0], &err) ||
-        !policy_authorize(&cfg, &profile, &err))
+    if (!profile_resolve(&dirs, &profile, opts.profile, opts.argv[0], &err))
         die("%s", err);
+    bool asks = profile.confirm && notify_no_terminal();
+    if (asks) /* as the menu entry's dialogs, not notifications */
+        dialog_failures(profile.name);
+    if (!policy_authorize(&cfg, &profile, &err))
+        die("%s", err);
+    if (profile.single_instance && !running_claim_single(profile.name))
+        die("%s is already running (profile %s): only one at a time; close it first, or torgate list and torgate "
+            "stop ID", opts.argv[0], profile.name);
+    if (asks && !confirmed(&profile, opts.argv[0]))
+        return 1;
     debug("profile %s (%s), mode %s", profile.name, profile.path, net_mode_name(profile.mode));
     if (opts.wait_for_tor && profile.mode == MODE_TOR)
         tor_wait_bootstrap(opts.wait_for_tor, opts.argv[0]);

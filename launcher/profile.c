@@ -225,6 +225,8 @@ static const struct setting profile_schema[PROFILE_KEYS] = {
     [KEY_SOUND] = {"profile", "sound", parse_allow_deny, offsetof(struct profile, sound)},
     [KEY_ACCESSIBILITY] = {"profile", "accessibility", parse_allow_deny, offsetof(struct profile, accessibility)},
     [KEY_OWN_DIRS] = {"profile", "own-dirs", parse_own_dirs, offsetof(struct profile, own_dirs)},
+    [KEY_CONFIRM] = {"profile", "confirm", parse_yes_no, offsetof(struct profile, confirm)},
+    [KEY_SINGLE_INSTANCE] = {"profile", "single-instance", parse_yes_no, offsetof(struct profile, single_instance)},
     [KEY_SESSION_BUS] = {"profile", "session-bus", parse_bus_given,
                          offsetof(struct profile, buses[BUS_SESSION].filtered)},
     [KEY_SYSTEM_BUS] = {"profile", "system-bus", parse_bus_given, offsetof(struct profile, buses[BUS_SYSTEM].filtered)},
@@ -289,6 +291,9 @@ static bool check_keys(struct profile *p, const char *name, const int *lines, ch
         line = lines[KEY_DNS], what = "dns = clearnet needs mode = clearnet";
     else if (p->services.count && (p->mode == MODE_CLEARNET || p->mode == MODE_OFFLINE))
         line = lines[KEY_SERVICES], what = "host-services cannot be given to a clearnet or offline profile";
+    else if (p->confirm && p->mode != MODE_CLEARNET)
+        line = lines[KEY_CONFIRM], what = "confirm needs mode = clearnet: its dialog says that the network sees who "
+                                          "this is";
     else if (p->control_port[0] && p->mode != MODE_TOR)
         line = lines[KEY_CONTROL_PORT], what = "control-port needs mode = tor";
     else if (p->lan && (p->mode == MODE_I2P || p->mode == MODE_OFFLINE))

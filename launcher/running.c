@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -207,6 +208,30 @@ void running_record(const struct plan *plan, const struct slot *slot)
         free(recorded);
         recorded = NULL;
     }
+}
+
+bool running_claim_single(const char *profile)
+{
+    unsigned uid = (unsigned)getuid();
+    autofree char *dir = records_dir(uid);
+    autofree char *parent = xasprintf(RUNTIME_ROOT "/%u", uid);
+    struct stat st;
+    if (stat(parent, &st) != 0 || st.st_uid != uid || (mkdir(dir, 0700) != 0 && errno != EEXIST))
+        return true;
+    autoclose int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0 || fstat(dfd, &st) != 0 || st.st_uid != uid)
+        return true;
+    autofree char *name = xasprintf("single-%s.lock", profile);
+    /* never closed: the lock lives as long as this launcher */
+    int fd = openat(dfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+    if (fd < 0)
+        die_with_error("cannot take %s/%s (single-instance)", dir, name);
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+        return true;
+    close(fd);
+    if (errno != EWOULDBLOCK)
+        die_with_error("cannot lock %s/%s (single-instance)", dir, name);
+    return false;
 }
 
 void running_forget(void)

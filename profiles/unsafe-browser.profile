@@ -14,12 +14,22 @@
 # own-dirs: browser profiles of its own, for Firefox and Chromium: it never
 #   sees the Tor browsers' cookies or history, nor they its.
 # No bus: nothing to hand a URL to.
+# user-namespaces = allow: the browser's own sandbox (Firefox's and
+#   Chromium's content processes in namespaces of their own) as strong as in
+#   the Tor profiles: it renders the same hostile pages.
+# confirm = yes: started from a menu (no terminal), a dialog says what it
+#   does (no Tor: the sites and the network see the real address; for captive
+#   portals only) and asks first; its refusals are dialogs too.
+# single-instance = yes: one at a time (per user).
 # accessibility = allow: screen readers read and operate the app, through a
 #   filter of the accessibility bus that lets the app drive no other one.
 [profile]
 mode = clearnet
 dns = clearnet
 lan = allow
+user-namespaces = allow
+confirm = yes
+single-instance = yes
 display = wayland, x11
 accessibility = allow
 own-dirs = .mozilla, .config/mozilla, .cache/mozilla, .config/chromium, .cache/chromium

@@ -65,7 +65,8 @@ is "$(dpkg-deb -f "$deb" Version)" "$TORGATE_VERSION" "the package's version is 
 like "$(dpkg-deb -c "$deb" | grep ' ./usr/bin/torgate$')" '^-rwxr-xr-x root/root ' "the binary is 0755: no setuid or setgid bit"
 like "$(dpkg-deb -c "$hardening_deb")" './lib/systemd/system/torgate-hardening.service' "the hardening unit is in torgate-hardening"
 unlike "$(dpkg-deb -c "$deb")" 'hardening|sysctl|modprobe' "... and nothing of the host's hardening is in torgate"
-like "$(dpkg-deb -f "$deb" Recommends)" '^tor, libnotify-bin$' "tor is recommended, not required (and notify-send, for notifications)"
+like "$(dpkg-deb -f "$deb" Recommends)" '^tor, libnotify-bin, zenity$' \
+    "tor is recommended, not required (and notify-send and zenity, for notifications and the Unsafe Browser's dialogs)"
 unlike "$(dpkg-deb -f "$deb" Depends)" '(^|[ ,])tor([ ,]|$)' "... and not in Depends"
 
 # --- the earlier build: the same packages, a lower version.
