@@ -183,6 +183,15 @@ static void load_config(struct torgate_config *cfg, const char *path)
         die("%s", err);
 }
 
+/* Started from a menu: no terminal, and a desktop session to show a dialog
+ * in. Scripts (no terminal, no display) and the command line are not asked:
+ * whoever wrote the command knew what it runs. */
+static bool from_a_menu(void)
+{
+    const char *x11 = environment_caller_get("DISPLAY"), *wayland = environment_caller_get("WAYLAND_DISPLAY");
+    return notify_no_terminal() && ((x11 && *x11) || (wayland && *wayland));
+}
+
 /* confirm = yes, from a menu: the user says so first, knowing what it
  * means (the profile is a clearnet one: check_keys() sees to it). */
 static bool confirmed(const struct profile *profile, const char *app)
@@ -352,7 +361,7 @@ int main(int argc, char **argv)
     }
     if (!profile_resolve(&dirs, &profile, opts.profile, opts.argv[0], &err))
         die("%s", err);
-    bool asks = profile.confirm && notify_no_terminal();
+    bool asks = profile.confirm && from_a_menu();
     if (asks) /* as the menu entry's dialogs, not notifications */
         dialog_failures(profile.name);
     if (!policy_authorize(&cfg, &profile, &err))

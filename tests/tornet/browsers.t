@@ -125,6 +125,13 @@ stop "$ff"
 # The Unsafe Browser running too (the user is in the clearnet group).
 tg_gui x11_session --profile unsafe-browser firefox-esr about:blank
 unsafe=$!
+# Started with no terminal in a desktop session, it asks first (confirm =
+# yes): the user starts it.
+asks() { [ -n "$(DISPLAY=$DESK_DISPLAY xdotool search --onlyvisible --name '^unsafe-browser$' 2>/dev/null)" ]; }
+WAIT_FOR_TIMEOUT=$SLOW wait_for asks
+ok $? "the Unsafe Browser asks first, in a dialog"
+DISPLAY=$DESK_DISPLAY xdotool search --onlyvisible --name '^unsafe-browser$' windowfocus --sync >/dev/null 2>&1
+DISPLAY=$DESK_DISPLAY xdotool key Tab Return >/dev/null 2>&1
 WAIT_FOR_TIMEOUT=$SLOW wait_for sh -c "[ \$(DISPLAY=$DESK_DISPLAY xdotool search --onlyvisible --name 'Mozilla Firefox' 2>/dev/null | wc -l) -ge 2 ]"
 ok $? "the Unsafe Browser (firefox-esr, clearnet) runs beside it"
 tg_gui x11_session firefox-esr "$SITE/firefox-beside-unsafe"
