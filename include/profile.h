@@ -124,6 +124,12 @@ bool profile_name_valid(const char *name);
 bool profile_load(struct profile *p, FILE *file, const char *name, char **err);
 bool profile_load_string(struct profile *p, const char *text, const char *name, char **err);
 
+/* A file of the administrator's must be out of every non-root user's
+ * reach: the path as given (its links included) and the path the links
+ * lead to, every component up to / owned by root and writable by no one
+ * else. False with *err = "refusing WHAT PATH: ...". */
+bool path_trusted(const char *path, const char *what, char **err);
+
 /* Whether user may stand in for system: it may only narrow. False with *why
  * saying what widens, and *key which key. */
 bool profile_narrows(const struct profile *system, const struct profile *user, char **why, enum profile_key *key);

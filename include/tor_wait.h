@@ -7,7 +7,14 @@
 #ifndef TORGATE_TOR_WAIT_H
 #define TORGATE_TOR_WAIT_H
 
+#include <stddef.h>
+
 /* Returns once Tor is at 100%; dies naming the reason otherwise. */
 void tor_wait_bootstrap(unsigned seconds, const char *app);
+
+/* Where Tor's bootstrap stands now, asked once (half a second at most):
+ * its percent, and its summary in summary; -1 if nothing answers (no
+ * filter, no Tor). */
+int tor_bootstrap_now(char *summary, size_t size);
 
 #endif

@@ -16,6 +16,7 @@
 #include "relay.h"
 #include "running.h"
 #include "sandbox.h"
+#include "tor_wait.h"
 #include "util.h"
 
 /* What exit() must undo if the launcher fails after making it. */
@@ -82,6 +83,22 @@ __attribute__((noreturn)) static void sandbox_failed(int error_fd)
     exit(status);
 }
 
+/* Started from a menu, with Tor running but not connected yet: the user
+ * hears why nothing loads (at a terminal, --wait-for-tor is the way). One
+ * question to the control port filter's socket for the host's users;
+ * nothing if it does not answer. */
+static void notify_if_tor_is_not_ready(const struct plan *plan)
+{
+    char summary[128];
+    int percent = tor_bootstrap_now(summary, sizeof summary);
+    if (percent < 0 || percent == 100)
+        return;
+    autofree char *what = xasprintf("Tor is at %d%% (%s): until it has connected, %s reaches nothing. torgate "
+                                    "--wait-for-tor starts an app once it has.",
+                                    percent, summary, plan->argv[0]);
+    notify_user("torgate: Tor is not connected yet", what);
+}
+
 /* Not an error: COMMAND is as confined as ever, and tor may be on its way.
  * But its connections will be refused until it is. Only for someone at a
  * terminal: reading /proc/net/tcp walks the kernel's whole socket table,
@@ -90,8 +107,13 @@ static void warn_if_tor_is_down(const struct plan *plan)
 {
     const struct endpoint4 *trans = &plan->cfg->trans_port;
     bool terminal = isatty(STDERR_FILENO), nobody_sees = notify_no_terminal();
-    if (!plan->tor_port_warning || (!terminal && !nobody_sees) || endpoint_bound("tcp", trans, true))
+    if (!plan->tor_port_warning || (!terminal && !nobody_sees))
         return;
+    if (endpoint_bound("tcp", trans, true)) {
+        if (nobody_sees)
+            notify_if_tor_is_not_ready(plan);
+        return;
+    }
     char addr[16];
     autofree char *what = xasprintf("nothing listens on Tor's TransPort %s:%u: is tor running? Until it is, %s "
                                     "reaches nothing",

@@ -209,9 +209,19 @@ static void read_control_allowlist(const struct torgate_config *cfg, const struc
                                    struct control_allowlist *list, unsigned *tor_uid)
 {
     autofree char *err = NULL;
-    if (!control_allowlist_read(list, CONTROL_ALLOWLIST_DIR, profile->control_port, &err))
+    autofree char *path = xasprintf(CONTROL_ALLOWLIST_DIR "/%s.conf", profile->control_port);
+    if ((access(path, F_OK) == 0 && !path_trusted(path, "control port allowlist", &err)) ||
+        !control_allowlist_read(list, CONTROL_ALLOWLIST_DIR, profile->control_port, &err))
         die("%s:%d: control-port = %s: %s", profile->path, profile->lines[KEY_CONTROL_PORT], profile->control_port,
             err);
+    /* Its port becomes the sandbox's host service: never one of Tor's own. */
+    const struct endpoint4 *tor[] = {&cfg->control_port, &cfg->trans_port, &cfg->dns_port, &cfg->socks_port,
+                                     &cfg->http_tunnel_port};
+    for (size_t i = 0; i < N_ELEMENTS(tor); i++)
+        if (list->port && list->port == tor[i]->port)
+            die("%s: port %u is one of Tor's own ports: give the filter a port of its own", path, list->port);
+    if (!list->port)
+        die("%s: it is for the host's users ([filter] socket), not for sandboxes: name another allowlist", path);
     if (!list->onion_services)
         return;
     struct passwd *pw = getpwnam(cfg->tor_user);

@@ -27,8 +27,11 @@ static bool in_group(gid_t gid)
  * the I2P router's) would quietly take that port over. */
 static bool check_service_ports(const struct torgate_config *cfg, const struct profile *p, char **err)
 {
-    struct host_service taken[5];
+    struct host_service taken[6];
     size_t n = 0;
+    /* Tor's ControlPort is all of Tor's control: no sandbox reaches it
+     * (control-port = NAME gives a filtered one). */
+    taken[n++] = (struct host_service){IPPROTO_TCP, cfg->control_port.port};
     if (p->mode == MODE_TOR) {
         taken[n++] = (struct host_service){IPPROTO_UDP, 53};
         taken[n++] = (struct host_service){IPPROTO_TCP, cfg->socks_port.port};
@@ -42,9 +45,12 @@ static bool check_service_ports(const struct torgate_config *cfg, const struct p
     for (size_t i = 0; i < p->services.count; i++)
         for (size_t k = 0; k < n; k++)
             if (p->services.list[i].proto == taken[k].proto && p->services.list[i].port == taken[k].port) {
-                *err = xasprintf("%s:%d: host service %s/%u is the gateway's port for %s already", p->path,
-                                 p->lines[KEY_SERVICES], taken[k].proto == IPPROTO_TCP ? "tcp" : "udp",
-                                 taken[k].port, p->mode == MODE_I2P ? "the I2P router" : "Tor");
+                *err = k == 0 ? xasprintf("%s:%d: host service tcp/%u is Tor's ControlPort, which no sandbox "
+                                          "reaches (control-port = NAME gives a filtered one)",
+                                          p->path, p->lines[KEY_SERVICES], taken[k].port)
+                              : xasprintf("%s:%d: host service %s/%u is the gateway's port for %s already", p->path,
+                                          p->lines[KEY_SERVICES], taken[k].proto == IPPROTO_TCP ? "tcp" : "udp",
+                                          taken[k].port, p->mode == MODE_I2P ? "the I2P router" : "Tor");
                 return false;
             }
     return true;

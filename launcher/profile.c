@@ -432,7 +432,7 @@ bool profile_narrows(const struct profile *system, const struct profile *user, c
 /* Every component of path, up to /, owned by root and writable by no one
  * else (a symbolic link's own mode means nothing; a sticky directory, like
  * /tmp, lets no one replace what root put in it). */
-static bool check_chain(const char *path, const char *profile, char **err)
+static bool check_chain(const char *path, const char *what, char **err)
 {
     autofree char *copy = xstrdup(path);
     for (char *p = copy; *p;) {
@@ -444,9 +444,9 @@ static bool check_chain(const char *path, const char *profile, char **err)
         bool sticky_dir = S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX);
         bool writable = !S_ISLNK(st.st_mode) && (st.st_mode & (S_IWGRP | S_IWOTH)) && !sticky_dir;
         if (st.st_uid != 0 || writable) {
-            *err = xasprintf("refusing system profile %s: %s is not owned by root or is writable by others (fix "
-                             "its owner and mode)",
-                             profile, p);
+            *err = xasprintf("refusing %s: %s is not owned by root or is writable by others (fix its owner and "
+                             "mode)",
+                             what, p);
             return false;
         }
         if (strcmp(p, "/") == 0)
@@ -460,18 +460,17 @@ static bool check_chain(const char *path, const char *profile, char **err)
     return true;
 }
 
-/* A system profile must be out of every non-root user's reach: the path as
- * given (its links included) and the path the links lead to. */
-static bool check_trusted(const char *path, char **err)
+bool path_trusted(const char *path, const char *what, char **err)
 {
-    if (!check_chain(path, path, err))
+    autofree char *named = xasprintf("%s %s", what, path);
+    if (!check_chain(path, named, err))
         return false;
     autofree char *real = realpath(path, NULL);
     if (!real) {
         *err = xasprintf("cannot check %s: %s", path, strerror(errno));
         return false;
     }
-    return check_chain(real, path, err);
+    return check_chain(real, named, err);
 }
 
 enum lookup { FOUND, ABSENT, FAILED };
@@ -514,7 +513,7 @@ static enum lookup find_system(const struct profile_dirs *dirs, struct profile *
         autofree char *path = xasprintf("%s/%s.profile", dirs->system[i], name);
         if (access(path, F_OK) != 0 && errno == ENOENT)
             continue;
-        if (!check_trusted(path, err))
+        if (!path_trusted(path, "system profile", err))
             return FAILED;
         enum lookup found = load_file(p, name, path, err);
         if (found != ABSENT)

@@ -29,19 +29,17 @@ static int time_left(long deadline)
     return left > 0 ? (int)left : 0;
 }
 
-/* Where the filter answers the host's users: its allowlist says. */
-static char *bootstrap_socket(void)
+/* Where the filter answers the host's users: its allowlist says. NULL
+ * with *err if it cannot be read or names no socket. */
+static char *bootstrap_socket(char **err)
 {
     struct control_allowlist list;
-    autofree char *err = NULL;
-    if (!control_allowlist_read(&list, CONTROL_ALLOWLIST_DIR, BOOTSTRAP_ALLOWLIST, &err))
-        die("--wait-for-tor: %s", err);
-    if (!list.socket) {
-        control_allowlist_clear(&list);
-        die("--wait-for-tor: " CONTROL_ALLOWLIST_DIR "/" BOOTSTRAP_ALLOWLIST ".conf names no [filter] socket");
-    }
+    if (!control_allowlist_read(&list, CONTROL_ALLOWLIST_DIR, BOOTSTRAP_ALLOWLIST, err))
+        return NULL;
     char *path = steal_pointer(&list.socket);
     control_allowlist_clear(&list);
+    if (!path)
+        *err = xstrdup(CONTROL_ALLOWLIST_DIR "/" BOOTSTRAP_ALLOWLIST ".conf names no [filter] socket");
     return path;
 }
 
@@ -109,9 +107,34 @@ static void pause_until(long deadline, long step_ms)
         nanosleep(&(struct timespec){ms / 1000, (ms % 1000) * 1000000L}, NULL);
 }
 
+int tor_bootstrap_now(char *summary, size_t size)
+{
+    autofree char *err = NULL;
+    autofree char *path = bootstrap_socket(&err);
+    autoclose int fd = path ? connect_unix(path) : -1;
+    if (fd < 0)
+        return -1;
+    struct line_reader *r = xcalloc(1, sizeof *r);
+    r->fd = fd;
+    static const char ask[] = "GETINFO status/bootstrap-phase\r\n";
+    int percent = -1;
+    long deadline = now_ms() + 500;
+    if (write_all(fd, ask, sizeof ask - 1))
+        for (char *line; percent < 0 && (line = line_read(r, time_left(deadline))); free(line))
+            if (!control_bootstrap_parse(line, &percent, summary, size) && control_final_line(line)) {
+                free(line);
+                break;
+            }
+    free(r);
+    return percent;
+}
+
 void tor_wait_bootstrap(unsigned seconds, const char *app)
 {
-    autofree char *path = bootstrap_socket();
+    autofree char *err = NULL;
+    autofree char *path = bootstrap_socket(&err);
+    if (!path)
+        die("--wait-for-tor: %s", err);
     struct progress p = {.percent = -1, .terminal = isatty(STDERR_FILENO)};
     long deadline = now_ms() + (long)seconds * 1000L;
     bool told = false;

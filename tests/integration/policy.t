@@ -181,6 +181,12 @@ is "$(log_lines transport)" "$n_transport" "host-services = tcp/631: not through
 out=$(tg --profile "tgtest-cups-$$" -- sh -c "$PROBE tcp $GW 9051" 2>&1)
 is "$(log_lines controlport)" 0 "host-services = tcp/631 does not open tcp/9051: the ControlPort saw nothing"
 like "$(topo_log transport)" 'orig=10\.118\.[0-9]+\.[0-9]+:9051' "... gateway:9051 lands on the TransPort"
+# Tor's ControlPort is never a host service: refused with a line, nothing runs.
+sys_profile "tgtest-control-$$" 'mode = tor' 'host-services = tcp/9051'
+out=$(tg --profile "tgtest-control-$$" -- sh -c "$PROBE tcp $GW 9051" 2>&1); st=$?
+is "$st" 125 "host-services = tcp/9051 (Tor's ControlPort) is refused"
+like "$out" "host service tcp/9051 is Tor's ControlPort, which no sandbox reaches" "... saying why ($out)"
+is "$(log_lines controlport)" 0 "... and the ControlPort saw nothing"
 out=$(tg --profile "tgtest-cups-$$" -- sh -c "$PROBE udp $GW 631" 2>&1)
 like "$out" '^FAIL EPERM' "host-services = tcp/631 does not open udp/631 ($out)"
 n_cups=$(log_lines cups)

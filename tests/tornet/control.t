@@ -146,6 +146,43 @@ progress=$(tr -d '\r' <"$WAIT_LOG" | grep -E '^torgate: Tor: [0-9]+% ')
 like "$progress" '^torgate: Tor: [0-9]+% \(' "Tor's progress was shown ($(echo $progress | tr '\n' ' '))"
 like "$progress" 'torgate: Tor: 100% \(Done\)$' "... up to 100%, last"
 like "$(tr -d '\r' <"$WAIT_LOG")" "INTERNET client=$EXIT_ADDR" "... and COMMAND's request went through the exit"
+# Started from a menu (no terminal) while Tor runs but has not connected:
+# a notification says so (issue 13). Tor is kept from connecting by a table
+# of the test's that drops what the tor user sends but on loopback.
+. "$TESTS_DIR/lib/desktop.sh"
+desk_init "$TG_USER" || bail_out "cannot make the user's runtime directory"
+cleanup() { desk_down; topo_down; }
+cleanup_with cleanup
+desk_xvfb && desk_bus && desk_notifications || bail_out "no desktop session for the notifications"
+as_desk_user dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'" \
+    >"$TOPO_DIR/monitor.log" 2>&1 &
+topo_add_pid $!
+WAIT_FOR_TIMEOUT=200 wait_for grep -q "NameAcquired" "$TOPO_DIR/monitor.log"
+notices() { grep -c 'string "torgate: Tor is not connected yet"' "$TOPO_DIR/monitor.log"; }
+tornet_stop_host_tor
+in_host nft -f - <<NFT || bail_out "cannot hold tor back"
+table inet tgtest_hold_tor {
+    chain out { type filter hook output priority 0; oif != lo meta skuid "$TORNET_USER" drop; }
+}
+NFT
+_tornet_tor "$HOST_NS" "$TORNET_DIR/host"
+stuck() { torctl getinfo status/bootstrap-phase 2>/dev/null | grep -qE 'PROGRESS=([0-9]|[1-9][0-9]) '; }
+WAIT_FOR_TIMEOUT=600 wait_for stuck
+ok $? "tor runs, and has not connected ($(torctl getinfo status/bootstrap-phase 2>&1 | grep -oE 'PROGRESS=[0-9]+'))"
+as_desk_user "$TORGATE" --profile default -- true </dev/null >/dev/null 2>&1
+WAIT_FOR_TIMEOUT=200 wait_for test "$(notices)" -ge 1
+is "$(notices)" 1 "started from a menu, a notification: 'torgate: Tor is not connected yet'"
+like "$(grep -A1 -F 'string "torgate: Tor is not connected yet"' "$TOPO_DIR/monitor.log")" \
+    'Tor is at [0-9]+% \(.*\): until it has connected, true reaches nothing' "... saying where Tor stands"
+out=$(as_desk_user script -qec "$TORGATE --profile default -- true" /dev/null 2>&1)
+WAIT_FOR_TIMEOUT=20 wait_for test "$(notices)" -gt 1
+is "$(notices)" 1 "control: from a terminal, no notification"
+in_host nft delete table inet tgtest_hold_tor
+torctl bootstrap --timeout 90 2>/dev/null || bail_out "the host's tor did not connect once let go"
+as_desk_user "$TORGATE" --profile default -- true </dev/null >/dev/null 2>&1
+WAIT_FOR_TIMEOUT=20 wait_for test "$(notices)" -gt 1
+is "$(notices)" 1 "control: once Tor has connected, a menu launch says nothing"
+
 # tor stopped for good: a clear refusal at the deadline, and no COMMAND.
 tornet_stop_host_tor
 out=$(tg --wait-for-tor=3 --profile default -- touch "$TOPO_DIR/ran" 2>&1)
