@@ -188,15 +188,21 @@ static void decide_signal(const struct control_allowlist *list, const char *args
     forward(d, REPLY_PLAIN, xasprintf("SIGNAL %s\r\n", name));
 }
 
-char *control_upstream_setevents(const char *app_events)
+bool control_tracks_streams(const struct control_allowlist *list)
+{
+    return listed(list->events, "STREAM", 6, false) || listed(list->events, "CIRC", 4, false) ||
+           listed(list->getinfo, "circuit-status", 14, true) || listed(list->getinfo, "stream-status", 13, true);
+}
+
+char *control_upstream_setevents(const char *app_events, bool track)
 {
     struct text t;
     text_open(&t);
-    text_puts(&t, "SETEVENTS STREAM");
+    text_puts(&t, track ? "SETEVENTS STREAM CIRC" : "SETEVENTS");
     const char *w, *p = app_events ? app_events : "";
     size_t len;
     while (next_word(&p, &w, &len))
-        if (!word_is(w, len, "STREAM"))
+        if (!track || (!word_is(w, len, "STREAM") && !word_is(w, len, "CIRC")))
             text_printf(&t, " %.*s", (int)len, w);
     text_puts(&t, "\r\n");
     return text_close(&t);
@@ -224,7 +230,7 @@ static void decide_setevents(const struct control_allowlist *list, struct contro
         return answer(d, FILTERED);
     free(own->events);
     own->events = steal_pointer(&events);
-    forward(d, REPLY_PLAIN, control_upstream_setevents(own->events));
+    forward(d, REPLY_PLAIN, control_upstream_setevents(own->events, control_tracks_streams(list)));
 }
 
 /* ADD_ONION's Port=VIRT[,TARGET]: the target, whatever the app wrote, is
@@ -305,6 +311,9 @@ static void decide_add_onion(const struct control_allowlist *list, const struct 
 {
     if (!list->onion_services)
         return answer(d, FILTERED);
+    /* Each costs the shared tor introduction circuits and uploads. */
+    if (own->n_onions >= CONTROL_MAX_ONIONS)
+        return answer(d, "551 Too many onion services for this app\r\n");
     struct text t;
     text_open(&t);
     text_puts(&t, "ADD_ONION");
@@ -373,6 +382,36 @@ void decision_clear(struct decision *d)
     free(d->answer);
     free(d->onion);
     *d = (struct decision){0};
+}
+
+/* --- Tor's bootstrap, without what it says of the relays ----------------- */
+
+/* The value of KEY=... in line (a quoted one with its quotes), or "". */
+static void field(const char *line, const char *key, char *out, size_t size)
+{
+    const char *f = strstr(line, key);
+    out[0] = 0;
+    if (!f)
+        return;
+    f += strlen(key);
+    size_t len = *f == '"' ? strcspn(f + 1, "\"") + 2 : strcspn(f, " ");
+    if (len > strlen(f))
+        len = strlen(f);
+    snprintf(out, size, "%.*s", (int)len, f);
+}
+
+/* A bootstrap status ("... BOOTSTRAP PROGRESS=.. TAG=.. SUMMARY=.. [WARNING=
+ * REASON= COUNT= RECOMMENDATION= HOSTID= HOSTADDR=]") with PROGRESS, TAG and
+ * SUMMARY only: a stuck bootstrap names the bridge or guard it is stuck on
+ * (HOSTADDR), which is nobody's business but tor's. prefix is what comes
+ * before "BOOTSTRAP". */
+static char *bootstrap_only(const char *prefix, size_t prefix_len, const char *line)
+{
+    char progress[8], tag[64], summary[160];
+    field(line, "PROGRESS=", progress, sizeof progress);
+    field(line, "TAG=", tag, sizeof tag);
+    field(line, "SUMMARY=", summary, sizeof summary);
+    return xasprintf("%.*sBOOTSTRAP PROGRESS=%s TAG=%s SUMMARY=%s", (int)prefix_len, prefix, progress, tag, summary);
 }
 
 /* --- tor's replies -------------------------------------------------------- */
@@ -452,6 +491,9 @@ char *control_reply_line(struct control_owned *own, struct reply_state *st, cons
         const char *value = line + 4 + keylen + 1;
         if (filtered_key(key) && *value && !own_entry(own, key, value))
             return xasprintf("250-%s=", key);
+        const char *boot = strstr(value, "BOOTSTRAP ");
+        if (strcmp(key, "status/bootstrap-phase") == 0 && boot)
+            return bootstrap_only(line, (size_t)(boot - line), line);
     }
     return xstrdup(line);
 }
@@ -530,13 +572,20 @@ static bool circ_event(struct control_owned *own, const char *p)
     return subscribed(own, "CIRC");
 }
 
-/* "650 HS_DESC ACTION ADDRESS ..." */
+/* "650 HS_DESC ACTION ADDRESS ...": the service's side only (its
+ * descriptor made, uploaded, refused). A client's look-ups of the same
+ * address (REQUESTED, RECEIVED, and their failures) would tell the app
+ * when someone on this machine visits it. */
 static bool hs_desc_event(const struct control_owned *own, const char *p)
 {
     const char *w[2];
     size_t len[2];
-    return next_word(&p, &w[0], &len[0]) && next_word(&p, &w[1], &len[1]) && has_onion(own, w[1], len[1]) &&
-           subscribed(own, "HS_DESC");
+    if (!next_word(&p, &w[0], &len[0]) || !next_word(&p, &w[1], &len[1]) || !has_onion(own, w[1], len[1]))
+        return false;
+    bool service_side = word_is(w[0], len[0], "CREATED") || word_is(w[0], len[0], "UPLOAD") ||
+                        word_is(w[0], len[0], "UPLOADED") ||
+                        (word_is(w[0], len[0], "FAILED") && strstr(p, " REASON=UPLOAD_REJECTED"));
+    return service_side && subscribed(own, "HS_DESC");
 }
 
 /* "650 STATUS_CLIENT SEVERITY ACTION ...": Tor's own state only. Others
@@ -556,26 +605,8 @@ static bool status_client_event(const char *p)
     return false;
 }
 
-bool control_event_line(struct control_owned *own, struct event_state *st, const char *line)
+static bool event_shown(struct control_owned *own, const char *w, size_t len, const char *p)
 {
-    if (st->active) { /* the rest of an event of several lines: never shown */
-        if (st->in_data)
-            st->in_data = strcmp(line, ".") != 0;
-        else if (control_is_event(line)) {
-            st->in_data = line[3] == '+';
-            st->active = line[3] != ' ';
-        }
-        return false;
-    }
-    if (line[3] != ' ') {
-        st->active = true;
-        st->in_data = line[3] == '+';
-        return false;
-    }
-    const char *w, *p = line + 4;
-    size_t len;
-    if (!next_word(&p, &w, &len))
-        return false;
     if (word_is(w, len, "STREAM"))
         return stream_event(own, p);
     if (word_is(w, len, "CIRC"))
@@ -585,4 +616,30 @@ bool control_event_line(struct control_owned *own, struct event_state *st, const
     if (word_is(w, len, "STATUS_CLIENT"))
         return status_client_event(p) && subscribed(own, "STATUS_CLIENT");
     return false;
+}
+
+char *control_event_line(struct control_owned *own, struct event_state *st, const char *line)
+{
+    if (st->active) { /* the rest of an event of several lines: never shown */
+        if (st->in_data)
+            st->in_data = strcmp(line, ".") != 0;
+        else if (control_is_event(line)) {
+            st->in_data = line[3] == '+';
+            st->active = line[3] != ' ';
+        }
+        return NULL;
+    }
+    if (line[3] != ' ') {
+        st->active = true;
+        st->in_data = line[3] == '+';
+        return NULL;
+    }
+    const char *w, *p = line + 4;
+    size_t len;
+    if (!next_word(&p, &w, &len) || !event_shown(own, w, len, p))
+        return NULL;
+    const char *boot = strstr(line, " BOOTSTRAP ");
+    if (word_is(w, len, "STATUS_CLIENT") && boot)
+        return bootstrap_only(line, (size_t)(boot + 1 - line), line);
+    return xstrdup(line);
 }

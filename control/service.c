@@ -28,6 +28,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
@@ -50,7 +51,8 @@ struct listener {
 
 struct child {
     pid_t pid;
-    uint32_t address;
+    uint32_t address; /* a sandbox's; 0 for a host user's */
+    uid_t uid;        /* a host user's */
 };
 
 static struct listener listeners[MAX_LISTS];
@@ -139,27 +141,48 @@ static bool sandbox_address(const struct torgate_config *cfg, uint32_t addr)
 }
 
 /* Dead peers are noticed: a sandbox's link goes with it, and its
- * connection, with its onion services, must not outlive it. */
+ * connection, with its onion services, must not outlive it; keepalives
+ * while the line is idle, a timeout on unacknowledged data otherwise. */
 static void keep_alive(int fd)
 {
     int on = 1, idle = 30, interval = 5, count = 3;
+    unsigned user_timeout_ms = 60000;
     setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
     setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
     setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
     setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+    setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms, sizeof user_timeout_ms);
 }
 
-static struct child *free_slot(uint32_t address, size_t *same)
+/* An app that does not read what it asked for: its writes fail after this
+ * long, and its connection ends, so that tor never queues without bound
+ * for a connection nobody drains. */
+static void bound_writes(int fd)
+{
+    struct timeval tv = {.tv_sec = 10};
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+/* A free slot, and how many the same peer (a sandbox's address, or a host
+ * user) holds already. */
+static struct child *free_slot(uint32_t address, uid_t uid, size_t *same)
 {
     struct child *slot = NULL;
     *same = 0;
     for (size_t i = 0; i < MAX_CONNECTIONS; i++) {
         if (!children[i].pid)
             slot = slot ? slot : &children[i];
-        else if (children[i].address == address)
+        else if (children[i].address == address && (address || children[i].uid == uid))
             (*same)++;
     }
     return slot;
+}
+
+static uid_t peer_uid(int fd)
+{
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+    return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 ? cred.uid : (uid_t)-1;
 }
 
 static void serve(const struct control_service *svc, struct listener *l, int sigfd)
@@ -178,8 +201,9 @@ static void serve(const struct control_service *svc, struct listener *l, int sig
                 format_addr4(address, text));
         return;
     }
+    uid_t uid = l->list.socket ? peer_uid(fd) : (uid_t)-1;
     size_t same;
-    struct child *slot = free_slot(address, &same);
+    struct child *slot = free_slot(address, uid, &same);
     if (!slot || same >= MAX_PER_SANDBOX) {
         fprintf(stderr, "%s: %s: refused %s, too many connections\n", program_name, l->name,
                 format_addr4(address, text));
@@ -198,10 +222,11 @@ static void serve(const struct control_service *svc, struct listener *l, int sig
             close(listeners[i].fd);
         if (!l->list.socket)
             keep_alive(fd);
+        bound_writes(fd);
         control_session(svc, &l->list, fd, address);
         _exit(0);
     }
-    *slot = (struct child){pid, address};
+    *slot = (struct child){pid, address, uid};
 }
 
 static void reap(void)

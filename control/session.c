@@ -47,7 +47,8 @@ static int connect_tor(const struct endpoint4 *ep)
 
 /* AUTHENTICATE with the cookie, then what the filter needs of tor: its
  * version (for PROTOCOLINFO) and STREAM events (to learn the app's). */
-static bool open_upstream(const struct control_service *svc, struct line_reader *tor, char **version)
+static bool open_upstream(const struct control_service *svc, const struct control_allowlist *list,
+                          struct line_reader *tor, char **version)
 {
     char auth[CONTROL_AUTH_LINE_SIZE];
     if (!control_cookie_line(svc->cfg->control_cookie, auth)) {
@@ -78,7 +79,7 @@ static bool open_upstream(const struct control_service *svc, struct line_reader 
         if (last)
             break;
     }
-    autofree char *setevents = control_upstream_setevents(NULL);
+    autofree char *setevents = control_upstream_setevents(NULL, control_tracks_streams(list));
     autofree char *subscribed = exchange(tor, setevents);
     return *version && subscribed && strcmp(subscribed, "250 OK") == 0;
 }
@@ -111,8 +112,10 @@ static bool from_app(struct session *s, const char *line)
 
 static bool from_tor(struct session *s, const char *line)
 {
-    if (s->event.active || (!(s->awaiting && s->reply.in_data) && control_is_event(line)))
-        return !control_event_line(&s->own, &s->event, line) || send_line(s->app.fd, line);
+    if (s->event.active || (!(s->awaiting && s->reply.in_data) && control_is_event(line))) {
+        autofree char *shown = control_event_line(&s->own, &s->event, line);
+        return !shown || send_line(s->app.fd, shown);
+    }
     if (!s->awaiting)
         return true; /* nothing asked: nothing to say */
     autofree char *shown = control_reply_line(&s->own, &s->reply, line);
@@ -129,8 +132,10 @@ static void run(struct session *s)
     for (;;) {
         bool bad = false;
         char *line = line_take(&s->tor, &bad);
-        if (bad)
+        if (bad) {
+            free(line);
             break;
+        }
         if (line) {
             bool ok = from_tor(s, line);
             free(line);
@@ -140,8 +145,10 @@ static void run(struct session *s)
         }
         if (!s->awaiting) {
             line = line_take(&s->app, &bad);
-            if (bad)
+            if (bad) {
+                free(line);
                 break;
+            }
             if (line) {
                 bool ok = from_app(s, line);
                 free(line);
@@ -166,7 +173,7 @@ void control_session(const struct control_service *svc, const struct control_all
 {
     struct session s = {.list = list, .own = {.address = address}, .app = {.fd = app_fd}, .tor = {.fd = -1}};
     char *version = NULL;
-    if (open_upstream(svc, &s.tor, &version)) {
+    if (open_upstream(svc, list, &s.tor, &version)) {
         s.own.tor_version = version;
         run(&s);
     } else {

@@ -74,9 +74,18 @@ void control_decide(const struct control_allowlist *list, struct control_owned *
                     struct decision *d);
 void decision_clear(struct decision *d);
 
-/* The SETEVENTS line the filter sends tor for the app's events: STREAM
- * always, since it learns the app's streams from it. */
-char *control_upstream_setevents(const char *app_events);
+/* Whether the filter follows the app's streams (and their circuits): only
+ * when the allowlist lets it see them (STREAM or CIRC events, or
+ * circuit-status or stream-status); else tor is not asked for every
+ * stream of the machine. */
+bool control_tracks_streams(const struct control_allowlist *list);
+/* The SETEVENTS line the filter sends tor for the app's events: with
+ * track, STREAM and CIRC always, from which it learns the app's streams
+ * and circuits and when they end. */
+char *control_upstream_setevents(const char *app_events, bool track);
+
+/* Onion services one connection may hold: each costs the shared tor. */
+#define CONTROL_MAX_ONIONS 8
 
 /* Reading tor's reply to one command, line by line (CRLF stripped). */
 struct reply_state {
@@ -99,9 +108,10 @@ struct event_state {
 };
 /* Whether line starts an event (when no reply is in a data block). */
 bool control_is_event(const char *line);
-/* Learns the app's streams and circuits from STREAM events, and says
- * whether the app sees line. Events of more than one line never reach it
- * (none it may subscribe to has more). */
-bool control_event_line(struct control_owned *own, struct event_state *st, const char *line);
+/* Learns the app's streams and circuits from STREAM events, and returns
+ * what the app sees of line (malloc'd), or NULL. Events of more than one
+ * line never reach it (none it may subscribe to has more); a bootstrap
+ * status keeps PROGRESS, TAG and SUMMARY only. */
+char *control_event_line(struct control_owned *own, struct event_state *st, const char *line);
 
 #endif

@@ -71,10 +71,12 @@ if [ -n "${CONTROL_FILTER:-}" ]; then
     topo_add_pid $!
     { cat "$TOPO_DIR/torgate.conf"; printf '[tor]\ncontrol-port = 127.0.0.1:19051\ncontrol-cookie = %s/cookie\n' \
         "$TOPO_DIR"; } >"$TOPO_DIR/control.conf"
-    mkdir -p "$TOPO_DIR/filter-vg"
+    mkdir -p "$TOPO_DIR/filter-vg" "$TOPO_DIR/allowlists"
+    # the sandboxes' allowlist (the host users' socket is control.t's)
+    cp "$(dirname "$CONTROL_FILTER")/../etc/torgate/control/tor-browser.conf" "$TOPO_DIR/allowlists/"
     ip netns exec "$HOST_NS" valgrind --quiet --vgdb=no --leak-check=full --errors-for-leak-kinds=definite \
         --log-file="$TOPO_DIR/filter-vg/%p.vg" "$CONTROL_FILTER" --config "$TOPO_DIR/control.conf" \
-        --allowlists "$(dirname "$CONTROL_FILTER")/../etc/torgate/control" >"$TOPO_DIR/filter.log" 2>&1 &
+        --allowlists "$TOPO_DIR/allowlists" >"$TOPO_DIR/filter.log" 2>&1 &
     filter=$!
     WAIT_FOR_TIMEOUT=600 wait_for grep -q 'tor-browser on 127.0.0.1:9152' "$TOPO_DIR/filter.log"
     cp "$TESTS_DIR/lib/control_client.py" "$TOPO_DIR/" && chmod 755 "$TOPO_DIR/control_client.py"

@@ -53,7 +53,7 @@ static void filter_lines(char *text)
         control_decide(&list, &own, line, &d);
         decision_clear(&d);
         if (control_is_event(line) || event.active)
-            control_event_line(&own, &event, line);
+            free(control_event_line(&own, &event, line));
         else
             free(control_reply_line(&own, &reply, line));
         if (reply.done)

@@ -68,7 +68,7 @@ like "$(in_host pgrep -u "$TG_USER" -o -a -f "^$TORGATE ")" \
 mkdir -p "${ARTEFACTS:-$TESTS_DIR/../build/artefacts}"
 shot=${ARTEFACTS:-$TESTS_DIR/../build/artefacts}/wrapped-firefox.png
 shows() { desk_screenshot "$shot" && desk_reads "$shot" "TRANSPORT"; }
-WAIT_FOR_TIMEOUT=400 wait_for shows
+WAIT_FOR_TIMEOUT=60 wait_for shows
 ok $? "the window shows the TransPort's answer ($shot)"
 in_host pkill -u "$TG_USER" -f "^$TORGATE "
 WAIT_FOR_TIMEOUT=200 wait_for test -z "$(firefox_pid)"
@@ -109,8 +109,8 @@ ok $? "a wrapped entry started while Tor is not running: 'torgate: Tor is not ru
 like "$(grep -A1 -F 'string "torgate: Tor is not running"' "$TOPO_DIR/monitor.log")" "is tor running\? Until it is, hexchat reaches nothing" \
     "... saying what the app will reach"
 shot2=${ARTEFACTS:-$TESTS_DIR/../build/artefacts}/notification-tor-not-running.png
-shows_notice() { desk_screenshot "$shot2" && desk_reads "$shot2" "Tor is not running"; }
-WAIT_FOR_TIMEOUT=200 wait_for shows_notice
+shows_notice() { desk_screenshot "$shot2" && desk_notification_reads "$shot2" "Tor is not running"; }
+WAIT_FOR_TIMEOUT=40 wait_for shows_notice
 ok $? "the notification is on the screen ($shot2)"
 in_host pkill -u "$TG_USER" -f "^$TORGATE "
 WAIT_FOR_TIMEOUT=200 wait_for sh -c "! pgrep -u $TG_USER -x hexchat >/dev/null"

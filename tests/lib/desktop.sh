@@ -29,6 +29,7 @@
 # desk_wayland_screenshot FILE  weston's output as a PNG
 # desk_reads FILE TEXT  the screenshot FILE shows TEXT (OCR, tesseract): what
 #                    a person looking at it would read
+# desk_notification_reads FILE TEXT  the same, of the notifications' corner
 
 desk_init() {
     DESK_USER=$1
@@ -145,6 +146,14 @@ desk_wayland_screenshot() { # FILE
 
 desk_reads() { # FILE TEXT
     tesseract "$1" - 2>/dev/null | grep -qF "$2"
+}
+
+# Notifications (notification-daemon puts them in the top right corner):
+# that corner alone, enlarged, which tesseract reads where it misreads the
+# small text of a whole screen.
+desk_notification_reads() { # FILE TEXT
+    convert "$1" -gravity NorthEast -crop 50%x25%+0+0 +repage -resize 300% -colorspace Gray "$1.corner.png" &&
+        desk_reads "$1.corner.png" "$2"
 }
 
 desk_down() {

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "control_filter.h"
+#include "util.h"
 
 static const char tor_browser[] = "[filter]\nport = 9152\n[allow]\n"
                                   "getinfo = version, status/bootstrap-phase, ns/id/*, circuit-status, stream-status\n"
@@ -137,8 +138,11 @@ static int events_shown(struct control_owned *own, const char *const *lines, siz
 {
     struct event_state st = {0};
     int shown = 0;
-    for (size_t i = 0; i < n; i++)
-        shown += control_event_line(own, &st, lines[i]);
+    for (size_t i = 0; i < n; i++) {
+        char *line = control_event_line(own, &st, lines[i]);
+        shown += line != NULL;
+        free(line);
+    }
     return shown;
 }
 
@@ -203,6 +207,74 @@ static void only_its_own_streams_and_circuits(void **state)
     control_owned_clear(&own);
 }
 
+static void what_it_costs_and_tells(void **state)
+{
+    (void)state;
+    struct control_allowlist browser = load(tor_browser), share = load(onionshare);
+    struct control_owned own = {.address = SANDBOX};
+    /* tor is asked for every stream only where the app may see its own */
+    assert_true(control_tracks_streams(&browser));
+    assert_false(control_tracks_streams(&share));
+    char *up = control_upstream_setevents("HS_DESC ", false);
+    assert_string_equal(up, "SETEVENTS HS_DESC\r\n");
+    free(up);
+    up = control_upstream_setevents("STATUS_CLIENT ", true);
+    assert_string_equal(up, "SETEVENTS STREAM CIRC STATUS_CLIENT\r\n");
+    free(up);
+
+    /* a stuck bootstrap names the relay it is stuck on: never passed on */
+    static const char stuck[] = "NOTICE BOOTSTRAP PROGRESS=10 TAG=conn_done SUMMARY=\"Connected to a relay\" "
+                                "WARNING=\"Connection refused\" REASON=CONNECTREFUSED COUNT=3 RECOMMENDATION=warn "
+                                "HOSTID=\"AAAA\" HOSTADDR=\"192.0.2.77:443\"";
+    char *event = xasprintf("650 STATUS_CLIENT %s", stuck);
+    free(own.events);
+    own.events = strdup("STATUS_CLIENT");
+    struct event_state es = {0};
+    char *shown = control_event_line(&own, &es, event);
+    assert_string_equal(shown, "650 STATUS_CLIENT NOTICE BOOTSTRAP PROGRESS=10 TAG=conn_done "
+                               "SUMMARY=\"Connected to a relay\"");
+    free(shown);
+    free(event);
+    struct reply_state rs = {.kind = REPLY_GETINFO};
+    char *reply = xasprintf("250-status/bootstrap-phase=%s", stuck);
+    shown = control_reply_line(&own, &rs, reply);
+    assert_string_equal(shown, "250-status/bootstrap-phase=NOTICE BOOTSTRAP PROGRESS=10 TAG=conn_done "
+                               "SUMMARY=\"Connected to a relay\"");
+    free(shown);
+    free(reply);
+
+    /* HS_DESC: the service's side only; a look-up of it is someone visiting */
+    own.onions = calloc(1, sizeof *own.onions);
+    own.onions[own.n_onions++] = strdup("abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefab");
+    free(own.events);
+    own.events = strdup("HS_DESC");
+    const char *const service[] = {
+        "650 HS_DESC UPLOAD abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefab UNKNOWN $AAAA~a",
+        "650 HS_DESC UPLOADED abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefab UNKNOWN $AAAA~a",
+        "650 HS_DESC FAILED abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefab UNKNOWN $AAAA~a "
+        "REASON=UPLOAD_REJECTED"};
+    const char *const visits[] = {
+        "650 HS_DESC REQUESTED abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefab NO_AUTH $AAAA~a",
+        "650 HS_DESC RECEIVED abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefab NO_AUTH $AAAA~a",
+        "650 HS_DESC FAILED abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefab NO_AUTH $AAAA~a "
+        "REASON=NOT_FOUND"};
+    assert_int_equal(events_shown(&own, service, 3), 3);
+    assert_int_equal(events_shown(&own, visits, 3), 0);
+
+    /* onion services: a few per connection, not thousands */
+    while (own.n_onions < CONTROL_MAX_ONIONS) {
+        own.onions = realloc(own.onions, (own.n_onions + 1) * sizeof *own.onions);
+        own.onions[own.n_onions] = xasprintf("%056zu", own.n_onions);
+        own.n_onions++;
+    }
+    char *out = decided(&share, &own, "ADD_ONION NEW:BEST Port=80", VERDICT_ANSWER);
+    assert_string_equal(out, "551 Too many onion services for this app\r\n");
+    free(out);
+    control_owned_clear(&own);
+    control_allowlist_clear(&browser);
+    control_allowlist_clear(&share);
+}
+
 static void allowlist_errors_name_the_line(void **state)
 {
     (void)state;
@@ -235,6 +307,7 @@ int main(void)
         cmocka_unit_test(commands_by_allowlist),
         cmocka_unit_test(onion_services_point_at_the_sandbox),
         cmocka_unit_test(only_its_own_streams_and_circuits),
+        cmocka_unit_test(what_it_costs_and_tells),
         cmocka_unit_test(allowlist_errors_name_the_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
