@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "control_protocol.h"
 #include "settings.h"
 #include "text.h"
 #include "util.h"
@@ -78,24 +79,6 @@ void control_owned_clear(struct control_owned *own)
 }
 
 /* --- words ---------------------------------------------------------------- */
-
-/* The next space-separated word of *p, as [start, start + len); false at the end. */
-static bool next_word(const char **p, const char **start, size_t *len)
-{
-    while (**p == ' ')
-        (*p)++;
-    if (!**p)
-        return false;
-    *start = *p;
-    *len = strcspn(*p, " ");
-    *p += *len;
-    return true;
-}
-
-static bool word_is(const char *w, size_t len, const char *name)
-{
-    return strlen(name) == len && strncasecmp(w, name, len) == 0;
-}
 
 /* Whether the comma-separated list holds word (case-insensitively with
  * nocase, else as an fnmatch pattern). */
@@ -168,7 +151,7 @@ static void decide_getinfo(const struct control_allowlist *list, const char *arg
     const char *w;
     size_t len;
     bool any = false;
-    for (const char *p = args; next_word(&p, &w, &len); any = true)
+    for (const char *p = args; control_next_word(&p, &w, &len); any = true)
         if (!listed(list->getinfo, w, len, true))
             return answer(d, FILTERED);
     if (!any)
@@ -180,7 +163,7 @@ static void decide_signal(const struct control_allowlist *list, const char *args
 {
     const char *w, *p = args;
     size_t len;
-    if (!next_word(&p, &w, &len) || *p || !listed(list->signals, w, len, false))
+    if (!control_next_word(&p, &w, &len) || *p || !listed(list->signals, w, len, false))
         return answer(d, FILTERED);
     autofree char *name = xasprintf("%.*s", (int)len, w);
     for (char *c = name; *c; c++)
@@ -201,8 +184,8 @@ char *control_upstream_setevents(const char *app_events, bool track)
     text_puts(&t, track ? "SETEVENTS STREAM CIRC" : "SETEVENTS");
     const char *w, *p = app_events ? app_events : "";
     size_t len;
-    while (next_word(&p, &w, &len))
-        if (!track || (!word_is(w, len, "STREAM") && !word_is(w, len, "CIRC")))
+    while (control_next_word(&p, &w, &len))
+        if (!track || (!control_word_is(w, len, "STREAM") && !control_word_is(w, len, "CIRC")))
             text_printf(&t, " %.*s", (int)len, w);
     text_puts(&t, "\r\n");
     return text_close(&t);
@@ -216,8 +199,8 @@ static void decide_setevents(const struct control_allowlist *list, struct contro
     const char *w, *p = args;
     size_t len;
     bool ok = true;
-    while (next_word(&p, &w, &len)) {
-        if (word_is(w, len, "EXTENDED")) /* obsolete, and what tor always does */
+    while (control_next_word(&p, &w, &len)) {
+        if (control_word_is(w, len, "EXTENDED")) /* obsolete, and what tor always does */
             continue;
         if (!listed(list->events, w, len, false))
             ok = false;
@@ -287,7 +270,7 @@ static bool onion_option(const struct control_owned *own, const char *w, size_t 
             size_t n = strcspn(f, ",");
             if (f + n > end)
                 n = (size_t)(end - f);
-            if (!word_is(f, n, "DiscardPK") && !word_is(f, n, "V3Auth") && !word_is(f, n, "MaxStreamsCloseCircuit"))
+            if (!control_word_is(f, n, "DiscardPK") && !control_word_is(f, n, "V3Auth") && !control_word_is(f, n, "MaxStreamsCloseCircuit"))
                 return false;
             f += n + 1;
         }
@@ -299,7 +282,7 @@ static bool onion_option(const struct control_owned *own, const char *w, size_t 
             return false;
     } else if (!(len > 11 && strncmp(w, "ED25519-V3:", 11) == 0 && base_chars(w + 11, len - 11, b64) &&
                  len - 11 <= 128) &&
-               !word_is(w, len, "NEW:ED25519-V3") && !word_is(w, len, "NEW:BEST")) {
+               !control_word_is(w, len, "NEW:ED25519-V3") && !control_word_is(w, len, "NEW:BEST")) {
         return false;
     }
     text_printf(t, " %.*s", (int)len, w);
@@ -320,9 +303,9 @@ static void decide_add_onion(const struct control_allowlist *list, const struct 
     const char *w, *p = args;
     size_t len;
     bool ok = true, port = false, key = false;
-    for (bool first = true; ok && next_word(&p, &w, &len); first = false) {
+    for (bool first = true; ok && control_next_word(&p, &w, &len); first = false) {
         /* the key comes first, and only first */
-        bool is_key = word_is(w, len, "NEW:ED25519-V3") || word_is(w, len, "NEW:BEST") ||
+        bool is_key = control_word_is(w, len, "NEW:ED25519-V3") || control_word_is(w, len, "NEW:BEST") ||
                       (len > 11 && strncmp(w, "ED25519-V3:", 11) == 0);
         ok = is_key == first && onion_option(own, w, len, &t, &port);
         key |= is_key;
@@ -339,7 +322,7 @@ static void decide_del_onion(const struct control_allowlist *list, const struct 
 {
     const char *w, *p = args;
     size_t len;
-    if (!list->onion_services || !next_word(&p, &w, &len) || *p || !has_onion(own, w, len))
+    if (!list->onion_services || !control_next_word(&p, &w, &len) || *p || !has_onion(own, w, len))
         return answer(d, FILTERED);
     d->onion = xasprintf("%.*s", (int)len, w);
     forward(d, REPLY_DEL_ONION, xasprintf("DEL_ONION %s\r\n", d->onion));
@@ -351,26 +334,26 @@ void control_decide(const struct control_allowlist *list, struct control_owned *
     *d = (struct decision){.verdict = VERDICT_ANSWER};
     const char *w, *p = line;
     size_t len;
-    if (!printable_line(line) || !next_word(&p, &w, &len))
+    if (!printable_line(line) || !control_next_word(&p, &w, &len))
         return answer(d, FILTERED);
     while (*p == ' ')
         p++;
-    if (word_is(w, len, "PROTOCOLINFO"))
+    if (control_word_is(w, len, "PROTOCOLINFO"))
         decide_protocolinfo(own, d);
-    else if (word_is(w, len, "AUTHENTICATE"))
+    else if (control_word_is(w, len, "AUTHENTICATE"))
         answer(d, "250 OK\r\n");
-    else if (word_is(w, len, "QUIT")) {
+    else if (control_word_is(w, len, "QUIT")) {
         answer(d, "250 closing connection\r\n");
         d->verdict = VERDICT_CLOSE;
-    } else if (word_is(w, len, "GETINFO"))
+    } else if (control_word_is(w, len, "GETINFO"))
         decide_getinfo(list, p, d);
-    else if (word_is(w, len, "SIGNAL"))
+    else if (control_word_is(w, len, "SIGNAL"))
         decide_signal(list, p, d);
-    else if (word_is(w, len, "SETEVENTS"))
+    else if (control_word_is(w, len, "SETEVENTS"))
         decide_setevents(list, own, p, d);
-    else if (word_is(w, len, "ADD_ONION"))
+    else if (control_word_is(w, len, "ADD_ONION"))
         decide_add_onion(list, own, p, d);
-    else if (word_is(w, len, "DEL_ONION"))
+    else if (control_word_is(w, len, "DEL_ONION"))
         decide_del_onion(list, own, p, d);
     else
         answer(d, FILTERED);
@@ -416,21 +399,13 @@ static char *bootstrap_only(const char *prefix, size_t prefix_len, const char *l
 
 /* --- tor's replies -------------------------------------------------------- */
 
-static bool parse_id(const char *w, size_t len, unsigned long *id)
-{
-    if (!len || len > 10 || strspn(w, "0123456789") < len)
-        return false;
-    *id = strtoul(w, NULL, 10);
-    return true;
-}
-
 /* A circuit-status or stream-status entry ("ID ..."): the app's own? */
 static bool own_entry(const struct control_owned *own, const char *key, const char *entry)
 {
     const char *w, *p = entry;
     size_t len;
     unsigned long id;
-    if (!next_word(&p, &w, &len) || !parse_id(w, len, &id))
+    if (!control_next_word(&p, &w, &len) || !control_parse_id(w, len, &id))
         return false;
     if (strcmp(key, "circuit-status") == 0)
         return has_id(own->circuits, own->n_circuits, id);
@@ -500,38 +475,20 @@ char *control_reply_line(struct control_owned *own, struct reply_state *st, cons
 
 /* --- tor's events --------------------------------------------------------- */
 
-bool control_is_event(const char *line)
-{
-    return strncmp(line, "650", 3) == 0 && (line[3] == ' ' || line[3] == '-' || line[3] == '+');
-}
-
 static bool subscribed(const struct control_owned *own, const char *event)
 {
     const char *w, *p = own->events ? own->events : "";
     size_t len;
-    while (next_word(&p, &w, &len))
-        if (word_is(w, len, event))
+    while (control_next_word(&p, &w, &len))
+        if (control_word_is(w, len, event))
             return true;
     return false;
 }
 
-/* The address of "SOURCE_ADDR=A.B.C.D:PORT" among the words after p. */
 static bool source_is(const char *p, uint32_t address)
 {
-    const char *w;
-    size_t len;
-    while (next_word(&p, &w, &len)) {
-        if (len > 12 && strncmp(w, "SOURCE_ADDR=", 12) == 0) {
-            char ip[16];
-            size_t iplen = strcspn(w + 12, ":");
-            if (iplen >= sizeof ip || 12 + iplen > len)
-                return false;
-            memcpy(ip, w + 12, iplen), ip[iplen] = 0;
-            struct in_addr in;
-            return inet_pton(AF_INET, ip, &in) == 1 && ntohl(in.s_addr) == address;
-        }
-    }
-    return false;
+    uint32_t source;
+    return control_source_addr(p, &source) && source == address;
 }
 
 /* "650 STREAM ID STATUS CIRCUIT TARGET ...": new streams from the
@@ -542,18 +499,18 @@ static bool stream_event(struct control_owned *own, const char *p)
     size_t len[3];
     unsigned long stream, circuit;
     for (int i = 0; i < 3; i++)
-        if (!next_word(&p, &w[i], &len[i]))
+        if (!control_next_word(&p, &w[i], &len[i]))
             return false;
-    if (!parse_id(w[0], len[0], &stream) || !parse_id(w[2], len[2], &circuit))
+    if (!control_parse_id(w[0], len[0], &stream) || !control_parse_id(w[2], len[2], &circuit))
         return false;
-    if ((word_is(w[1], len[1], "NEW") || word_is(w[1], len[1], "NEWRESOLVE")) && source_is(p, own->address))
+    if ((control_word_is(w[1], len[1], "NEW") || control_word_is(w[1], len[1], "NEWRESOLVE")) && source_is(p, own->address))
         add_id(&own->streams, &own->n_streams, stream);
     if (!has_id(own->streams, own->n_streams, stream))
         return false;
     if (circuit)
         add_id(&own->circuits, &own->n_circuits, circuit);
     bool shown = subscribed(own, "STREAM");
-    if (word_is(w[1], len[1], "CLOSED") || word_is(w[1], len[1], "FAILED"))
+    if (control_word_is(w[1], len[1], "CLOSED") || control_word_is(w[1], len[1], "FAILED"))
         remove_id(own->streams, &own->n_streams, stream);
     return shown;
 }
@@ -564,10 +521,10 @@ static bool circ_event(struct control_owned *own, const char *p)
     const char *w[2];
     size_t len[2];
     unsigned long circuit;
-    if (!next_word(&p, &w[0], &len[0]) || !next_word(&p, &w[1], &len[1]) || !parse_id(w[0], len[0], &circuit) ||
+    if (!control_next_word(&p, &w[0], &len[0]) || !control_next_word(&p, &w[1], &len[1]) || !control_parse_id(w[0], len[0], &circuit) ||
         !has_id(own->circuits, own->n_circuits, circuit))
         return false;
-    if (word_is(w[1], len[1], "CLOSED") || word_is(w[1], len[1], "FAILED"))
+    if (control_word_is(w[1], len[1], "CLOSED") || control_word_is(w[1], len[1], "FAILED"))
         remove_id(own->circuits, &own->n_circuits, circuit);
     return subscribed(own, "CIRC");
 }
@@ -580,11 +537,11 @@ static bool hs_desc_event(const struct control_owned *own, const char *p)
 {
     const char *w[2];
     size_t len[2];
-    if (!next_word(&p, &w[0], &len[0]) || !next_word(&p, &w[1], &len[1]) || !has_onion(own, w[1], len[1]))
+    if (!control_next_word(&p, &w[0], &len[0]) || !control_next_word(&p, &w[1], &len[1]) || !has_onion(own, w[1], len[1]))
         return false;
-    bool service_side = word_is(w[0], len[0], "CREATED") || word_is(w[0], len[0], "UPLOAD") ||
-                        word_is(w[0], len[0], "UPLOADED") ||
-                        (word_is(w[0], len[0], "FAILED") && strstr(p, " REASON=UPLOAD_REJECTED"));
+    bool service_side = control_word_is(w[0], len[0], "CREATED") || control_word_is(w[0], len[0], "UPLOAD") ||
+                        control_word_is(w[0], len[0], "UPLOADED") ||
+                        (control_word_is(w[0], len[0], "FAILED") && strstr(p, " REASON=UPLOAD_REJECTED"));
     return service_side && subscribed(own, "HS_DESC");
 }
 
@@ -597,23 +554,23 @@ static bool status_client_event(const char *p)
                                             "ENOUGH_DIR_INFO", "NOT_ENOUGH_DIR_INFO"};
     const char *w;
     size_t len;
-    if (!next_word(&p, &w, &len) || !next_word(&p, &w, &len))
+    if (!control_next_word(&p, &w, &len) || !control_next_word(&p, &w, &len))
         return false;
     for (size_t i = 0; i < N_ELEMENTS(tor_state); i++)
-        if (word_is(w, len, tor_state[i]))
+        if (control_word_is(w, len, tor_state[i]))
             return true;
     return false;
 }
 
 static bool event_shown(struct control_owned *own, const char *w, size_t len, const char *p)
 {
-    if (word_is(w, len, "STREAM"))
+    if (control_word_is(w, len, "STREAM"))
         return stream_event(own, p);
-    if (word_is(w, len, "CIRC"))
+    if (control_word_is(w, len, "CIRC"))
         return circ_event(own, p);
-    if (word_is(w, len, "HS_DESC"))
+    if (control_word_is(w, len, "HS_DESC"))
         return hs_desc_event(own, p);
-    if (word_is(w, len, "STATUS_CLIENT"))
+    if (control_word_is(w, len, "STATUS_CLIENT"))
         return status_client_event(p) && subscribed(own, "STATUS_CLIENT");
     return false;
 }
@@ -636,10 +593,10 @@ char *control_event_line(struct control_owned *own, struct event_state *st, cons
     }
     const char *w, *p = line + 4;
     size_t len;
-    if (!next_word(&p, &w, &len) || !event_shown(own, w, len, p))
+    if (!control_next_word(&p, &w, &len) || !event_shown(own, w, len, p))
         return NULL;
     const char *boot = strstr(line, " BOOTSTRAP ");
-    if (word_is(w, len, "STATUS_CLIENT") && boot)
+    if (control_word_is(w, len, "STATUS_CLIENT") && boot)
         return bootstrap_only(line, (size_t)(boot + 1 - line), line);
     return xstrdup(line);
 }

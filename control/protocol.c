@@ -1,12 +1,17 @@
 /* See control_protocol.h. */
 #include "control_protocol.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -65,6 +70,11 @@ bool control_final_line(const char *line)
            line[2] >= '0' && line[2] <= '9' && line[3] == ' ';
 }
 
+bool control_is_event(const char *line)
+{
+    return strncmp(line, "650", 3) == 0 && (line[3] == ' ' || line[3] == '-' || line[3] == '+');
+}
+
 bool control_cookie_line(const char *cookie_path, char line[CONTROL_AUTH_LINE_SIZE])
 {
     unsigned char cookie[32];
@@ -92,4 +102,68 @@ bool control_bootstrap_parse(const char *line, int *percent, char *summary, size
     size_t len = s ? strcspn(s + 9, "\"") : 0;
     snprintf(summary, size, "%.*s", (int)len, s ? s + 9 : "");
     return true;
+}
+
+bool control_next_word(const char **p, const char **start, size_t *len)
+{
+    while (**p == ' ')
+        (*p)++;
+    if (!**p)
+        return false;
+    *start = *p;
+    *len = strcspn(*p, " ");
+    *p += *len;
+    return true;
+}
+
+bool control_word_is(const char *w, size_t len, const char *name)
+{
+    return strlen(name) == len && strncasecmp(w, name, len) == 0;
+}
+
+bool control_parse_id(const char *w, size_t len, unsigned long *id)
+{
+    if (!len || len > 10 || strspn(w, "0123456789") < len)
+        return false;
+    *id = strtoul(w, NULL, 10);
+    return true;
+}
+
+bool control_source_addr(const char *p, uint32_t *address)
+{
+    const char *w;
+    size_t len;
+    while (control_next_word(&p, &w, &len)) {
+        if (len > 12 && strncmp(w, "SOURCE_ADDR=", 12) == 0) {
+            char ip[16];
+            size_t iplen = strcspn(w + 12, ":");
+            if (iplen >= sizeof ip || 12 + iplen > len)
+                return false;
+            memcpy(ip, w + 12, iplen), ip[iplen] = 0;
+            struct in_addr in;
+            if (inet_pton(AF_INET, ip, &in) != 1)
+                return false;
+            *address = ntohl(in.s_addr);
+            return true;
+        }
+    }
+    return false;
+}
+
+int control_connect_unix(const char *path)
+{
+    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof sun.sun_path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    strcpy(sun.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
+        int err = errno;
+        close(fd);
+        errno = err;
+        return -1;
+    }
+    return fd;
 }

@@ -31,12 +31,13 @@
 #include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "addresses.h"
 #include "config.h"
 #include "control_filter.h"
+#include "control_sandboxes.h"
 #include "control_session.h"
-#include "pool.h"
 #include "util.h"
 
 #define MAX_LISTS 32
@@ -56,6 +57,17 @@ struct child {
 };
 
 static struct listener listeners[MAX_LISTS];
+/* torgate new-circuit's: one process, restarted if it dies */
+static int new_circuit_fd = -1;
+static pid_t new_circuit_pid;
+static time_t new_circuit_died; /* CLOCK_MONOTONIC seconds */
+
+static time_t monotonic_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec;
+}
 static size_t n_listeners;
 static struct child children[MAX_CONNECTIONS];
 
@@ -133,13 +145,6 @@ static void listen_on(struct listener *l)
     }
 }
 
-/* A sandbox's own address: the .2 of a /30 of the pool (the .1 is the
- * host's, and anything else is no sandbox). */
-static bool sandbox_address(const struct torgate_config *cfg, uint32_t addr)
-{
-    return prefix4_contains(&cfg->pool, addr) && (addr & 3) == 2;
-}
-
 /* Dead peers are noticed: a sandbox's link goes with it, and its
  * connection, with its onion services, must not outlive it; keepalives
  * while the line is idle, a timeout on unacknowledged data otherwise. */
@@ -185,6 +190,24 @@ static uid_t peer_uid(int fd)
     return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 ? cred.uid : (uid_t)-1;
 }
 
+/* fork(2) for a process of the service's: in the child, it dies with the
+ * service, takes signals again, and holds none of the allowlists'
+ * listeners (the caller closes what else it does not need). */
+static pid_t fork_worker(int sigfd)
+{
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    close(sigfd);
+    for (size_t i = 0; i < n_listeners; i++)
+        close(listeners[i].fd);
+    return 0;
+}
+
 static void serve(const struct control_service *svc, struct listener *l, int sigfd)
 {
     struct sockaddr_in peer = {0};
@@ -196,7 +219,7 @@ static void serve(const struct control_service *svc, struct listener *l, int sig
     /* A host user's connection owns nothing (address 0). */
     uint32_t address = ntohl(peer.sin_addr.s_addr);
     char text[16];
-    if (!l->list.socket && (peer.sin_family != AF_INET || !sandbox_address(svc->cfg, address))) {
+    if (!l->list.socket && (peer.sin_family != AF_INET || !sandbox_address(&svc->cfg->pool, address))) {
         fprintf(stderr, "%s: %s: refused %s, no sandbox's address\n", program_name, l->name,
                 format_addr4(address, text));
         return;
@@ -209,17 +232,11 @@ static void serve(const struct control_service *svc, struct listener *l, int sig
                 format_addr4(address, text));
         return;
     }
-    pid_t pid = fork();
+    pid_t pid = fork_worker(sigfd);
     if (pid < 0)
         return;
     if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        close(sigfd);
-        for (size_t i = 0; i < n_listeners; i++)
-            close(listeners[i].fd);
+        close(new_circuit_fd);
         if (!l->list.socket)
             keep_alive(fd);
         bound_writes(fd);
@@ -229,13 +246,34 @@ static void serve(const struct control_service *svc, struct listener *l, int sig
     *slot = (struct child){pid, address, uid};
 }
 
-static void reap(void)
+static void start_new_circuit(const struct torgate_config *cfg, int sigfd)
+{
+    pid_t pid = fork_worker(sigfd);
+    if (pid < 0)
+        return;
+    if (pid == 0) {
+        new_circuit_service(cfg, new_circuit_fd);
+        _exit(0);
+    }
+    new_circuit_pid = pid;
+}
+
+/* true if the new-circuit process was among the dead */
+static bool reap(void)
 {
     pid_t pid;
-    while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+    bool tracker = false;
+    while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
         for (size_t i = 0; i < MAX_CONNECTIONS; i++)
             if (children[i].pid == pid)
                 children[i].pid = 0;
+        if (pid == new_circuit_pid) {
+            new_circuit_pid = 0;
+            new_circuit_died = monotonic_s();
+            tracker = true;
+        }
+    }
+    return tracker;
 }
 
 static const struct option options[] = {
@@ -272,7 +310,11 @@ int main(int argc, char **argv)
         die("no allowlist in %s: nothing to serve", dir);
     for (size_t i = 0; i < n_listeners; i++)
         listen_on(&listeners[i]);
+    new_circuit_fd = listen_unix(cfg.new_circuit_socket);
+    fprintf(stderr, "%s: new-circuit on %s\n", program_name, cfg.new_circuit_socket);
 
+    /* a peer gone makes a write fail, in every process of the service */
+    signal(SIGPIPE, SIG_IGN);
     sigset_t mask;
     sigemptyset(&mask);
     sigaddset(&mask, SIGCHLD);
@@ -283,17 +325,22 @@ int main(int argc, char **argv)
     if (sigfd < 0)
         die_with_error("signalfd");
     struct control_service svc = {&cfg};
+    start_new_circuit(&cfg, sigfd);
     for (;;) {
         struct pollfd fds[MAX_LISTS + 1] = {{.fd = sigfd, .events = POLLIN}};
         for (size_t i = 0; i < n_listeners; i++)
             fds[i + 1] = (struct pollfd){.fd = listeners[i].fd, .events = POLLIN};
-        if (poll(fds, n_listeners + 1, -1) < 0 && errno != EINTR)
+        /* a new-circuit process that died is started again a second later */
+        if (poll(fds, n_listeners + 1, new_circuit_pid ? -1 : 1000) < 0 && errno != EINTR)
             die_with_error("poll");
+        if (!new_circuit_pid && monotonic_s() > new_circuit_died)
+            start_new_circuit(&cfg, sigfd);
         if (fds[0].revents) {
             struct signalfd_siginfo si;
             if (read(sigfd, &si, sizeof si) == sizeof si && si.ssi_signo != SIGCHLD)
                 break;
-            reap();
+            if (reap())
+                fprintf(stderr, "%s: the new-circuit process ended; it starts again in a second or two\n", program_name);
         }
         for (size_t i = 0; i < n_listeners; i++)
             if (fds[i + 1].revents)
@@ -303,6 +350,11 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < MAX_CONNECTIONS; i++)
         if (children[i].pid)
             kill(children[i].pid, SIGTERM);
+    if (new_circuit_pid) {
+        kill(new_circuit_pid, SIGTERM);
+        waitpid(new_circuit_pid, NULL, 0);
+    }
+    unlink(cfg.new_circuit_socket);
     for (size_t i = 0; i < n_listeners; i++) {
         if (listeners[i].list.socket)
             unlink(listeners[i].list.socket);

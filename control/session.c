@@ -4,6 +4,7 @@
  * answers the filter gives itself keep their order among tor's. */
 #include "control_session.h"
 #include "control_protocol.h"
+#include "control_upstream.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,33 +17,7 @@
 
 static bool send_line(int fd, const char *line)
 {
-    return write_all(fd, line, strlen(line)) && write_all(fd, "\r\n", 2);
-}
-
-/* The final line of a reply ("250 OK"), read past the rest and any event. */
-static char *exchange(struct line_reader *tor, const char *request)
-{
-    if (!write_all(tor->fd, request, strlen(request)))
-        return NULL;
-    for (;;) {
-        char *line = line_read(tor, -1);
-        if (!line || (control_final_line(line) && !control_is_event(line)))
-            return line;
-        free(line);
-    }
-}
-
-static int connect_tor(const struct endpoint4 *ep)
-{
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
-    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(ep->port), .sin_addr.s_addr = htonl(ep->addr)};
-    if (connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
+    return send_all(fd, line, strlen(line)) && send_all(fd, "\r\n", 2);
 }
 
 /* AUTHENTICATE with the cookie, then what the filter needs of tor: its
@@ -50,23 +25,9 @@ static int connect_tor(const struct endpoint4 *ep)
 static bool open_upstream(const struct control_service *svc, const struct control_allowlist *list,
                           struct line_reader *tor, char **version)
 {
-    char auth[CONTROL_AUTH_LINE_SIZE];
-    if (!control_cookie_line(svc->cfg->control_cookie, auth)) {
-        fprintf(stderr, "%s: cannot read tor's cookie %s: %s\n", program_name, svc->cfg->control_cookie,
-                strerror(errno));
+    if (!control_upstream_open(svc->cfg, tor))
         return false;
-    }
-    tor->fd = connect_tor(&svc->cfg->control_port);
-    if (tor->fd < 0) {
-        fprintf(stderr, "%s: cannot reach tor's control port: %s\n", program_name, strerror(errno));
-        return false;
-    }
-    autofree char *authed = exchange(tor, auth);
-    if (!authed || strcmp(authed, "250 OK") != 0) {
-        fprintf(stderr, "%s: tor refused the cookie in %s\n", program_name, svc->cfg->control_cookie);
-        return false;
-    }
-    if (!write_all(tor->fd, "GETINFO version\r\n", 17))
+    if (!send_all(tor->fd, "GETINFO version\r\n", 17))
         return false;
     for (char *line; (line = line_read(tor, -1));) {
         if (strncmp(line, "250-version=", 12) == 0) {
@@ -80,7 +41,7 @@ static bool open_upstream(const struct control_service *svc, const struct contro
             break;
     }
     autofree char *setevents = control_upstream_setevents(NULL, control_tracks_streams(list));
-    autofree char *subscribed = exchange(tor, setevents);
+    autofree char *subscribed = control_exchange(tor, setevents, NULL, NULL);
     return *version && subscribed && strcmp(subscribed, "250 OK") == 0;
 }
 
@@ -100,11 +61,11 @@ static bool from_app(struct session *s, const char *line)
     control_decide(s->list, &s->own, line, &d);
     bool ok;
     if (d.verdict == VERDICT_FORWARD) {
-        ok = write_all(s->tor.fd, d.forward, strlen(d.forward));
+        ok = send_all(s->tor.fd, d.forward, strlen(d.forward));
         s->reply = (struct reply_state){.kind = d.reply, .onion = steal_pointer(&d.onion)};
         s->awaiting = true;
     } else {
-        ok = write_all(s->app.fd, d.answer, strlen(d.answer)) && d.verdict != VERDICT_CLOSE;
+        ok = send_all(s->app.fd, d.answer, strlen(d.answer)) && d.verdict != VERDICT_CLOSE;
     }
     decision_clear(&d);
     return ok;
@@ -179,7 +140,7 @@ void control_session(const struct control_service *svc, const struct control_all
     } else {
         /* the app learns it in the protocol's form */
         static const char down[] = "551 Tor's control port is not available\r\n";
-        write_all(app_fd, down, sizeof down - 1);
+        send_all(app_fd, down, sizeof down - 1);
     }
     free(version);
     free(s.reply.onion);

@@ -25,6 +25,7 @@ struct torgate_config {
     struct endpoint4 control_port;     /* for torgate check only */
     char *control_cookie;
     char *tor_user; /* whom tor runs as: it alone connects to sandboxes' onion services */
+    char *new_circuit_socket; /* where the control port filter takes torgate new-circuit's requests */
     struct endpoint4 i2p_http_proxy;
     struct endpoint4 i2p_https_proxy;
     struct endpoint4 i2p_sam;

@@ -106,8 +106,6 @@ struct event_state {
     bool in_data; /* inside its data block */
     bool shown;
 };
-/* Whether line starts an event (when no reply is in a data block). */
-bool control_is_event(const char *line);
 /* Learns the app's streams and circuits from STREAM events, and returns
  * what the app sees of line (malloc'd), or NULL. Events of more than one
  * line never reach it (none it may subscribe to has more); a bootstrap

@@ -18,4 +18,8 @@ struct control_service {
 void control_session(const struct control_service *svc, const struct control_allowlist *list, int app_fd,
                      uint32_t address);
 
+/* torgate new-circuit's side in the service (control/new_circuit.c):
+ * follows tor's streams and serves requests on listen_fd, for ever. */
+void new_circuit_service(const struct torgate_config *cfg, int listen_fd);
+
 #endif

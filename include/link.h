@@ -14,14 +14,10 @@ struct link_plan {
     uint32_t group;      /* mode and flags, which the firewall's rules match */
     bool forwarding;     /* the host forwards for it: clearnet, lan = allow */
     bool route_localnet; /* DNATed to the host's loopback: tor, i2p */
+    unsigned owner;      /* the user whose sandbox it is (rtnl.h's alias) */
 };
 
-struct nl_sock;
-
-/* A NETLINK_ROUTE socket in the caller's current network namespace. */
-struct nl_sock *netlink_open(void);
-void netlink_close(struct nl_sock **sk);
-#define autonetlink __attribute__((cleanup(netlink_close)))
+#include "rtnl.h"
 
 /* Host side. Claims a free slot, searched from a random one, by creating its
  * veth "tgN" (with NLM_F_EXCL, so two launchers never share one), the peer

@@ -60,6 +60,8 @@ __attribute__((format(printf, 1, 2))) char *xasprintf(const char *fmt, ...);
 
 /* write(2) all of buf, retrying on EINTR and short writes. */
 bool write_all(int fd, const void *buf, size_t len);
+/* write_all for a socket whose peer may be gone: EPIPE, never SIGPIPE. */
+bool send_all(int fd, const void *buf, size_t len);
 /* read(2) exactly len bytes; false on EOF or error. */
 bool read_all(int fd, void *buf, size_t len);
 /* The one bounded reader: reads to EOF or until size - 1 bytes, whichever

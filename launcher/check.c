@@ -68,7 +68,7 @@ static void check_ports(struct tally *t, const struct torgate_config *cfg)
 /* The final line of the reply to request (2 s at most), or NULL. */
 static char *control_exchange(struct line_reader *r, const char *request)
 {
-    if (!write_all(r->fd, request, strlen(request)))
+    if (!send_all(r->fd, request, strlen(request)))
         return NULL;
     for (char *line; (line = line_read(r, 2000)); free(line))
         if (control_final_line(line) || strncmp(line, "250-status/bootstrap-phase=", 27) == 0)

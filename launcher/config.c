@@ -20,6 +20,7 @@ static const struct setting config_schema[] = {
     {"tor", "control-port", parse_endpoint4, offsetof(struct torgate_config, control_port)},
     {"tor", "control-cookie", parse_path, offsetof(struct torgate_config, control_cookie)},
     {"tor", "user", parse_group_name, offsetof(struct torgate_config, tor_user)},
+    {"control-filter", "new-circuit-socket", parse_path, offsetof(struct torgate_config, new_circuit_socket)},
     {"i2p", "http-proxy", parse_endpoint4, offsetof(struct torgate_config, i2p_http_proxy)},
     {"i2p", "https-proxy", parse_endpoint4, offsetof(struct torgate_config, i2p_https_proxy)},
     {"i2p", "sam", parse_endpoint4, offsetof(struct torgate_config, i2p_sam)},
@@ -38,6 +39,7 @@ void config_set_defaults(struct torgate_config *cfg)
         .control_port = {0x7F000001u, 9051},
         .control_cookie = xstrdup("/run/tor/control.authcookie"),
         .tor_user = xstrdup("debian-tor"),
+        .new_circuit_socket = xstrdup("/run/torgate-control/new-circuit"),
         .i2p_http_proxy = {0x7F000001u, 4444},
         .i2p_https_proxy = {0x7F000001u, 4445},
         .i2p_sam = {0x7F000001u, 7656},
@@ -53,6 +55,8 @@ void config_clear(struct torgate_config *cfg)
     free(cfg->control_cookie);
     free(cfg->tor_user);
     cfg->tor_user = NULL;
+    free(cfg->new_circuit_socket);
+    cfg->new_circuit_socket = NULL;
     free(cfg->session_read_only);
     cfg->control_cookie = cfg->session_read_only = NULL;
     cfg->clearnet_resolv_conf = cfg->clearnet_group = NULL;

@@ -42,6 +42,7 @@ struct options {
     bool restore_firewall;
     bool list_running;
     const char *stop;
+    const char *new_circuit; /* a sandbox's ID */
     unsigned wait_for_tor; /* seconds; 0: do not wait */
     bool wrap;
     enum wrap_action wrap_action;
@@ -53,7 +54,7 @@ static void usage(FILE *out)
 {
     fputs("usage: torgate [--profile NAME] [--config FILE] [--user NAME] [-v] [--] COMMAND [ARG...]\n"
           "       torgate --list-profiles | --explain NAME | check | remove-firewall | restore-firewall\n"
-          "       torgate wrap [--list | --undo] [--system] | list | stop ID\n"
+          "       torgate wrap [--list | --undo] [--system] | list | stop ID | new-circuit ID\n"
           "Runs COMMAND with all its traffic through Tor, or nowhere.\n"
           "  -p, --profile NAME  use NAME.profile (default: COMMAND's name if such a\n"
           "                      profile exists, else 'default')\n"
@@ -79,7 +80,8 @@ static void usage(FILE *out)
           "                      --system, as root, everyone's); --list shows them,\n"
           "                      --undo puts back exactly what was there\n"
           "  list                your running sandboxes (root: everyone's)\n"
-          "  stop ID             end one, as SIGTERM to its torgate would\n",
+          "  stop ID             end one, as SIGTERM to its torgate would\n"
+          "  new-circuit ID      give one fresh Tor circuits (no other sandbox's change)\n",
           out);
 }
 
@@ -130,12 +132,16 @@ static struct options parse_options(int argc, char **argv)
     opts.check = strcmp(word, "check") == 0;
     opts.remove_firewall = strcmp(word, "remove-firewall") == 0;
     opts.restore_firewall = strcmp(word, "restore-firewall") == 0;
-    if (strcmp(word, "list") == 0 || strcmp(word, "stop") == 0) {
+    if (strcmp(word, "list") == 0 || strcmp(word, "stop") == 0 || strcmp(word, "new-circuit") == 0) {
         opts.list_running = word[0] == 'l';
         if (optind + (opts.list_running ? 1 : 2) != argc)
-            die("%s", opts.list_running ? "torgate list takes no arguments"
-                                        : "torgate stop takes one ID (torgate list shows them)");
-        opts.stop = opts.list_running ? NULL : argv[optind + 1];
+            die(opts.list_running ? "torgate list takes no arguments"
+                                  : "torgate %s takes one ID (torgate list shows them)",
+                word);
+        if (word[0] == 's')
+            opts.stop = argv[optind + 1];
+        else if (word[0] == 'n')
+            opts.new_circuit = argv[optind + 1];
         return opts;
     }
     if (strcmp(word, "wrap") == 0) {
@@ -330,7 +336,7 @@ int main(int argc, char **argv)
     choose_identity(&opts);
     /* Listing, explaining and wrapping need no privilege at all; root's list
      * and stop reach into every user's records and launchers. */
-    bool running = opts.list_running || opts.stop;
+    bool running = opts.list_running || opts.stop || opts.new_circuit;
     if (running && getuid() == 0)
         caps_root_over_users();
     else if (opts.list_profiles || opts.explain || opts.wrap || running)
@@ -340,8 +346,11 @@ int main(int argc, char **argv)
     else
         caps_init();
     if (running) {
+        int status = opts.stop          ? running_stop(opts.stop)
+                     : opts.new_circuit ? running_new_circuit(opts.new_circuit, cfg.new_circuit_socket)
+                                        : running_list();
         config_clear(&cfg);
-        return opts.stop ? running_stop(opts.stop) : running_list();
+        return status;
     }
     if (opts.wrap) {
         config_clear(&cfg);

@@ -87,6 +87,7 @@ void plan_build(struct plan *plan, const struct torgate_config *cfg, const struc
         .view = plan_view(p),
     };
     plan->uplink_forwarding = networked && plan->link.forwarding;
+    plan->link.owner = caller ? caller->uid : 0;
     startup_list_build(&plan->startup, cfg->session_read_only);
     if (caller) {
         plan->argv = caller->argv;

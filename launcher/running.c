@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "profile.h"
+#include "circuit_request.h"
 #include "util.h"
 
 #define RUNTIME_ROOT "/run/user"
@@ -289,30 +290,49 @@ static bool find_record(const struct record *r, void *ctx)
     return false;
 }
 
-int running_stop(const char *id)
+/* The caller's sandbox (root: anyone's) of ID; dies naming what is wrong. */
+static struct record find_by_id(const char *id, const char *verb)
 {
     char *end;
     errno = 0;
     long pid = strtol(id, &end, 10);
     if (!isdigit((unsigned char)id[0]) || *end || errno || pid <= 0)
-        die("stop: '%s' is not a sandbox ID (torgate list shows them)", id);
+        die("%s: '%s' is not a sandbox ID (torgate list shows them)", verb, id);
     struct wanted w = {.pid = pid};
     each_record(find_record, &w);
     if (!w.hit)
-        die("stop: no sandbox of yours has ID %ld (torgate list shows them)", pid);
+        die("%s: no sandbox of yours has ID %ld (torgate list shows them)", verb, pid);
+    return w.found;
+}
+
+int running_stop(const char *id)
+{
+    struct record found = find_by_id(id, "stop");
+    long pid = found.pid;
     /* As SIGTERM to torgate: COMMAND gets it, and the sandbox ends with it. */
     if (kill((pid_t)pid, SIGTERM) != 0)
         die_with_error("stop: cannot signal sandbox %ld", pid);
-    for (int waited = 0; waited < STOP_GRACE_MS && alive(&w.found); waited += 20)
+    for (int waited = 0; waited < STOP_GRACE_MS && alive(&found); waited += 20)
         nanosleep(&(struct timespec){.tv_nsec = 20 * 1000 * 1000}, NULL);
-    if (alive(&w.found)) {
+    if (alive(&found)) {
         /* COMMAND ignored SIGTERM: torgate's SIGKILL takes the whole sandbox. */
         if (kill((pid_t)pid, SIGKILL) != 0 && errno != ESRCH)
             die_with_error("stop: cannot kill sandbox %ld", pid);
-        printf("stopped %ld (%s): killed, it did not end within %d s of SIGTERM\n", pid, w.found.command,
+        printf("stopped %ld (%s): killed, it did not end within %d s of SIGTERM\n", pid, found.command,
                STOP_GRACE_MS / 1000);
         return 0;
     }
-    printf("stopped %ld (%s)\n", pid, w.found.command);
+    printf("stopped %ld (%s)\n", pid, found.command);
     return 0;
+}
+
+int running_new_circuit(const char *id, const char *socket_path)
+{
+    struct record found = find_by_id(id, "new-circuit");
+    if (strcmp(found.mode, net_mode_name(MODE_TOR)) != 0)
+        die("new-circuit: sandbox %ld (%s) is in %s mode: only tor mode has circuits", found.pid, found.command,
+            found.mode);
+    /* The record is the user's to write: the filter checks whose the
+     * address is, whatever the record says. */
+    return tor_new_circuit(socket_path, found.address, found.pid, found.command);
 }

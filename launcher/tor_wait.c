@@ -43,20 +43,6 @@ static char *bootstrap_socket(char **err)
     return path;
 }
 
-static int connect_unix(const char *path)
-{
-    struct sockaddr_un sun = {.sun_family = AF_UNIX};
-    snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
-        int err = errno;
-        close(fd);
-        errno = err;
-        return -1;
-    }
-    return fd;
-}
-
 struct progress {
     int percent;    /* -1: Tor not reached yet */
     char summary[128];
@@ -81,7 +67,7 @@ static bool follow(int fd, struct progress *p, long deadline)
     r->fd = fd;
     static const char ask[] = "SETEVENTS STATUS_CLIENT\r\nGETINFO status/bootstrap-phase\r\n";
     bool done = false;
-    if (write_all(fd, ask, sizeof ask - 1)) {
+    if (send_all(fd, ask, sizeof ask - 1)) {
         for (char *line; !done && (line = line_read(r, time_left(deadline))); free(line)) {
             int percent;
             char summary[128];
@@ -111,7 +97,7 @@ int tor_bootstrap_now(char *summary, size_t size)
 {
     autofree char *err = NULL;
     autofree char *path = bootstrap_socket(&err);
-    autoclose int fd = path ? connect_unix(path) : -1;
+    autoclose int fd = path ? control_connect_unix(path) : -1;
     if (fd < 0)
         return -1;
     struct line_reader *r = xcalloc(1, sizeof *r);
@@ -119,7 +105,7 @@ int tor_bootstrap_now(char *summary, size_t size)
     static const char ask[] = "GETINFO status/bootstrap-phase\r\n";
     int percent = -1;
     long deadline = now_ms() + 500;
-    if (write_all(fd, ask, sizeof ask - 1))
+    if (send_all(fd, ask, sizeof ask - 1))
         for (char *line; percent < 0 && (line = line_read(r, time_left(deadline))); free(line))
             if (!control_bootstrap_parse(line, &percent, summary, size) && control_final_line(line)) {
                 free(line);
@@ -139,7 +125,7 @@ void tor_wait_bootstrap(unsigned seconds, const char *app)
     long deadline = now_ms() + (long)seconds * 1000L;
     bool told = false;
     for (;;) {
-        autoclose int fd = connect_unix(path);
+        autoclose int fd = control_connect_unix(path);
         if (fd < 0 && (errno == ENOENT || errno == ECONNREFUSED) && !told)
             die("--wait-for-tor: cannot ask Tor's progress: nothing answers on %s; start the control port filter "
                 "(systemctl enable --now torgate-control-filter)", path);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -203,6 +204,21 @@ static bool transfer_all(int fd, char *p, size_t len, bool writing)
 }
 
 bool write_all(int fd, const void *buf, size_t len) { return transfer_all(fd, (char *)buf, len, true); }
+
+bool send_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
 
 bool read_all(int fd, void *buf, size_t len) { return transfer_all(fd, buf, len, false); }
 

@@ -19,6 +19,7 @@
 #include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
 
+#include "rtnl.h"
 #include "ruleset.h"
 #include "sysctl.h"
 #include "util.h"
@@ -33,26 +34,6 @@ static void cache_freep(struct nl_cache **c) { if (*c) nl_cache_free(*c); }
 #define autoroute __attribute__((cleanup(route_putp)))
 #define autonladdr __attribute__((cleanup(nladdr_putp)))
 #define autocache __attribute__((cleanup(cache_freep)))
-
-struct nl_sock *netlink_open(void)
-{
-    struct nl_sock *sk = nl_socket_alloc();
-    if (!sk)
-        die("out of memory");
-    int err = nl_connect(sk, NETLINK_ROUTE);
-    if (err < 0) {
-        nl_socket_free(sk);
-        die("cannot open a netlink socket: %s", nl_geterror(err));
-    }
-    return sk;
-}
-
-void netlink_close(struct nl_sock **sk)
-{
-    if (*sk)
-        nl_socket_free(*sk);
-    *sk = NULL;
-}
 
 static struct nl_addr *addr4(uint32_t addr, unsigned prefixlen)
 {
@@ -175,7 +156,11 @@ static void host_link_settings(struct nl_sock *sk, const struct slot *slot, cons
     rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_FORWARDING, plan->forwarding);
     rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_ACCEPT_REDIRECTS, 0);
     rtnl_link_inet_set_conf(changes, IPV4_DEVCONF_SEND_REDIRECTS, 0);
-    link_change(sk, link, changes, "set IPv4 options");
+    /* whose sandbox it is, for the control port filter (rtnl.h) */
+    char alias[32];
+    snprintf(alias, sizeof alias, SANDBOX_LINK_ALIAS, plan->owner);
+    rtnl_link_set_ifalias(changes, alias);
+    link_change(sk, link, changes, "set IPv4 options and the owner");
 
     autofree char *ipv6 = xasprintf("net/ipv6/conf/%s/disable_ipv6", slot->host_ifname);
     sysctl_write_optional(ipv6, "1");

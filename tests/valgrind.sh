@@ -70,15 +70,27 @@ if [ -n "${CONTROL_FILTER:-}" ]; then
         --log "$TOPO_DIR/control.log" --cookie "$TOPO_DIR/cookie" </dev/null >/dev/null 2>&1 &
     topo_add_pid $!
     { cat "$TOPO_DIR/torgate.conf"; printf '[tor]\ncontrol-port = 127.0.0.1:19051\ncontrol-cookie = %s/cookie\n' \
-        "$TOPO_DIR"; } >"$TOPO_DIR/control.conf"
+        "$TOPO_DIR"; printf '[control-filter]\nnew-circuit-socket = %s/new-circuit\n' "$TOPO_DIR"; } \
+        >"$TOPO_DIR/control.conf"
     mkdir -p "$TOPO_DIR/filter-vg" "$TOPO_DIR/allowlists"
     # the sandboxes' allowlist (the host users' socket is control.t's)
     cp "$(dirname "$CONTROL_FILTER")/../etc/torgate/control/tor-browser.conf" "$TOPO_DIR/allowlists/"
     ip netns exec "$HOST_NS" valgrind --quiet --vgdb=no --leak-check=full --errors-for-leak-kinds=definite \
+        --suppressions="$TESTS_DIR/valgrind.supp" \
         --log-file="$TOPO_DIR/filter-vg/%p.vg" "$CONTROL_FILTER" --config "$TOPO_DIR/control.conf" \
         --allowlists "$TOPO_DIR/allowlists" >"$TOPO_DIR/filter.log" 2>&1 &
     filter=$!
     WAIT_FOR_TIMEOUT=600 wait_for grep -q 'tor-browser on 127.0.0.1:9152' "$TOPO_DIR/filter.log"
+    # torgate new-circuit's process: it follows the stand-in's streams, and
+    # answers a request for an address no sandbox has
+    WAIT_FOR_TIMEOUT=600 wait_for grep -q "new-circuit: following tor's streams" "$TOPO_DIR/filter.log"
+    out=$(ip netns exec "$HOST_NS" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"NEWCIRCUIT 10.118.0.2\r\n")
+print(s.makefile().readline().strip())' "$TOPO_DIR/new-circuit" 2>&1)
+    is "$out" "552 No sandbox of yours has address 10.118.0.2" "the new-circuit process answers (no such sandbox)"
     cp "$TESTS_DIR/lib/control_client.py" "$TOPO_DIR/" && chmod 755 "$TOPO_DIR/control_client.py"
     vg_root control --config "$TOPO_DIR/control.conf" --user "$user" --profile tor-browser -- \
         sh -c '"$0" "send:PROTOCOLINFO 1" "send:GETINFO version" "send:SETEVENTS STREAM" "send:GETINFO circuit-status" \
@@ -91,7 +103,7 @@ if [ -n "${CONTROL_FILTER:-}" ]; then
     wait "$filter"
     errors=$(cat "$TOPO_DIR"/filter-vg/*.vg)
     is "$errors" "" "torgate-control-filter, its service and its connection's process: valgrind finds nothing"
-    is "$(ls "$TOPO_DIR"/filter-vg | wc -l)" 2 "... (two processes were checked)"
+    is "$(ls "$TOPO_DIR"/filter-vg | wc -l)" 3 "... (three processes were checked: the service, new-circuit's, a connection's)"
 fi
 vg failure --profile no-such-profile -- true; st=$?
 is "$st" 125 "a refusal is valgrind clean too"

@@ -20,7 +20,9 @@
 #include <string.h>
 
 #include "config.h"
+#include "control_circuits.h"
 #include "control_filter.h"
+#include "control_protocol.h"
 #include "profile.h"
 #include "resolv.h"
 
@@ -48,7 +50,9 @@ static void filter_lines(char *text)
     struct control_owned own = {.address = 0x0A760002u, .tor_version = "0.4.7.16"};
     struct reply_state reply = {.kind = REPLY_GETINFO};
     struct event_state event = {0};
+    struct circuit_book book = {0};
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        circuit_book_event(&book, line);
         struct decision d;
         control_decide(&list, &own, line, &d);
         decision_clear(&d);
@@ -59,6 +63,9 @@ static void filter_lines(char *text)
         if (reply.done)
             reply = (struct reply_state){.kind = (enum reply_kind)(strlen(line) % 4)};
     }
+    size_t n;
+    free(circuit_book_of(&book, own.address, &n));
+    circuit_book_clear(&book);
     control_owned_clear(&own);
     control_allowlist_clear(&list);
 }

@@ -30,6 +30,7 @@ like "$(offers 'torgate --profile curl -- cur')" "(^|"$'\n'")curl(\$|"$'\n'")" "
 is "$(offers 'torgate wget --max-redi')" "--max-redirect" "after COMMAND, COMMAND's own completion (wget's)"
 is "$(offers 'torgate --user roo')" "root" "--user takes a user name"
 is "$(offers 'torgate check ')" "" "check takes nothing"
+like "$(offers 'torgate new-c')" "^new-circuit\$" "new-circuit, a subcommand"
 # the control: a line the completion does not know offers nothing of its own
 is "$(bash -c 'source /usr/share/bash-completion/bash_completion; complete -p torgate' 2>&1 | grep -c _torgate)" 0 \
     "control: without the file, bash completes nothing for torgate"

@@ -7,6 +7,7 @@
 # connection fails at once. Then: torgate's sandboxes still work with it
 # loaded, and the host stays closed with torgate's table gone.
 . "$(dirname "$0")/common.sh"
+. "$TESTS_DIR/lib/i2pd.sh"
 tg_setup
 
 TEMPLATE=$TESTS_DIR/../etc/host-hardening.nft.in
@@ -203,7 +204,25 @@ out=$(as "$desk_user" "$PROBE" dns 203.0.113.53 www.example.test 2>&1)
 like "$out" '^FAIL' "the desktop user is still closed ($out)"
 out=$(as "$i2p_user" "$PROBE" ipv6 2001:db8:ff::10 80 2>&1)
 like "$out" '^FAIL' "I2P user: no IPv6 either ($out)"
+# The real router (Debian's i2pd, tests/lib/i2pd.sh) as the I2P user: its
+# reseed request reaches the internet with the I2P rule, and not without.
+# (i2pd reseeds over HTTPS only: a listener on the internet's port 443
+# logs who connected, and the router gives up on its answer.)
+_topo_start "$INET_NS" reseed banner --reply 'no\n' --listen 203.0.113.10:443
+_topo_wait_listening "$INET_NS" t 203.0.113.10 443 || bail_out "the reseed listener did not start"
+reseeds() { log_lines reseed; }
+failed_reseeds() { grep -c 'Reseed: .*\(failed\|Failed\)' "$I2PD_DIR/i2pd.log"; }
+i2pd_launch "$HOST_NS" "$i2p_user" https://203.0.113.10/ || bail_out "i2pd did not start"
+WAIT_FOR_TIMEOUT=400 wait_for test "$(reseeds)" -ge 1
+like "$(topo_log reseed | head -n 1)" '^peer=192\.0\.2\.2$' \
+    "I2P user: the real router's reseed request reached the internet (from the uplink's address)"
+i2pd_stop
 ok_cmd "back to the ruleset without I2P" in_host nft -f "$TOPO_DIR/hardening.nft"
+before=$(reseeds) failed_before=$(failed_reseeds)
+i2pd_launch "$HOST_NS" "$i2p_user" https://203.0.113.10/ || bail_out "i2pd did not start again"
+WAIT_FOR_TIMEOUT=400 wait_for test "$(failed_reseeds)" -gt "$failed_before"
+is "$(reseeds)" "$before" "without the I2P rule, the router's reseed never arrives ($(grep 'Reseed: .*[Ff]ailed' "$I2PD_DIR/i2pd.log" | tail -n 1 | sed 's/.* - //'))"
+i2pd_stop
 
 # --- coexistence with torgate's table --------------------------------------
 transport0=$(log_lines transport)

@@ -3,12 +3,13 @@
 # probe, and on the far side: i2p and offline mode; dns = none, lan = allow,
 # host-services, proxy-env and user-namespaces.
 . "$(dirname "$0")/common.sh"
+. "$TESTS_DIR/lib/i2pd.sh"
 : "${STAGE:?set STAGE to the staged install (make integration does)}"
 tg_setup
 
 # Profiles of our own go into the staged system directory (the
 # administrator's, looked at first); they and the directory, if we made it,
-# go away again. So do the I2P stand-ins.
+# go away again. So does the I2P router (topo_down ends it).
 sys_profiles_init
 EXTRA_PIDS=
 cleanup() {
@@ -24,20 +25,34 @@ cleanup_with cleanup
 GW='$(ip route show default | cut -d" " -f3)'
 
 # ====================================================================== i2p
-# Stand-ins for the host's I2P router: HTTP proxy, HTTPS proxy, SAM.
-for port in 4444 4445 7656; do
-    _topo_start "$HOST_NS" "i2p$port" banner --reply "I2P$port\\n" --listen "127.0.0.1:$port"
-    EXTRA_PIDS="$EXTRA_PIDS $!"
-done
-for port in 4444 4445 7656; do
-    _topo_wait_listening "$HOST_NS" t 127.0.0.1 "$port" || bail_out "the I2P stand-ins did not start"
-done
+# The host's I2P router: Debian's i2pd, as its own user (tests/lib/i2pd.sh).
+I2P_USER=i2pd
+getent passwd "$I2P_USER" >/dev/null || bail_out "no user $I2P_USER: install i2pd (make deps does)"
+i2pd_start "$HOST_NS" "$I2P_USER" || bail_out "i2pd did not start: $(cat "$I2PD_DIR/stdout.log" "$I2PD_DIR/i2pd.log" 2>/dev/null | tail -n 5)"
 far_reset
+i2p_log() { cat "$I2PD_DIR/i2pd.log"; }
 
-for port in 4444 4445 7656; do
+# Its HTTP proxies answer for an .i2p name: the router's own page (it knows
+# no such host: it has no I2P network to ask).
+for port in 4444 4445; do
+    out=$(tg --profile i2p-browser -- sh -c "curl -sS --max-time 20 -x http://$GW:$port http://torgate-test.i2p/" 2>&1)
+    like "$out" '<title>I2Pd HTTP proxy</title>' "i2p: gateway:$port is the I2P router's HTTP proxy"
+    like "$out" 'Host not found' "... which answers for torgate-test.i2p itself"
+done
+is "$(i2p_log | grep -c 'HTTPProxy: Requested: http://torgate-test\.i2p/')" 2 "i2p: the router logged both requests"
+out=$(tg --profile i2p-browser -- sh -c "/usr/bin/python3 -c '
+import socket, sys
+s = socket.create_connection((sys.argv[1], 7656), timeout=10)
+s.sendall(b\"HELLO VERSION MIN=3.0 MAX=3.1\\n\")
+print(s.makefile().readline().strip())' $GW" 2>&1)
+like "$out" '^HELLO REPLY RESULT=OK VERSION=3\.' "i2p: gateway:7656 is the router's SAM ($out)"
+like "$(i2p_log)" 'SAM: New connection from 10\.118\.[0-9]+\.[0-9]+:' "i2p: SAM saw the sandbox's address"
+# The router's other ports are there (the control: from the host) and out
+# of a sandbox's reach.
+for port in 4447 7070; do
+    ok_cmd "control: the router's port $port answers on the host" in_host "$PROBE" tcp 127.0.0.1 "$port"
     out=$(tg --profile i2p-browser -- sh -c "$PROBE tcp $GW $port" 2>&1)
-    is "$out" "OK recv I2P$port" "i2p: gateway:$port reaches the I2P router's port $port"
-    like "$(topo_log "i2p$port")" '^peer=10\.118\.[0-9]+\.[0-9]+$' "i2p: the router's port $port saw the sandbox's connection"
+    like "$out" '^FAIL' "i2p: gateway:$port (not one torgate.conf names) fails ($out)"
 done
 out=$(tg --profile i2p-browser -- "$PROBE" tcp 203.0.113.10 80 2>&1)
 like "$out" '^FAIL' "i2p: TCP to the internet fails ($out)"

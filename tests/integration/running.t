@@ -57,6 +57,18 @@ like "$out" $'\n'"$theirs +$other " "... and the other user's"
 out=$(as "$TG_USER" "$TORGATE" -- sh -c "ls /run/user/$(id -u "$TG_USER")/torgate-sandboxes 2>&1" 2>&1)
 like "$out" "No such file or directory" "no sandbox sees the records"
 
+# new-circuit: one's own, in tor mode; the filter is control.t's (no
+# filter runs here: the request gets as far as asking it).
+out=$(as "$TG_USER" "$TORGATE" new-circuit "$theirs" 2>&1)
+is "$out" "torgate: new-circuit: no sandbox of yours has ID $theirs (torgate list shows them)" \
+    "new-circuit: not for another user's sandbox"
+out=$(as "$other" "$TORGATE" new-circuit "$theirs" 2>&1)
+is "$out" "torgate: new-circuit: sandbox $theirs (sleep 301) is in offline mode: only tor mode has circuits" \
+    "new-circuit: not for an offline sandbox"
+out=$(as "$TG_USER" "$TORGATE" new-circuit "$mine" 2>&1)
+like "$out" "^torgate: new-circuit: nothing answers on /run/torgate-control/new-circuit \\(.*\\); start the control port filter" \
+    "new-circuit of one's own: without the filter, it says what to start ($out)"
+
 # Stop: one's own only.
 out=$(as "$TG_USER" "$TORGATE" stop "$theirs" 2>&1)
 is "$out" "torgate: stop: no sandbox of yours has ID $theirs (torgate list shows them)" "a user cannot stop another's sandbox"

@@ -25,7 +25,7 @@ event.  The process serves until killed.
              the --cookie file's 32 bytes, then GETINFO
              status/bootstrap-phase answers PROGRESS=--progress, GETINFO
              version "0.4.7.99", GETINFO circuit-status two circuits (1 and
-             2), SETEVENTS and SIGNAL NEWNYM "250 OK" (SETEVENTS followed by
+             2), SETEVENTS, SIGNAL NEWNYM and CLOSECIRCUIT "250 OK" (SETEVENTS followed by
              a STREAM event of the source address 10.118.0.2).  Logs
              "peer=IP command=WORD" per command.
 """
@@ -352,7 +352,7 @@ def make_control_handler(cookie_file, progress):
                     self.wfile.write(b"250 OK\r\n650 STREAM 7 NEW 0 203.0.113.10:80 "
                                      b"SOURCE_ADDR=10.118.0.2:40000 PURPOSE=USER\r\n"
                                      b"650 STREAM 7 SENTCONNECT 1 203.0.113.10:80\r\n")
-                elif line == "SIGNAL NEWNYM":
+                elif line == "SIGNAL NEWNYM" or word == "CLOSECIRCUIT":
                     self.wfile.write(b"250 OK\r\n")
                 else:
                     self.wfile.write(b"510 Unrecognized command\r\n")

@@ -129,6 +129,95 @@ like "$(as_user "$TG_USER" curl -sS --max-time 3 "http://$addr:$port/" 2>&1)" 't
 kill "$onionshare" 2>/dev/null
 wait "$onionshare" 2>/dev/null
 
+# torgate new-circuit ID (issue 15): fresh circuits for one sandbox, and
+# none for another. Two sandboxes of the user's each fetch a page, wait for
+# a word of the test's, and fetch it again; between the two, new-circuit
+# for the first. The far side is tor's own events: which circuit each
+# stream went through, and which circuits closed.
+like "$(cat "$FILTER_LOG")" 'new-circuit on /run/torgate-control/new-circuit' "the filter takes new-circuit requests"
+WAIT_FOR_TIMEOUT=200 wait_for grep -q 'new-circuit: following tor.s streams' "$FILTER_LOG"
+tg_uid=$(id -u "$TG_USER")
+if [ ! -d "/run/user/$tg_uid" ]; then
+    install -d -m 0700 -o "$TG_USER" -g "$(id -g "$TG_USER")" "/run/user/$tg_uid" && topo_add_dir "/run/user/$tg_uid"
+fi
+# "CIRCUIT" of each stream from $1 that tor sent on a circuit after line $2
+circuits_from() {
+    tail -n +"$2" "$EVENTS" | awk -v src="$1" '
+        $1 == "STREAM" && $3 == "NEW" {
+            for (i = 6; i <= NF; i++)
+                if ($i ~ /^SOURCE_ADDR=/) { split(substr($i, 13), a, ":"); from[$2] = a[1] } }
+        $1 == "STREAM" && $3 == "SENTCONNECT" && from[$2] == src && $4 != 0 { print $4 }'
+}
+fetch='curl -sS --max-time 60 http://203.0.113.10/'
+mark=$(($(wc -l <"$EVENTS") + 1))
+for who in a b; do
+    mkfifo -m 0666 "$TOPO_DIR/go-$who"
+    tg_bg --profile default -- sh -c "$fetch; read -r word <$TOPO_DIR/go-$who; $fetch" >"$TOPO_DIR/nc-$who.log" 2>&1
+    eval "pid_$who=\$!"
+done
+listed() { tg list | awk -v w="go-$1" 'index($0, w) { print $1, $5 }'; }
+both_listed() { [ -n "$(listed a)" ] && [ -n "$(listed b)" ]; }
+WAIT_FOR_TIMEOUT=200 wait_for both_listed
+read -r id_a addr_a <<<"$(listed a)"
+read -r id_b addr_b <<<"$(listed b)"
+like "$addr_a $addr_b" '^10\.118\.[0-9.]+ 10\.118\.[0-9.]+$' "two sandboxes listed: $id_a at $addr_a, $id_b at $addr_b"
+# tor's events as the test's follower wrote them down, which may be after curl ended
+have_circuits() { [ -n "$(circuits_from "$addr_a" $mark)" ] && [ -n "$(circuits_from "$addr_b" $mark)" ]; }
+WAIT_FOR_TIMEOUT=400 wait_for have_circuits
+circ_a=$(circuits_from "$addr_a" $mark | tail -n 1)
+circ_b=$(circuits_from "$addr_b" $mark | tail -n 1)
+like "$circ_a $circ_b" '^[0-9]+ [0-9]+$' "each fetched its page once, through tor: circuits $circ_a and $circ_b"
+isnt "$circ_a" "$circ_b" "... two circuits, one a sandbox (IsolateClientAddr)"
+
+# Who may ask: the sandbox's user, not another user (the filter checks the
+# address against the mark the launcher left on the sandbox's link), and no
+# sandbox (the socket is not in its view).
+ask() { in_host setpriv --reuid="$1" --regid="$(id -g "$1")" --clear-groups /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect("/run/torgate-control/new-circuit")
+s.sendall(("NEWCIRCUIT %s\r\n" % sys.argv[1]).encode())
+print(s.makefile().readline().strip())' "$2" 2>&1; }
+is "$(ask nobody "$addr_a")" "552 No sandbox of yours has address $addr_a" "another user's request for the sandbox is refused"
+is "$(ask "$TG_USER" 10.118.255.254)" "552 No sandbox of yours has address 10.118.255.254" \
+    "... and so is the user's for an address no sandbox has"
+ok_cmd "control: the socket is there on the host" in_host test -S /run/torgate-control/new-circuit
+out=$(tg --profile default -- sh -c 'test -e /run/torgate-control/new-circuit && echo seen || echo unseen' 2>&1)
+is "$out" unseen "... and not in a sandbox's view"
+like "$(circuits_from "$addr_b" $mark | sort -u | tr '\n' ' ')" "^$circ_b \$" "the refusals closed nothing ($addr_b still on $circ_b)"
+
+mark=$(($(wc -l <"$EVENTS") + 1))
+out=$(tg new-circuit "$id_a" 2>&1)
+like "$out" "^new circuits for $id_a \(sh -c .*\): [1-9][0-9]* circuits? closed;" "torgate new-circuit $id_a, as its user ($out)"
+WAIT_FOR_TIMEOUT=200 wait_for grep -q "^CIRC $circ_a CLOSED" "$EVENTS"
+like "$(tail -n +$mark "$EVENTS")" "(^|"$'\n'")CIRC $circ_a CLOSED" "tor closed the first sandbox's circuit $circ_a"
+# with conflux, the other legs of its set go too
+set_a=$(grep -E "^CIRC $circ_a " "$EVENTS" | grep -oE 'CONFLUX_ID=[0-9A-F]+' | head -n 1)
+for leg in $( [ -z "$set_a" ] || grep -E "^CIRC [0-9]+ .*$set_a" "$EVENTS" | cut -d' ' -f2 | sort -u); do
+    WAIT_FOR_TIMEOUT=200 wait_for grep -qE "^CIRC $leg (CLOSED|FAILED)" "$EVENTS"
+    like "$(grep -E "^CIRC $leg " "$EVENTS" | tail -n 1)" "^CIRC $leg (CLOSED|FAILED)" "... and $leg, a leg of its conflux set"
+done
+unlike "$(tail -n +$mark "$EVENTS")" "(^|"$'\n'")CIRC $circ_b (CLOSED|FAILED)" "... and not the other's ($circ_b)"
+echo go >"$TOPO_DIR/go-a"
+echo go >"$TOPO_DIR/go-b"
+wait "$pid_a"; st_a=$?
+wait "$pid_b"; st_b=$?
+WAIT_FOR_TIMEOUT=200 wait_for have_circuits
+is "$st_a $st_b $(grep -c "INTERNET client=$EXIT_ADDR" "$TOPO_DIR/nc-a.log" "$TOPO_DIR/nc-b.log" | cut -d: -f2 | tr '\n' ' ')" \
+    "0 0 2 2 " "both fetched their page again, through the exit"
+new_a=$(circuits_from "$addr_a" $mark | tail -n 1)
+like "$new_a" '^[0-9]+$' "the first sandbox's next stream went through circuit $new_a"
+isnt "$new_a" "$circ_a" "... a new one, not $circ_a"
+# Tor itself may move a stream to a new conflux set (0.4.8 and later)
+# whenever it likes, so which circuit the other's next stream takes is
+# tor's choice; what new-circuit must not do is close its circuit.
+unlike "$(tail -n +$mark "$EVENTS")" "(^|"$'\n'")CIRC $circ_b (CLOSED|FAILED)" \
+    "the other sandbox's circuit $circ_b is still open (its next stream: circuit $(circuits_from "$addr_b" $mark | tail -n 1))"
+like "$(torctl getinfo circuit-status)" "(^|"$'\n'")$circ_b BUILT " "... as the host tor says"
+unlike "$(torctl getinfo circuit-status)" "(^|"$'\n'")$circ_a " "... where the first sandbox's $circ_a is gone"
+out=$(tg new-circuit "$id_a" 2>&1)
+like "$out" "no sandbox of yours has ID $id_a" "once it has ended, the sandbox's ID names nothing ($out)"
+
 # --wait-for-tor: at a terminal (script(1) gives it one), Tor's progress
 # while the host's tor starts, then COMMAND through it.
 tornet_stop_host_tor
