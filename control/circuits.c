@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "control_protocol.h"
+#include "pool.h"
 #include "util.h"
 
 static struct book_entry *find(struct book_entry *entries, size_t n, unsigned long id, uint32_t source,
@@ -16,10 +17,15 @@ static struct book_entry *find(struct book_entry *entries, size_t n, unsigned lo
     return NULL;
 }
 
-static void add(struct book_entry **entries, size_t *n, unsigned long id, uint32_t source)
+static void add(struct circuit_book *book, struct book_entry **entries, size_t *n, unsigned long id,
+                uint32_t source)
 {
-    if (find(*entries, *n, id, source, false) || *n == CIRCUIT_BOOK_MAX)
+    if (find(*entries, *n, id, source, false))
         return;
+    if (*n == CIRCUIT_BOOK_MAX) {
+        book->overflowed = true;
+        return;
+    }
     *entries = xreallocarray(*entries, *n + 1, sizeof **entries);
     (*entries)[(*n)++] = (struct book_entry){id, source};
 }
@@ -52,13 +58,13 @@ static void stream_event(struct circuit_book *book, const char *p)
         return;
     uint32_t source;
     if ((control_word_is(w[1], len[1], "NEW") || control_word_is(w[1], len[1], "NEWRESOLVE")) &&
-        control_source_addr(p, &source))
-        add(&book->streams, &book->n_streams, stream, source);
+        control_source_addr(p, &source) && pool_sandbox_address(&book->pool, source))
+        add(book, &book->streams, &book->n_streams, stream, source);
     struct book_entry *known = find(book->streams, book->n_streams, stream, 0, true);
     if (!known)
         return;
     if (circuit)
-        add(&book->circuits, &book->n_circuits, circuit, known->source);
+        add(book, &book->circuits, &book->n_circuits, circuit, known->source);
     if (closed(w[1], len[1]))
         forget(book->streams, &book->n_streams, stream);
 }
@@ -111,6 +117,8 @@ static void circ_event(struct circuit_book *book, const char *p)
     if (!conflux_id(p, set))
         return;
     struct book_leg *leg = find_leg(book, circuit);
+    if (!leg && book->n_legs == CIRCUIT_BOOK_MAX)
+        book->overflowed = true;
     if (!leg && book->n_legs < CIRCUIT_BOOK_MAX) {
         book->legs = xreallocarray(book->legs, book->n_legs + 1, sizeof *book->legs);
         leg = &book->legs[book->n_legs++];
@@ -169,5 +177,5 @@ void circuit_book_clear(struct circuit_book *book)
     free(book->streams);
     free(book->circuits);
     free(book->legs);
-    *book = (struct circuit_book){0};
+    *book = (struct circuit_book){.pool = book->pool};
 }

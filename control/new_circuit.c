@@ -35,7 +35,8 @@
 #include "rtnl.h"
 #include "util.h"
 
-#define REQUEST_TIMEOUT_MS 2000
+#define REQUEST_TIMEOUT_MS 500 /* in all, however the client trickles it */
+#define CLOSE_ROUNDS 3          /* closing again what was attached meanwhile */
 #define RETRY_FIRST_MS 1000
 #define RETRY_MAX_MS 30000
 
@@ -46,6 +47,7 @@ struct tracker {
     struct circuit_book book;
     long long retry_at; /* ms, monotonic: when to reach tor again */
     int retry_ms;
+    time_t known_since; /* wall clock: every sandbox stream since is in the book */
 };
 
 static long long now_ms(void)
@@ -57,7 +59,18 @@ static long long now_ms(void)
 
 static void learn(const char *line, void *ctx)
 {
-    circuit_book_event(ctx, line);
+    struct tracker *t = ctx;
+    circuit_book_event(&t->book, line);
+}
+
+/* Streams the book could not keep: it knows all of none but the next. */
+static void check_complete(struct tracker *t)
+{
+    if (!t->book.overflowed)
+        return;
+    t->book.overflowed = false;
+    t->known_since = time(NULL);
+    fprintf(stderr, "%s: new-circuit: more streams than the book keeps; it knows those from now on\n", program_name);
 }
 
 static void tor_lost(struct tracker *t)
@@ -70,22 +83,6 @@ static void tor_lost(struct tracker *t)
     t->retry_at = now_ms() + t->retry_ms;
 }
 
-static void reach_tor(struct tracker *t)
-{
-    if (!control_upstream_open(t->cfg, &t->tor)) {
-        tor_lost(t);
-        return;
-    }
-    autofree char *ok = control_exchange(&t->tor, "SETEVENTS STREAM CIRC\r\n", learn, &t->book);
-    if (!ok || strcmp(ok, "250 OK") != 0) {
-        fprintf(stderr, "%s: tor refused STREAM and CIRC events: %s\n", program_name, ok ? ok : "closed");
-        tor_lost(t);
-        return;
-    }
-    t->retry_ms = 0;
-    fprintf(stderr, "%s: new-circuit: following tor's streams\n", program_name);
-}
-
 /* The whole lines tor has sent, into the book. */
 static void drain(struct tracker *t)
 {
@@ -94,13 +91,33 @@ static void drain(struct tracker *t)
         circuit_book_event(&t->book, line);
         free(line);
     }
+    check_complete(t);
     if (bad)
         tor_lost(t);
 }
 
+static void reach_tor(struct tracker *t)
+{
+    if (!control_upstream_open(t->cfg, &t->tor)) {
+        tor_lost(t);
+        return;
+    }
+    t->known_since = time(NULL);
+    autofree char *ok = control_exchange(&t->tor, "SETEVENTS STREAM CIRC\r\n", learn, t);
+    if (!ok || strcmp(ok, "250 OK") != 0) {
+        fprintf(stderr, "%s: tor refused STREAM and CIRC events: %s\n", program_name, ok ? ok : "closed");
+        tor_lost(t);
+        return;
+    }
+    t->retry_ms = 0;
+    fprintf(stderr, "%s: new-circuit: following tor's streams\n", program_name);
+    drain(t); /* what came with the reply */
+}
+
 static void from_tor(struct tracker *t)
 {
-    if (!line_fill(&t->tor)) {
+    drain(t); /* a full buffer first, or the read below would read nothing */
+    if (t->tor.fd >= 0 && !line_fill(&t->tor)) {
         fprintf(stderr, "%s: new-circuit: tor's control connection ended\n", program_name);
         tor_lost(t);
         return;
@@ -108,24 +125,44 @@ static void from_tor(struct tracker *t)
     drain(t);
 }
 
-/* CLOSECIRCUIT for each of the sandbox's circuits; the answer to the user. */
+/* CLOSECIRCUIT for each of the sandbox's circuits, again for those it got
+ * meanwhile; the answer to the user, with since when the book knows every
+ * stream (streams from before are not known: their circuits stay). */
 static char *close_circuits(struct tracker *t, uint32_t address)
 {
-    size_t n;
-    autofree unsigned long *ids = circuit_book_of(&t->book, address, &n);
-    size_t closed = 0;
-    for (size_t i = 0; i < n; i++) {
-        char request[40];
-        snprintf(request, sizeof request, "CLOSECIRCUIT %lu\r\n", ids[i]);
-        autofree char *reply = control_exchange(&t->tor, request, learn, &t->book);
-        if (!reply) {
-            tor_lost(t);
-            return xstrdup("551 Tor's control connection ended");
+    size_t closed = 0, n_tried = 0;
+    autofree unsigned long *tried = NULL;
+    for (int round = 0; round < CLOSE_ROUNDS; round++) {
+        size_t n;
+        autofree unsigned long *ids = circuit_book_of(&t->book, address, &n);
+        bool more = false;
+        for (size_t i = 0; i < n; i++) {
+            bool done = false;
+            for (size_t j = 0; j < n_tried && !done; j++)
+                done = tried[j] == ids[i];
+            if (done)
+                continue;
+            more = true;
+            tried = xreallocarray(tried, n_tried + 1, sizeof *tried);
+            tried[n_tried++] = ids[i];
+            char request[40];
+            snprintf(request, sizeof request, "CLOSECIRCUIT %lu\r\n", ids[i]);
+            autofree char *reply = control_exchange(&t->tor, request, learn, t);
+            if (!reply) {
+                tor_lost(t);
+                return xstrdup("551 Tor's control connection ended");
+            }
+            closed += strcmp(reply, "250 OK") == 0; /* else closed meanwhile */
         }
-        closed += strcmp(reply, "250 OK") == 0; /* else closed meanwhile */
+        if (!more)
+            break;
+        drain(t); /* the CLOSED events, and what came after the last reply */
+        if (t->tor.fd < 0)
+            return xstrdup("551 Tor's control connection ended");
     }
-    drain(t); /* what came after the last reply */
-    return xasprintf("250 OK %zu circuit%s closed", closed, closed == 1 ? "" : "s");
+    check_complete(t);
+    return xasprintf("250 OK %zu circuit%s closed; streams known since %lld", closed, closed == 1 ? "" : "s",
+                     (long long)t->known_since);
 }
 
 static char *answer(struct tracker *t, const char *line, unsigned uid)

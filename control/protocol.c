@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -43,8 +44,16 @@ bool line_fill(struct line_reader *r)
     return true;
 }
 
+static long long monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 char *line_read(struct line_reader *r, int timeout_ms)
 {
+    long long deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
     for (;;) {
         bool bad = false;
         char *line = line_take(r, &bad);
@@ -56,9 +65,13 @@ char *line_read(struct line_reader *r, int timeout_ms)
             return line;
         struct pollfd p = {r->fd, POLLIN, 0};
         int ready;
-        do
-            ready = poll(&p, 1, timeout_ms);
-        while (ready < 0 && errno == EINTR);
+        do {
+            long long left = deadline < 0 ? -1 : deadline - monotonic_ms();
+            if (deadline >= 0 && left <= 0)
+                ready = 0;
+            else
+                ready = poll(&p, 1, (int)left);
+        } while (ready < 0 && errno == EINTR);
         if (ready <= 0 || !line_fill(r))
             return NULL;
     }

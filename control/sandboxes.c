@@ -1,18 +1,13 @@
 /* See control_sandboxes.h. */
 #include "control_sandboxes.h"
 
-#include "addresses.h"
 #include "pool.h"
 #include "rtnl.h"
-
-bool sandbox_address(const struct prefix4 *pool, uint32_t addr)
-{
-    return prefix4_contains(pool, addr) && (addr & 3) == 2;
-}
 
 bool sandbox_owner(struct nl_sock *sk, const struct prefix4 *pool, uint32_t addr, unsigned *uid)
 {
     struct slot slot;
-    return sandbox_address(pool, addr) && pool_slot(pool, (addr - pool->addr) >> (32 - SLOT_PREFIX_LEN), &slot) &&
-           slot.address == addr && link_owner(sk, slot.host_ifname, uid);
+    return pool_sandbox_address(pool, addr) &&
+           pool_slot(pool, (addr - pool->addr) >> (32 - SLOT_PREFIX_LEN), &slot) && slot.address == addr &&
+           link_owner(sk, slot.host_ifname, uid);
 }

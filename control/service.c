@@ -36,7 +36,7 @@
 #include "addresses.h"
 #include "config.h"
 #include "control_filter.h"
-#include "control_sandboxes.h"
+#include "pool.h"
 #include "control_session.h"
 #include "util.h"
 
@@ -219,7 +219,7 @@ static void serve(const struct control_service *svc, struct listener *l, int sig
     /* A host user's connection owns nothing (address 0). */
     uint32_t address = ntohl(peer.sin_addr.s_addr);
     char text[16];
-    if (!l->list.socket && (peer.sin_family != AF_INET || !sandbox_address(&svc->cfg->pool, address))) {
+    if (!l->list.socket && (peer.sin_family != AF_INET || !pool_sandbox_address(&svc->cfg->pool, address))) {
         fprintf(stderr, "%s: %s: refused %s, no sandbox's address\n", program_name, l->name,
                 format_addr4(address, text));
         return;

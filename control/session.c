@@ -29,7 +29,7 @@ static bool open_upstream(const struct control_service *svc, const struct contro
         return false;
     if (!send_all(tor->fd, "GETINFO version\r\n", 17))
         return false;
-    for (char *line; (line = line_read(tor, -1));) {
+    for (char *line; (line = line_read(tor, CONTROL_REPLY_TIMEOUT_MS));) {
         if (strncmp(line, "250-version=", 12) == 0) {
             free(*version);
             *version = xstrdup(line + 12);

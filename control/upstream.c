@@ -31,7 +31,7 @@ char *control_exchange(struct line_reader *tor, const char *request, void (*on_l
     if (!send_all(tor->fd, request, strlen(request)))
         return NULL;
     for (;;) {
-        char *line = line_read(tor, -1);
+        char *line = line_read(tor, CONTROL_REPLY_TIMEOUT_MS);
         if (!line || (control_final_line(line) && !control_is_event(line)))
             return line;
         if (on_line)

@@ -6,7 +6,10 @@
 #ifndef TORGATE_CIRCUIT_REQUEST_H
 #define TORGATE_CIRCUIT_REQUEST_H
 
-/* The exit status; dies naming what failed and what to do. */
-int tor_new_circuit(const char *socket_path, const char *address, long id, const char *command);
+/* The exit status; dies naming what failed and what to do, also where the
+ * filter has followed Tor's streams only since after started (the
+ * sandbox's start, seconds since the epoch): circuits from before would
+ * stay. */
+int tor_new_circuit(const char *socket_path, const char *address, long id, const char *command, long long started);
 
 #endif

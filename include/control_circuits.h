@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+
 /* Streams and circuits tor holds at once; past these, new ones are not
  * recorded (tor's own limits are far lower on a desktop). */
 #define CIRCUIT_BOOK_MAX 65536
@@ -25,6 +27,8 @@ struct book_leg {
 };
 
 struct circuit_book {
+    struct prefix4 pool;         /* streams from other addresses are no sandbox's: not kept */
+    bool overflowed;             /* something was not kept for want of room since last cleared */
     struct book_entry *streams;  /* open streams, by the address they came from */
     struct book_entry *circuits; /* (circuit, address) for every address whose streams it carried */
     struct book_leg *legs;       /* open circuits that are legs of a conflux set */
@@ -40,7 +44,8 @@ void circuit_book_event(struct circuit_book *book, const char *line);
 /* The circuits that carried streams from source, and every other leg of
  * their conflux sets (malloc'd, or NULL if none); *n, how many. */
 unsigned long *circuit_book_of(const struct circuit_book *book, uint32_t source, size_t *n);
-/* Tor restarted or the connection to it ended: nothing known holds. */
+/* Tor restarted or the connection to it ended: nothing known holds (the
+ * pool stays). */
 void circuit_book_clear(struct circuit_book *book);
 
 #endif

@@ -22,8 +22,9 @@ struct line_reader {
 char *line_take(struct line_reader *r, bool *bad);
 /* One read into the buffer; false at EOF or on an error. */
 bool line_fill(struct line_reader *r);
-/* The next line, waiting at most timeout_ms (-1: for ever); NULL at EOF,
- * on an error, a bad line or the timeout. */
+/* The next line, waiting at most timeout_ms in all, however the peer
+ * trickles it (-1: for ever); NULL at EOF, on an error, a bad line or the
+ * timeout. */
 char *line_read(struct line_reader *r, int timeout_ms);
 
 /* Whether line is the last of a reply: "NNN " (three digits, a space). */

@@ -9,9 +9,6 @@
 
 struct nl_sock;
 
-/* A sandbox's own address: the .2 of a /30 of the pool (the .1 is the
- * host's, and anything else is no sandbox). Host order. */
-bool sandbox_address(const struct prefix4 *pool, uint32_t addr);
 /* The user whose sandbox has addr now, as the launcher marked its host
  * link; false if no sandbox has it. */
 bool sandbox_owner(struct nl_sock *sk, const struct prefix4 *pool, uint32_t addr, unsigned *uid);

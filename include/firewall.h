@@ -20,9 +20,10 @@ void firewall_add_uplink(const char *ifname, bool guard);
  * ifindex, for its onion services (elements of links that are gone are
  * pruned first). Dies on failure. */
 void firewall_grant_onion_targets(int ifindex, unsigned tor_uid);
-/* Inside the sandbox's network namespace: its control port, and its onion
- * services (ruleset_render_sandbox_nat()). Dies on failure. */
-void firewall_sandbox_nat(uint32_t gateway, uint16_t control_port, bool onions);
+/* Inside the sandbox's network namespace: its control port, its onion
+ * services and its DNS guard (ruleset_render_sandbox_nat()). Dies on
+ * failure. */
+void firewall_sandbox_nat(uint32_t gateway, uint16_t control_port, bool onions, bool dns_guard);
 
 /* Deletes table inet torgate, its sets and the lease with it. Dies with
  * nft's first error line on failure. */

@@ -29,6 +29,9 @@ uint32_t pool_slot_count(const struct prefix4 *pool);
 bool pool_slot(const struct prefix4 *pool, uint32_t index, struct slot *slot);
 /* The slot index a host link name stands for, or false if it is not "tgN". */
 bool pool_parse_ifname(const char *name, uint32_t *index);
+/* Whether addr (host order) is a sandbox's own address: the .2 of a slot
+ * of the pool (the .1 is the host's end). */
+bool pool_sandbox_address(const struct prefix4 *pool, uint32_t addr);
 
 /* A set of taken slots, filled from the host's links. */
 struct slot_set {

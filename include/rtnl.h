@@ -17,7 +17,7 @@ void netlink_close(struct nl_sock **sk);
 /* The host end of a sandbox's veth says whose sandbox it is in its alias
  * (IFLA_IFALIAS), which only CAP_NET_ADMIN in the host's network
  * namespace can write: "torgate uid=UID". */
-#define SANDBOX_LINK_ALIAS "torgate uid=%u"
+#define SANDBOX_LINK_ALIAS "torgate uid=%u" /* link_owner() reads it back */
 /* The uid that link's alias names; false if the link is gone or its alias
  * is not torgate's. */
 bool link_owner(struct nl_sock *sk, const char *ifname, unsigned *uid);

@@ -61,10 +61,14 @@ char *ruleset_render_onion_target(const char *ifindex, unsigned tor_uid);
  * filter's control_port at the gateway (leaving with the sandbox's
  * address); with onions, what tor opens from the gateway goes on to its
  * loopback, where apps listen (OnionShare binds 127.0.0.1). Both need
- * route_localnet on its link. */
+ * route_localnet on its link. With dns_guard (tor mode, dns = tor), its
+ * DNS to the gateway goes to the DNS guard in its init (dns_guard.h),
+ * but the guard's own. */
 #define SANDBOX_NAT_TABLE "torgate_sandbox"
 #define SANDBOX_CONTROL_PORT 9051
-char *ruleset_render_sandbox_nat(uint32_t gateway, uint16_t control_port, bool onions);
+#define DNS_GUARD_PORT 53530        /* the DNS guard, on the sandbox's 127.0.0.1 */
+#define DNS_GUARD_SOURCE_PORT 53531 /* its queries to the gateway leave from this port */
+char *ruleset_render_sandbox_nat(uint32_t gateway, uint16_t control_port, bool onions, bool dns_guard);
 
 /* Adds an uplink to uplinks, the only links clearnet sandboxes'
  * traffic may leave by, and with guard also to forward_guard: forwarding

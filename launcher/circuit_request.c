@@ -2,6 +2,7 @@
 #include "circuit_request.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 
 #define ANSWER_TIMEOUT_MS 10000
 
-int tor_new_circuit(const char *socket_path, const char *address, long id, const char *command)
+int tor_new_circuit(const char *socket_path, const char *address, long id, const char *command, long long started)
 {
     autoclose int fd = control_connect_unix(socket_path);
     if (fd < 0)
@@ -33,6 +34,15 @@ int tor_new_circuit(const char *socket_path, const char *address, long id, const
     if (strncmp(answer, "250 OK ", 7) != 0)
         die("new-circuit: sandbox %ld (%s): the control port filter refused: %s", id, command,
             strlen(answer) > 4 ? answer + 4 : answer);
+    /* "250 OK N circuits closed; streams known since T" */
+    char *since = strstr(answer, "; streams known since ");
+    long long known = since ? strtoll(since + 22, NULL, 10) : LLONG_MAX;
+    if (since)
+        *since = '\0';
+    if (known > started)
+        die("new-circuit: sandbox %ld (%s): %s, but the control port filter follows Tor's streams only since "
+            "after the sandbox started: circuits it used before may stay; restart the app for new ones",
+            id, command, answer + 7);
     printf("new circuits for %ld (%s): %s; its next connections go through circuits it never used\n", id, command,
            answer + 7);
     return 0;

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "dns_guard.h"
 #include "privileged.h"
 #include "relay.h"
 #include "seccomp_filter.h"
@@ -121,7 +122,8 @@ static void reap(pid_t command)
         _exit(EXIT_TORGATE);
 }
 
-__attribute__((noreturn)) static void serve(pid_t command, int listener, const struct seccomp_policy *policy)
+__attribute__((noreturn)) static void serve(pid_t command, int listener, const struct seccomp_policy *policy,
+                                            struct dns_guard *guard)
 {
     sigset_t chld;
     sigemptyset(&chld);
@@ -132,9 +134,13 @@ __attribute__((noreturn)) static void serve(pid_t command, int listener, const s
     struct supervisor *sv = listener >= 0 ? supervisor_new(listener, policy) : NULL;
     for (;;) {
         reap(command);
-        struct pollfd fds[2] = {{sigchld, POLLIN, 0}, {listener, POLLIN, 0}};
-        if (poll(fds, sv ? 2 : 1, -1) < 0)
+        struct pollfd fds[4] = {{sigchld, POLLIN, 0}, {sv ? listener : -1, POLLIN, 0}, {-1, 0, 0}, {-1, 0, 0}};
+        if (guard)
+            dns_guard_poll_fds(guard, fds + 2);
+        if (poll(fds, 4, -1) < 0)
             continue; /* EINTR: a relayed signal */
+        if (guard)
+            dns_guard_serve(guard, fds + 2);
         if (fds[0].revents) {
             struct signalfd_siginfo si;
             while (read(sigchld, &si, sizeof si) > 0)
@@ -160,8 +166,12 @@ void init_run(char **argv, int error_fd, const struct seccomp_policy *policy)
     struct handoff h;
     if (pipe2(h.to_init, O_CLOEXEC) != 0 || pipe2(h.to_command, O_CLOEXEC) != 0)
         die_with_error("cannot create pipes");
+    /* Bound before COMMAND exists: no process of its can take its ports. */
+    struct dns_guard *guard = policy->allow_dns ? dns_guard_open(policy->gateway) : NULL;
     pid_t command = fork_or_die("the command");
     if (command == 0) {
+        if (guard)
+            dns_guard_close_fds(guard);
         sigprocmask(SIG_SETMASK, &old, NULL);
         close(h.to_init[0]);
         close(h.to_command[1]);
@@ -180,5 +190,5 @@ void init_run(char **argv, int error_fd, const struct seccomp_policy *policy)
     sigset_t run = old;
     sigaddset(&run, SIGCHLD); /* SIGCHLD is read from a signalfd */
     sigprocmask(SIG_SETMASK, &run, NULL);
-    serve(command, listener, policy);
+    serve(command, listener, policy, guard);
 }

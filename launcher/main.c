@@ -134,10 +134,10 @@ static struct options parse_options(int argc, char **argv)
     opts.restore_firewall = strcmp(word, "restore-firewall") == 0;
     if (strcmp(word, "list") == 0 || strcmp(word, "stop") == 0 || strcmp(word, "new-circuit") == 0) {
         opts.list_running = word[0] == 'l';
-        if (optind + (opts.list_running ? 1 : 2) != argc)
-            die(opts.list_running ? "torgate list takes no arguments"
-                                  : "torgate %s takes one ID (torgate list shows them)",
-                word);
+        if (opts.list_running && optind + 1 != argc)
+            die("torgate list takes no arguments");
+        if (!opts.list_running && optind + 2 != argc)
+            die("torgate %s takes one ID (torgate list shows them)", word);
         if (word[0] == 's')
             opts.stop = argv[optind + 1];
         else if (word[0] == 'n')

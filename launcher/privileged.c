@@ -236,7 +236,7 @@ void priv_own_hostname(const char *hostname)
     caps_lower();
 }
 
-void priv_sandbox_network(const struct slot *slot, const struct control_plan *control)
+void priv_sandbox_network(const struct slot *slot, const struct control_plan *control, bool dns_guard)
 {
     caps_raise(CAPS_NET_ADMIN);
     network_sysctls();
@@ -244,10 +244,10 @@ void priv_sandbox_network(const struct slot *slot, const struct control_plan *co
         sandbox_loopback_only();
     else
         sandbox_link_configure(slot);
-    if (control->port && slot->index != NO_SLOT) {
+    if (control->port && slot->index != NO_SLOT)
         sysctl_write("net/ipv4/conf/" SANDBOX_IFNAME "/route_localnet", "1");
-        firewall_sandbox_nat(slot->gateway, control->port, control->onion_targets);
-    }
+    if ((control->port || dns_guard) && slot->index != NO_SLOT)
+        firewall_sandbox_nat(slot->gateway, control->port, control->onion_targets, dns_guard);
     caps_lower();
 }
 

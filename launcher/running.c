@@ -334,5 +334,5 @@ int running_new_circuit(const char *id, const char *socket_path)
             found.mode);
     /* The record is the user's to write: the filter checks whose the
      * address is, whatever the record says. */
-    return tor_new_circuit(socket_path, found.address, found.pid, found.command);
+    return tor_new_circuit(socket_path, found.address, found.pid, found.command, found.since);
 }

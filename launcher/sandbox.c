@@ -81,7 +81,7 @@ void sandbox_main(const struct plan *plan, struct sandbox_channel ch)
     priv_sandbox_namespaces(plan->view.hostname);
     say_namespaces_ready(&ch);
     struct slot slot = await_slot(&ch);
-    priv_sandbox_network(&slot, &plan->control);
+    priv_sandbox_network(&slot, &plan->control, plan->seccomp.allow_dns);
     mount_sandbox_view(plan, &slot, ch.helpers_fd);
     if (ch.helpers_fd >= 0)
         close(ch.helpers_fd);

@@ -25,6 +25,12 @@ bool pool_slot(const struct prefix4 *pool, uint32_t index, struct slot *slot)
     return true;
 }
 
+bool pool_sandbox_address(const struct prefix4 *pool, uint32_t addr)
+{
+    uint32_t mask = pool->len ? ~0u << (32 - pool->len) : 0;
+    return (addr & mask) == pool->addr && (addr & ((1u << (32 - SLOT_PREFIX_LEN)) - 1)) == 2;
+}
+
 bool pool_parse_ifname(const char *name, uint32_t *index)
 {
     const char *p = name + strlen(HOST_IFNAME_PREFIX);

@@ -1,7 +1,10 @@
 /* See rtnl.h. */
 #include "rtnl.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <netlink/netlink.h>
@@ -35,8 +38,16 @@ bool link_owner(struct nl_sock *sk, const char *ifname, unsigned *uid)
     if (rtnl_link_get_kernel(sk, 0, ifname, &link) < 0)
         return false;
     const char *alias = rtnl_link_get_ifalias(link);
-    char rest;
-    bool ok = alias && sscanf(alias, SANDBOX_LINK_ALIAS "%c", uid, &rest) == 1;
+    static const char prefix[] = "torgate uid=";
+    bool ok = false;
+    if (alias && strncmp(alias, prefix, sizeof prefix - 1) == 0 && alias[sizeof prefix - 1] >= '0' &&
+        alias[sizeof prefix - 1] <= '9') {
+        char *end;
+        errno = 0;
+        unsigned long v = strtoul(alias + sizeof prefix - 1, &end, 10);
+        ok = !*end && !errno && v <= UINT_MAX;
+        *uid = (unsigned)v;
+    }
     rtnl_link_put(link);
     return ok;
 }

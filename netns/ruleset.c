@@ -270,7 +270,7 @@ char *ruleset_render_onion_target(const char *ifindex, unsigned tor_uid)
     return xasprintf("add element inet " FIREWALL_TABLE " onion_targets { %s . %u }\n", ifindex, tor_uid);
 }
 
-char *ruleset_render_sandbox_nat(uint32_t gateway, uint16_t control_port, bool onions)
+char *ruleset_render_sandbox_nat(uint32_t gateway, uint16_t control_port, bool onions, bool dns_guard)
 {
     char gw[16];
     format_addr4(gateway, gw);
@@ -284,6 +284,11 @@ char *ruleset_render_sandbox_nat(uint32_t gateway, uint16_t control_port, bool o
                     "\tchain control_port_source {\n\t\ttype nat hook postrouting priority 100; policy accept;\n"
                     "\t\toifname \"" SANDBOX_IFNAME "\" ip saddr 127.0.0.0/8 masquerade\n\t}\n",
                     SANDBOX_CONTROL_PORT, gw, control_port);
+    if (dns_guard)
+        text_printf(&t,
+                    "\tchain dns_guard {\n\t\ttype nat hook output priority -100; policy accept;\n"
+                    "\t\tip daddr %s udp dport 53 udp sport != %u dnat ip to 127.0.0.1:%u\n\t}\n",
+                    gw, DNS_GUARD_SOURCE_PORT, DNS_GUARD_PORT);
     if (onions)
         text_printf(&t,
                     "\tchain onion_services {\n\t\ttype nat hook prerouting priority -100; policy accept;\n"

@@ -50,7 +50,7 @@ static void filter_lines(char *text)
     struct control_owned own = {.address = 0x0A760002u, .tor_version = "0.4.7.16"};
     struct reply_state reply = {.kind = REPLY_GETINFO};
     struct event_state event = {0};
-    struct circuit_book book = {0};
+    struct circuit_book book = {.pool = {0x0A760000u, 16}};
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
         circuit_book_event(&book, line);
         struct decision d;

@@ -65,6 +65,25 @@ is "$(log_lines cups)" 0 "CUPS on the host's loopback saw no connection"
 is "$(log_lines hostsvc)" 0 "the host's own service saw no connection"
 is "$(log_lines dnsport)" "$dns_before" "the DNSPort saw nothing but what was sent to the gateway's port 53"
 
+# A name that would write lines into Tor's control events (tor's DNSPort
+# copies names as they come into its STREAM events): the sandbox's DNS
+# guard answers FORMERR and the DNSPort never sees it; a plain name through
+# the same guard is answered, and arrives from the sandbox's address.
+DNSQ=$TESTS_DIR/lib/dns_query.py
+topo_visible DNSQ || bail_out "cannot copy the DNS client where sandboxes see it"
+injection='x\r\n650 STREAM 4000000 NEW 17 a:1 SOURCE_ADDR=10.118.0.6:1.example'
+dns_before=$(log_lines dnsport)
+is "$(tg -- "$DNSQ" gateway 53 "$injection" 2>&1)" "rcode=1 id=same" \
+    "a name with CR LF in it: FORMERR from the sandbox's DNS guard"
+is "$(tg -- "$DNSQ" gateway 53 'a b.example' 2>&1)" "rcode=1 id=same" "... and one with a space"
+is "$(log_lines dnsport)" "$dns_before" "... and the DNSPort saw neither"
+is "$(tg -- "$DNSQ" gateway 53 www.example.test 2>&1)" "rcode=0 id=same" "control: a hostname through the guard is answered"
+like "$(tail -n 1 "$TOPO_DIR/dnsport.log")" '^peer=10\.118\.[0-9]+\.[0-9]+ qname=www\.example\.test$' \
+    "... and reaches the DNSPort from the sandbox's address"
+in_host "$DNSQ" 127.0.0.1 5353 "$injection" >/dev/null 2>&1
+like "$(cat "$TOPO_DIR/dnsport.log")" $'\n''650 STREAM 4000000 NEW 17' \
+    "control: the same name sent to the DNSPort directly arrives, and splits its log's line"
+
 # What arrived on the far side: nothing at all.
 for ns in INET LAN; do
     nsname=${ns}_NS

@@ -1,26 +1,30 @@
-# Debian's i2pd as the host's I2P router in a test's topology, as its own
-# user: its HTTP proxy on 127.0.0.1:4444, a second HTTP proxy on 4445 (the
-# HTTPS proxy torgate.conf names, where the Java router has its own), SAM on
-# 7656; also its SOCKS proxy (4447) and web console (7070), which no sandbox
-# may reach. It has no peer: no I2P network exists in the topology (issue
-# 15's note says why), so a name it cannot look up gets its own error page.
-# NTCP2 (which i2pd needs to start at all) listens unpublished; reseeding
-# goes to RESEED_URL only (default: a closed port of the loopback).
+# Debian's i2pd in a test's topology.
 #
-# i2pd_launch NS USER [RESEED_URL] : starts it in NS as USER; sets I2PD_DIR
-# (its data, config and i2pd.log) and I2PD_PID. It listens once it has
-# tried to reseed (i2pd_start waits for that).
-i2pd_launch() {
-    local ns=$1 user=$2 reseed=${3:-https://127.0.0.1:9/}
-    I2PD_DIR=$TOPO_DIR/i2pd-$user
-    mkdir -p "$I2PD_DIR/data" "$I2PD_DIR/tunnels.d" || return 1
-    cat >"$I2PD_DIR/i2pd.conf" <<CONF
+# The host's I2P router (i2pd_start), as its own user: its HTTP proxy on
+# 127.0.0.1:4444, a second HTTP proxy on 4445 (the HTTPS proxy torgate.conf
+# names, where the Java router has its own), SAM on 7656; also its SOCKS
+# proxy (4447) and web console (7070), which no sandbox may reach.
+#
+# It has no I2P network: a name it cannot look up gets its own error page,
+# and reseeding goes to RESEED_URL only (default: a closed port of the
+# loopback).
+
+# an .i2p address nobody has, for the address book's subscription
+I2PD_NO_SUCH_SITE=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.b32.i2p
+
+# _i2pd_conf DIR RESEED_URL : DIR/i2pd.conf, NTCP2 unpublished (i2pd
+# starts with no transport at all).
+_i2pd_conf() {
+    local dir=$1
+    cat >"$dir/i2pd.conf" <<CONF
 log = file
-logfile = $I2PD_DIR/i2pd.log
+logfile = $dir/i2pd.log
 loglevel = debug
 daemon = false
+netid = 2
 ipv4 = true
 ipv6 = false
+nat = false
 [http]
 enabled = true
 address = 127.0.0.1
@@ -40,24 +44,46 @@ port = 7656
 [ntcp2]
 enabled = true
 published = false
-port = 14567
+port = 12000
 [ssu2]
 enabled = false
 [upnp]
 enabled = false
 [reseed]
 verify = false
-urls = $reseed
+threshold = 2
+urls = $2
 [addressbook]
-subscriptions =
+# no subscription: an empty list makes i2pd 2.45 fetch "" and abort
+defaulturl = http://$I2PD_NO_SUCH_SITE/hosts.txt
+subscriptions = http://$I2PD_NO_SUCH_SITE/hosts.txt
 CONF
-    printf '[https-proxy]\ntype = httpproxy\naddress = 127.0.0.1\nport = 4445\n' >"$I2PD_DIR/tunnels.conf"
-    chown -R "$user" "$I2PD_DIR" || return 1
+}
+
+# _i2pd_run NS USER DIR : i2pd on DIR's config in NS as USER, in the
+# background; sets I2PD_PID.
+_i2pd_run() {
+    local ns=$1 user=$2 dir=$3
+    chown -R "$user" "$dir" || return 1
     ip netns exec "$ns" setpriv --reuid="$(id -u "$user")" --regid="$(id -g "$user")" --init-groups \
-        i2pd --datadir="$I2PD_DIR/data" --conf="$I2PD_DIR/i2pd.conf" --tunconf="$I2PD_DIR/tunnels.conf" \
-        --tunnelsdir="$I2PD_DIR/tunnels.d" </dev/null >"$I2PD_DIR/stdout.log" 2>&1 &
-    topo_add_pid $!
+        i2pd --datadir="$dir/data" --conf="$dir/i2pd.conf" --tunconf="$dir/tunnels.conf" \
+        --tunnelsdir="$dir/tunnels.d" </dev/null >"$dir/stdout.log" 2>&1 &
     I2PD_PID=$!
+    topo_add_pid "$I2PD_PID"
+}
+
+# i2pd_launch NS USER [RESEED_URL] : the host's router in NS as USER (i2pd
+# reseeds over HTTPS only); sets
+# I2PD_DIR (its data, config and i2pd.log) and I2PD_PID. It listens once it
+# has tried to reseed (i2pd_start waits for that).
+i2pd_launch() {
+    local ns=$1 user=$2
+    I2PD_DIR=$TOPO_DIR/i2pd-$user
+    mkdir -p "$I2PD_DIR/data" "$I2PD_DIR/tunnels.d" || return 1
+    _i2pd_conf "$I2PD_DIR" "${3:-https://127.0.0.1:9/}"
+    printf '[https-proxy]\ntype = httpproxy\naddress = 127.0.0.1\nport = 4445\n' \
+        >"$I2PD_DIR/tunnels.conf"
+    _i2pd_run "$ns" "$user" "$I2PD_DIR"
 }
 
 # i2pd_start NS USER [RESEED_URL] : i2pd_launch, then waits until its
@@ -70,7 +96,7 @@ i2pd_start() {
     done
 }
 
-# i2pd_stop : ends the router i2pd_start started, and waits for it.
+# i2pd_stop : ends the router i2pd_launch started, and waits for it.
 i2pd_stop() {
     kill "$I2PD_PID" 2>/dev/null
     wait "$I2PD_PID" 2>/dev/null

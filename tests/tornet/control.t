@@ -129,6 +129,21 @@ like "$(as_user "$TG_USER" curl -sS --max-time 3 "http://$addr:$port/" 2>&1)" 't
 kill "$onionshare" 2>/dev/null
 wait "$onionshare" 2>/dev/null
 
+# Tor's DNSPort copies a query's name as it came into its STREAM events: a
+# name with CR LF in it would write a line of the sandbox's choosing into
+# every control connection that follows streams (the filter's among them).
+# From a sandbox, the DNS guard refuses it; from the host, straight to the
+# DNSPort (the control), the host tor's own events carry the forged line.
+DNSQ=$TESTS_DIR/lib/dns_query.py
+topo_visible DNSQ || bail_out "cannot copy the DNS client where sandboxes see it"
+forged() { printf 'x\\r\\n650 STREAM %s NEW 17 a:1 SOURCE_ADDR=10.118.0.6:1.example' "$1"; }
+out=$(tg --profile default -- "$DNSQ" gateway 53 "$(forged 4000000)" 2>&1)
+is "$out" "rcode=1 id=same" "from a sandbox, a name with CR LF in it gets FORMERR"
+in_host "$DNSQ" 127.0.0.1 5353 "$(forged 4000001)" >/dev/null 2>&1
+WAIT_FOR_TIMEOUT=200 wait_for grep -q 'STREAM 4000001 NEW 17' "$EVENTS"
+like "$(cat "$EVENTS")" 'STREAM 4000001 NEW 17' "control: sent straight to the DNSPort, it forges a line in tor's events"
+unlike "$(cat "$EVENTS")" 'STREAM 4000000 ' "... which the sandbox's did not"
+
 # torgate new-circuit ID (issue 15): fresh circuits for one sandbox, and
 # none for another. Two sandboxes of the user's each fetch a page, wait for
 # a word of the test's, and fetch it again; between the two, new-circuit

@@ -122,7 +122,7 @@ is "$out" "torgate: warning: nothing listens on Tor's TransPort 127.0.0.1:9040: 
 tg --profile default -- curl -sS --max-time 30 http://203.0.113.10/ >/dev/null 2>&1
 is "$?" 7 "curl to an address fails at once: connection refused (curl status 7, not 28 for a timeout)"
 out=$(tg -- sh -c "dig +time=20 +tries=1 @$GATEWAY_OF_SANDBOX www.example.test" 2>&1)
-like "$out" 'refused|unreachable' "dig gets an ICMP refusal at once, not a timeout"
+like "$out" 'status: REFUSED' "dig hears a refusal at once, not a timeout (the sandbox's DNS guard turns the ICMP error into REFUSED)"
 out=$(tg --profile default -- curl -sS --max-time 30 http://www.example.test/ 2>&1)
 is "$?" 6 "curl by name fails: the name cannot be resolved (curl status 6: $out)"
 out=$(tg -- curl -sS --max-time 30 http://www.example.test/ 2>&1)

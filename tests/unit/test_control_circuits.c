@@ -14,6 +14,7 @@
 
 #define A 0x0A760002u /* 10.118.0.2 */
 #define B 0x0A760006u /* 10.118.0.6 */
+#define BOOK {.pool = {0x0A760000u, 16}} /* 10.118.0.0/16 */
 
 static void feed(struct circuit_book *book, const char *const *lines)
 {
@@ -51,7 +52,7 @@ static void assert_circuits(const struct circuit_book *book, uint32_t source, co
 static void circuits_by_source(void **state)
 {
     (void)state;
-    struct circuit_book book = {0};
+    struct circuit_book book = BOOK;
     static const char *const lines[] = {
         "650 STREAM 10 NEW 0 203.0.113.10:80 SOURCE_ADDR=10.118.0.2:41000 PURPOSE=USER",
         "650 STREAM 10 SENTCONNECT 5 203.0.113.10:80",
@@ -76,7 +77,7 @@ static void circuits_by_source(void **state)
 static void kept_until_the_circuit_closes(void **state)
 {
     (void)state;
-    struct circuit_book book = {0};
+    struct circuit_book book = BOOK;
     static const char *const lines[] = {
         "650 STREAM 20 NEW 0 203.0.113.10:80 SOURCE_ADDR=10.118.0.2:41000 PURPOSE=USER",
         "650 STREAM 20 SUCCEEDED 5 203.0.113.10:80",
@@ -106,7 +107,7 @@ static void kept_until_the_circuit_closes(void **state)
 static void conflux_legs_are_the_sets(void **state)
 {
     (void)state;
-    struct circuit_book book = {0};
+    struct circuit_book book = BOOK;
     static const char *const lines[] = {
         "650 CIRC 14 LAUNCHED BUILD_FLAGS=NEED_CAPACITY PURPOSE=CONFLUX_UNLINKED CONFLUX_ID=001B59F07D32D98CA6FB69934131FC18",
         "650 CIRC 15 LAUNCHED BUILD_FLAGS=NEED_CAPACITY PURPOSE=CONFLUX_UNLINKED CONFLUX_ID=001B59F07D32D98CA6FB69934131FC18",
@@ -131,11 +132,33 @@ static void conflux_legs_are_the_sets(void **state)
     circuit_book_clear(&book);
 }
 
+/* Streams from addresses that are no sandbox's (the host's users, a slot's
+ * gateway) are not kept: they cost the book and are nobody's to renew. */
+static void only_sandbox_addresses(void **state)
+{
+    (void)state;
+    struct circuit_book book = BOOK;
+    static const char *const lines[] = {
+        "650 STREAM 40 NEW 0 203.0.113.10:80 SOURCE_ADDR=127.0.0.1:41000 PURPOSE=USER",
+        "650 STREAM 40 SENTCONNECT 3 203.0.113.10:80",
+        "650 STREAM 41 NEW 0 203.0.113.10:80 SOURCE_ADDR=10.118.0.1:41000 PURPOSE=USER",
+        "650 STREAM 41 SENTCONNECT 4 203.0.113.10:80",
+        "650 STREAM 42 NEW 0 203.0.113.10:80 SOURCE_ADDR=10.119.0.2:41000 PURPOSE=USER",
+        "650 STREAM 42 SENTCONNECT 5 203.0.113.10:80",
+        NULL,
+    };
+    feed(&book, lines);
+    assert_int_equal(book.n_streams, 0);
+    assert_int_equal(book.n_circuits, 0);
+    assert_false(book.overflowed);
+    circuit_book_clear(&book);
+}
+
 /* Lines that are no STREAM or CIRC event, or broken ones, change nothing. */
 static void other_lines_ignored(void **state)
 {
     (void)state;
-    struct circuit_book book = {0};
+    struct circuit_book book = BOOK;
     static const char *const lines[] = {
         "250 OK",
         "650 STATUS_CLIENT NOTICE CIRCUIT_ESTABLISHED",
@@ -160,6 +183,7 @@ int main(void)
         cmocka_unit_test(circuits_by_source),
         cmocka_unit_test(kept_until_the_circuit_closes),
         cmocka_unit_test(conflux_legs_are_the_sets),
+        cmocka_unit_test(only_sandbox_addresses),
         cmocka_unit_test(other_lines_ignored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

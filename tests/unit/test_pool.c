@@ -52,6 +52,21 @@ static void ifnames_parse_back(void **state)
     assert_false(pool_parse_ifname("tg99999999999", &i));
 }
 
+/* A sandbox's own address is the .2 of a slot, in the pool; its gateway
+ * (.1), the slot's network and broadcast, and other networks are not. */
+static void sandbox_addresses(void **state)
+{
+    (void)state;
+    struct prefix4 pool = {0x0A760000u, 16}; /* 10.118.0.0/16 */
+    assert_true(pool_sandbox_address(&pool, 0x0A760002u));
+    assert_true(pool_sandbox_address(&pool, 0x0A76FFFEu));
+    assert_false(pool_sandbox_address(&pool, 0x0A760001u));
+    assert_false(pool_sandbox_address(&pool, 0x0A760003u));
+    assert_false(pool_sandbox_address(&pool, 0x0A760004u));
+    assert_false(pool_sandbox_address(&pool, 0x0A770002u));
+    assert_false(pool_sandbox_address(&pool, 0x7F000001u));
+}
+
 static void next_free_skips_taken_and_wraps(void **state)
 {
     (void)state;
@@ -85,6 +100,7 @@ int main(void)
         cmocka_unit_test(smallest_pool_has_one_slot),
         cmocka_unit_test(ifnames_parse_back),
         cmocka_unit_test(next_free_skips_taken_and_wraps),
+        cmocka_unit_test(sandbox_addresses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,54 @@
+/* The sandbox's DNS, checked before Tor sees it (tor mode, dns = tor).
+ *
+ * Tor's DNSPort writes a query's name, as it came, into the STREAM events
+ * of its control port. DNS labels may hold any byte: a name with CR, LF or
+ * a space in it would write lines of the sandbox's choosing into every
+ * control connection that follows streams, the control port filter's
+ * among them, which would believe them (streams and circuits claimed for
+ * another sandbox's address, lines shown to another app). So no name
+ * reaches the DNSPort but a hostname's.
+ *
+ * The sandbox's own nat table leads its DNS (UDP to the gateway's port 53)
+ * to this guard, which runs in the sandbox's init with no capability: it
+ * passes on the queries whose every question names a hostname (labels of
+ * letters, digits, '-' and '_'), answers FORMERR to the others, and relays
+ * the answers back (REFUSED at once where the gateway's port 53 is closed). It forwards from a port of its own, the only one the
+ * table lets go to the gateway's port 53 unchanged; bound before COMMAND
+ * starts, no process of COMMAND's can take it. The supervisor still
+ * checks where COMMAND's datagrams go, the host's table too: this guard
+ * adds a third look, at what the name says. */
+#ifndef TORGATE_DNS_GUARD_H
+#define TORGATE_DNS_GUARD_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ruleset.h" /* DNS_GUARD_PORT, DNS_GUARD_SOURCE_PORT */
+
+/* Whether msg is a query (QR 0, opcode QUERY, no answer or authority
+ * records) whose every question names a hostname. Pure. */
+bool dns_query_acceptable(const unsigned char *msg, size_t len);
+
+/* An error answer to the query msg: its header with QR and rcode, no
+ * section; false if msg is too short to answer (it is dropped). FORMERR
+ * to a name the guard refuses, REFUSED when nothing listens at the
+ * gateway's port 53 (tor is not running: the answer comes at once, as the
+ * ICMP error would). */
+#define DNS_FORMERR 1
+#define DNS_REFUSED 5
+bool dns_error_answer(const unsigned char *msg, size_t len, unsigned rcode, unsigned char reply[12]);
+
+struct dns_guard;
+/* Binds the guard's two sockets in the sandbox's network namespace;
+ * gateway in host order. Dies on failure (before COMMAND runs). */
+struct dns_guard *dns_guard_open(uint32_t gateway);
+/* What to poll: two entries. */
+void dns_guard_poll_fds(const struct dns_guard *g, struct pollfd fds[2]);
+/* Serves what fds (as poll returned them) say is ready. */
+void dns_guard_serve(struct dns_guard *g, const struct pollfd fds[2]);
+/* Closes its sockets (COMMAND's process, before it goes on). */
+void dns_guard_close_fds(const struct dns_guard *g);
+
+#endif

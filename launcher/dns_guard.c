@@ -1,0 +1,251 @@
+/* See dns_guard.h. */
+#include "dns_guard.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define HEADER_LEN 12
+#define MAX_NAME 253
+#define MAX_MESSAGE 4096   /* a query with EDNS is far smaller */
+#define MAX_PENDING 256    /* queries at tor at once */
+#define PENDING_MS 10000   /* after which a query's answer is no longer awaited */
+#define MAX_PER_WAKEUP 64  /* datagrams read in one go, so that neither side starves */
+
+static unsigned get16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+
+static bool hostname_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+/* One question's name at *pos: uncompressed labels of hostname bytes. */
+static bool name_acceptable(const unsigned char *msg, size_t len, size_t *pos)
+{
+    size_t total = 0;
+    for (;;) {
+        if (*pos >= len)
+            return false;
+        unsigned label = msg[(*pos)++];
+        if (label == 0)
+            return true;
+        if (label > 63 || *pos + label > len) /* a pointer (0xC0) or an extended label among them */
+            return false;
+        total += label + 1;
+        if (total > MAX_NAME + 1)
+            return false;
+        for (unsigned i = 0; i < label; i++)
+            if (!hostname_byte(msg[*pos + i]))
+                return false;
+        *pos += label;
+    }
+}
+
+bool dns_query_acceptable(const unsigned char *msg, size_t len)
+{
+    if (len < HEADER_LEN || len > MAX_MESSAGE)
+        return false;
+    bool query = !(msg[2] & 0x80) && ((msg[2] >> 3) & 0x0F) == 0;
+    unsigned questions = get16(msg + 4);
+    if (!query || questions == 0 || get16(msg + 6) != 0 || get16(msg + 8) != 0)
+        return false;
+    size_t pos = HEADER_LEN;
+    for (unsigned q = 0; q < questions; q++) {
+        if (!name_acceptable(msg, len, &pos) || pos + 4 > len)
+            return false;
+        pos += 4; /* type and class */
+    }
+    return true; /* the additional section (EDNS) is not written into events */
+}
+
+bool dns_error_answer(const unsigned char *msg, size_t len, unsigned rcode, unsigned char reply[HEADER_LEN])
+{
+    if (len < HEADER_LEN)
+        return false;
+    memset(reply, 0, HEADER_LEN);
+    memcpy(reply, msg, 2);               /* its ID */
+    reply[2] = 0x80 | (msg[2] & 0x79);   /* QR, its opcode and RD */
+    reply[3] = (unsigned char)(rcode & 0x0F);
+    return true;
+}
+
+/* --- the relay ----------------------------------------------------------- */
+
+struct pending {
+    bool used;
+    uint16_t id;        /* ours, on the way to tor */
+    uint16_t client_id; /* the client's, given back */
+    struct sockaddr_in client;
+    long long since;
+};
+
+struct dns_guard {
+    int listen_fd;  /* DNS_GUARD_PORT: the sandbox's queries, led here by its table */
+    int forward_fd; /* DNS_GUARD_SOURCE_PORT: to the gateway and back */
+    struct sockaddr_in gateway;
+    struct pending pending[MAX_PENDING];
+    unsigned char buf[MAX_MESSAGE + 1];
+};
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static int bound_socket(uint32_t addr, uint16_t port)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(addr)};
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0)
+        die_with_error("cannot bind the sandbox's DNS guard to port %u", port);
+    return fd;
+}
+
+struct dns_guard *dns_guard_open(uint32_t gateway)
+{
+    struct dns_guard *g = xcalloc(1, sizeof *g);
+    g->listen_fd = bound_socket(INADDR_LOOPBACK, DNS_GUARD_PORT);
+    g->forward_fd = bound_socket(INADDR_ANY, DNS_GUARD_SOURCE_PORT);
+    int on = 1; /* ICMP errors, with the query they answer, on its error queue */
+    if (setsockopt(g->forward_fd, IPPROTO_IP, IP_RECVERR, &on, sizeof on) != 0)
+        die_with_error("cannot set up the sandbox's DNS guard");
+    g->gateway = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons(53), .sin_addr.s_addr = htonl(gateway)};
+    return g;
+}
+
+void dns_guard_close_fds(const struct dns_guard *g)
+{
+    close(g->listen_fd);
+    close(g->forward_fd);
+}
+
+void dns_guard_poll_fds(const struct dns_guard *g, struct pollfd fds[2])
+{
+    fds[0] = (struct pollfd){g->listen_fd, POLLIN, 0};
+    fds[1] = (struct pollfd){g->forward_fd, POLLIN, 0};
+}
+
+static struct pending *find_pending(struct dns_guard *g, unsigned id)
+{
+    for (size_t i = 0; i < MAX_PENDING; i++)
+        if (g->pending[i].used && g->pending[i].id == id)
+            return &g->pending[i];
+    return NULL;
+}
+
+/* A free entry (the oldest if none is, or one whose answer is overdue)
+ * with an ID of ours that no other entry has. */
+static struct pending *new_pending(struct dns_guard *g)
+{
+    long long now = now_ms();
+    struct pending *slot = NULL;
+    for (size_t i = 0; i < MAX_PENDING; i++) {
+        struct pending *p = &g->pending[i];
+        if (p->used && now - p->since > PENDING_MS)
+            p->used = false;
+        if (!p->used)
+            slot = slot ? slot : p;
+        else if (!slot || (slot->used && p->since < slot->since))
+            slot = p;
+    }
+    slot->used = false;
+    uint16_t id;
+    if (getrandom(&id, sizeof id, 0) != (ssize_t)sizeof id)
+        id = (uint16_t)now;
+    while (find_pending(g, id)) /* at most MAX_PENDING others */
+        id++;
+    *slot = (struct pending){.used = true, .id = id, .since = now};
+    return slot;
+}
+
+static void from_sandbox(struct dns_guard *g)
+{
+    for (int n = 0; n < MAX_PER_WAKEUP; n++) {
+        struct sockaddr_in client;
+        socklen_t clen = sizeof client;
+        ssize_t len = recvfrom(g->listen_fd, g->buf, sizeof g->buf, 0, (struct sockaddr *)&client, &clen);
+        if (len < 0)
+            return;
+        if (!dns_query_acceptable(g->buf, (size_t)len)) {
+            unsigned char reply[HEADER_LEN];
+            if (dns_error_answer(g->buf, (size_t)len, DNS_FORMERR, reply))
+                (void)sendto(g->listen_fd, reply, sizeof reply, MSG_DONTWAIT, (struct sockaddr *)&client, clen);
+            continue;
+        }
+        struct pending *p = new_pending(g);
+        p->client_id = (uint16_t)get16(g->buf);
+        p->client = client;
+        g->buf[0] = (unsigned char)(p->id >> 8);
+        g->buf[1] = (unsigned char)p->id;
+        if (sendto(g->forward_fd, g->buf, (size_t)len, MSG_DONTWAIT, (struct sockaddr *)&g->gateway,
+                   sizeof g->gateway) < 0)
+            p->used = false;
+    }
+}
+
+/* An answer to the client of p, under its own ID; p is done with. */
+static void answer_client(struct dns_guard *g, struct pending *p, unsigned char *msg, size_t len)
+{
+    msg[0] = (unsigned char)(p->client_id >> 8);
+    msg[1] = (unsigned char)p->client_id;
+    (void)sendto(g->listen_fd, msg, len, MSG_DONTWAIT, (struct sockaddr *)&p->client, sizeof p->client);
+    p->used = false;
+}
+
+static void from_tor(struct dns_guard *g)
+{
+    for (int n = 0; n < MAX_PER_WAKEUP; n++) {
+        struct sockaddr_in from;
+        socklen_t flen = sizeof from;
+        ssize_t len = recvfrom(g->forward_fd, g->buf, sizeof g->buf, 0, (struct sockaddr *)&from, &flen);
+        if (len < 0)
+            return;
+        if (len < HEADER_LEN || from.sin_addr.s_addr != g->gateway.sin_addr.s_addr ||
+            from.sin_port != g->gateway.sin_port)
+            continue;
+        struct pending *p = find_pending(g, get16(g->buf));
+        if (!p)
+            continue;
+        answer_client(g, p, g->buf, (size_t)len);
+    }
+}
+
+/* Queries that met an ICMP error (nothing listens: tor is not running):
+ * the client hears REFUSED at once rather than waiting for its timeout. */
+static void unreachable(struct dns_guard *g)
+{
+    for (int n = 0; n < MAX_PER_WAKEUP; n++) {
+        char control[512];
+        struct iovec iov = {g->buf, sizeof g->buf};
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+                             .msg_controllen = sizeof control};
+        ssize_t len = recvmsg(g->forward_fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+        if (len < 0)
+            return;
+        struct pending *p = len >= HEADER_LEN ? find_pending(g, get16(g->buf)) : NULL;
+        unsigned char reply[HEADER_LEN];
+        if (!p || !dns_error_answer(g->buf, (size_t)len, DNS_REFUSED, reply))
+            continue;
+        answer_client(g, p, reply, sizeof reply);
+    }
+}
+
+void dns_guard_serve(struct dns_guard *g, const struct pollfd fds[2])
+{
+    if (fds[0].revents & POLLIN)
+        from_sandbox(g);
+    if (fds[1].revents & POLLERR)
+        unreachable(g);
+    if (fds[1].revents & POLLIN)
+        from_tor(g);
+}
