@@ -17,21 +17,21 @@ chown "$user" "$TOPO_DIR" # COMMAND writes what it saw there
 printf 'nameserver 203.0.113.53\n' >"$TOPO_DIR/resolv"
 printf '[clearnet]\ngroup = %s\nresolv-conf = %s/resolv\n' "$user" "$TOPO_DIR" >"$TOPO_DIR/torgate.conf"
 
-vg_root() { # NAME ARGS... : runs torgate ARGS under memcheck as root, log in $TOPO_DIR/NAME.vg
+vg_root() { # NAME ARGS... : runs torgate ARGS under memcheck as root, a log per process in $TOPO_DIR/NAME.PID.vg
     local name=$1
     shift
     in_host valgrind --quiet --vgdb=no --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-        --child-silent-after-fork=yes \
-        --suppressions="$TESTS_DIR/valgrind.supp" --log-file="$TOPO_DIR/$name.vg" "$TORGATE" "$@" >/dev/null 2>&1
+        --suppressions="$TESTS_DIR/valgrind.supp" --log-file="$TOPO_DIR/$name.%p.vg" "$TORGATE" "$@" >/dev/null 2>&1
 }
+vg_log() { cat "$TOPO_DIR/$1".*.vg; } # NAME: what valgrind said of each of its processes (the sandbox's init too)
 vg() { vg_root "$1" --config "$TOPO_DIR/torgate.conf" --user "$user" "${@:2}"; } # as the test's user
 
 vg tor -- true; st=$?
 is "$st" 0 "tor sandbox: valgrind finds no error and no definite leak"
-[ "$st" = 0 ] || diag "$(cat "$TOPO_DIR/tor.vg")"
+[ "$st" = 0 ] || diag "$(vg_log tor)"
 vg clearnet --profile unsafe-browser -- true; st=$?
 is "$st" 0 "clearnet sandbox: valgrind clean"
-[ "$st" = 0 ] || diag "$(cat "$TOPO_DIR/clearnet.vg")"
+[ "$st" = 0 ] || diag "$(vg_log clearnet)"
 vg status -- sh -c 'exit 3'; st=$?
 is "$st" 3 "COMMAND's status comes through under valgrind (no error: 99 otherwise)"
 # valgrind 3.19 has no mount_setattr(): the sandbox's fallback makes each
@@ -46,21 +46,21 @@ is "$(grep -cE '^/(proc/)?sys ' "$TOPO_DIR/readonly.out") $(grep -vc ' ro,' "$TO
 # ASan in the integration tests (desktop.t).
 DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent vg bus --profile firefox-esr -- true; st=$?
 is "$st" 125 "a profile with a bus, where the helpers' tmpfs cannot be made: refused, valgrind clean"
-[ "$st" = 125 ] || diag "$(cat "$TOPO_DIR/bus.vg")"
+[ "$st" = 125 ] || diag "$(vg_log bus)"
 ok_cmd "control: the sandboxes left torgate's table" in_host nft list table inet torgate
 vg_root remove-firewall remove-firewall; st=$?
 is "$st" 0 "torgate remove-firewall: valgrind clean"
-[ "$st" = 0 ] || diag "$(cat "$TOPO_DIR/remove-firewall.vg")"
+[ "$st" = 0 ] || diag "$(vg_log remove-firewall)"
 is "$(in_host nft list tables | grep -c 'inet torgate$')" 0 "... and the table is gone"
 mkdir -p "$TOPO_DIR/data"
 XDG_DATA_HOME=$TOPO_DIR/data XDG_DATA_DIRS=/usr/share vg_root wrap wrap; st=$?
 is "$st" 0 "torgate wrap: valgrind clean"
-[ "$st" = 0 ] || diag "$(cat "$TOPO_DIR/wrap.vg")"
+[ "$st" = 0 ] || diag "$(vg_log wrap)"
 XDG_DATA_HOME=$TOPO_DIR/data vg_root unwrap wrap --undo; st=$?
 is "$st" 0 "torgate wrap --undo: valgrind clean"
 vg_root list list; st=$?
 is "$st" 0 "torgate list: valgrind clean"
-[ "$st" = 0 ] || diag "$(cat "$TOPO_DIR/list.vg")"
+[ "$st" = 0 ] || diag "$(vg_log list)"
 # The control port filter (its every process: each connection is served
 # by one of its own), against the ControlPort stand-in, with a Tor Browser
 # sandbox (under valgrind too) as its client.
@@ -107,5 +107,5 @@ print(s.makefile().readline().strip())' "$TOPO_DIR/new-circuit" 2>&1)
 fi
 vg failure --profile no-such-profile -- true; st=$?
 is "$st" 125 "a refusal is valgrind clean too"
-[ "$st" = 125 ] || diag "$(cat "$TOPO_DIR/failure.vg")"
+[ "$st" = 125 ] || diag "$(vg_log failure)"
 done_testing
