@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "ruleset.h"
 
 /* Creates or refreshes table inet torgate in one transaction. Needs
  * CAP_NET_ADMIN effective. Dies with nft's first error line on failure. */
@@ -21,9 +22,9 @@ void firewall_add_uplink(const char *ifname, bool guard);
  * pruned first). Dies on failure. */
 void firewall_grant_onion_targets(int ifindex, unsigned tor_uid);
 /* Inside the sandbox's network namespace: its control port, its onion
- * services and its DNS guard (ruleset_render_sandbox_nat()). Dies on
- * failure. */
-void firewall_sandbox_nat(uint32_t gateway, uint16_t control_port, bool onions, bool dns_guard);
+ * services, its DNS and SOCKS guards (ruleset_render_sandbox_nat()), if
+ * it needs any of them. Dies on failure. */
+void firewall_sandbox_nat(const struct sandbox_nat *nat);
 
 /* Deletes table inet torgate, its sets and the lease with it. Dies with
  * nft's first error line on failure. */

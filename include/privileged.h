@@ -19,6 +19,7 @@
 #include "link.h"
 #include "plan.h"
 #include "pool.h"
+#include "ruleset.h"
 
 struct mount_attr;
 
@@ -72,10 +73,13 @@ void priv_own_hostname(const char *hostname);
 /* Its network and mount namespaces, and with hostname a UTS namespace of
  * its own named so. CAP_SYS_ADMIN. */
 void priv_sandbox_namespaces(const char *hostname);
-/* Its addresses, routes and per-namespace sysctls; with a control port or
- * the DNS guard (dns_guard.h), its nat table (ruleset_render_sandbox_nat()).
- * CAP_NET_ADMIN. */
-void priv_sandbox_network(const struct slot *slot, const struct control_plan *control, bool dns_guard);
+/* Its addresses, routes and per-namespace sysctls, and its nat table
+ * (ruleset_render_sandbox_nat(); nat's gateway is the slot's). CAP_NET_ADMIN. */
+void priv_sandbox_network(const struct slot *slot, struct sandbox_nat nat);
+/* n TCP sockets (non-blocking, close-on-exec) that carry mark, which no
+ * process without CAP_NET_ADMIN can set: the SOCKS guard's (socks_guard.h).
+ * Dies on failure. CAP_NET_ADMIN. */
+void priv_marked_sockets(int *fds, size_t n, uint32_t mark);
 /* One mount(2), umount2(2) or mount_setattr(2), as mounts.c asks for it;
  * false with errno. CAP_SYS_ADMIN. */
 bool priv_mount(const char *source, const char *target, const char *type, unsigned long flags, const void *data);

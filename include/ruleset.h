@@ -56,19 +56,31 @@ char *ruleset_prune_set(const char *listing, const char *set, bool (*link_exists
  * sandbox on link ifindex: to its onion services. */
 char *ruleset_render_onion_target(const char *ifindex, unsigned tor_uid);
 
-/* Inside a sandbox with a control port: its own 127.0.0.1:9051, where
- * apps look for Tor's control port (OnionShare, stem), leads to the
+/* The sandbox's own nat table. With control_port: its own 127.0.0.1:9051,
+ * where apps look for Tor's control port (OnionShare, stem), leads to the
  * filter's control_port at the gateway (leaving with the sandbox's
  * address); with onions, what tor opens from the gateway goes on to its
  * loopback, where apps listen (OnionShare binds 127.0.0.1). Both need
  * route_localnet on its link. With dns_guard (tor mode, dns = tor), its
  * DNS to the gateway goes to the DNS guard in its init (dns_guard.h),
- * but the guard's own. */
+ * but the guard's own; with socks_port (tor mode), its TCP to the
+ * gateway's socks_port to the SOCKS guard (socks_guard.h), but what the
+ * guard's marked sockets send. */
 #define SANDBOX_NAT_TABLE "torgate_sandbox"
 #define SANDBOX_CONTROL_PORT 9051
 #define DNS_GUARD_PORT 53530        /* the DNS guard, on the sandbox's 127.0.0.1 */
 #define DNS_GUARD_SOURCE_PORT 53531 /* its queries to the gateway leave from this port */
-char *ruleset_render_sandbox_nat(uint32_t gateway, uint16_t control_port, bool onions, bool dns_guard);
+#define SOCKS_GUARD_PORT 53532      /* the SOCKS guard, on the sandbox's 127.0.0.1 */
+#define SOCKS_GUARD_MARK 0x746f72u  /* "tor": its connections to the SocksPort */
+struct sandbox_nat {
+    uint32_t gateway; /* host order */
+    uint16_t control_port;
+    bool onions;
+    bool dns_guard;
+    uint16_t socks_port;
+};
+/* NULL when the sandbox needs no table. */
+char *ruleset_render_sandbox_nat(const struct sandbox_nat *nat);
 
 /* Adds an uplink to uplinks, the only links clearnet sandboxes'
  * traffic may leave by, and with guard also to forward_guard: forwarding

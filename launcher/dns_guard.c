@@ -22,11 +22,6 @@
 
 static unsigned get16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
 
-static bool hostname_byte(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
 /* One question's name at *pos: uncompressed labels of hostname bytes. */
 static bool name_acceptable(const unsigned char *msg, size_t len, size_t *pos)
 {

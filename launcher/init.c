@@ -17,6 +17,7 @@
 #include "privileged.h"
 #include "relay.h"
 #include "seccomp_filter.h"
+#include "socks_guard.h"
 #include "supervisor.h"
 #include "util.h"
 
@@ -155,13 +156,31 @@ __attribute__((noreturn)) static void serve(pid_t command, int listener, const s
     }
 }
 
+/* The SOCKS guard's process, before COMMAND's: init's copies of its
+ * sockets are closed before COMMAND's process is forked, which never
+ * holds one. Signals stay blocked in it: the sandbox's end is its end. */
+static void start_socks_guard(struct socks_guard *socks, int error_fd)
+{
+    pid_t pid = fork_or_die("the SOCKS guard");
+    if (pid == 0) {
+        close(error_fd);
+        report_errors_to(-1);
+        socks_guard_serve(socks);
+    }
+    socks_guard_close(socks);
+}
+
 void init_run(char **argv, int error_fd, const struct seccomp_policy *policy)
 {
     sigset_t all, old;
     sigfillset(&all);
     /* Signals that arrive before the relay knows COMMAND's PID stay pending. */
     sigprocmask(SIG_BLOCK, &all, &old);
-    priv_drop_all(); /* for init and COMMAND alike */
+    /* Its sockets need CAP_NET_ADMIN (their mark): made while init holds it. */
+    struct socks_guard *socks = policy->socks_port ? socks_guard_open(policy->gateway, policy->socks_port) : NULL;
+    priv_drop_all(); /* for init, the guard and COMMAND alike */
+    if (socks)
+        start_socks_guard(socks, error_fd);
 
     struct handoff h;
     if (pipe2(h.to_init, O_CLOEXEC) != 0 || pipe2(h.to_command, O_CLOEXEC) != 0)

@@ -79,6 +79,7 @@ void plan_build(struct plan *plan, const struct torgate_config *cfg, const struc
         .link = networked ? plan_link(p) : (struct link_plan){0},
         .seccomp = {.mode = p->mode,
                     .allow_dns = p->dns == DNS_TOR,
+                    .socks_port = p->mode == MODE_TOR ? cfg->socks_port.port : 0,
                     .allow_lan = p->lan,
                     .pool = cfg->pool,
                     .allow_user_namespaces = p->user_namespaces},
@@ -184,6 +185,9 @@ static void explain_decisions(FILE *out, const struct plan *plan)
             plan->view.generic_account ? "generic (no full name)" : "real", plan->view.utc ? "UTC" : "the host's");
     fprintf(out, "read-only        %zu startup files and directories of the home (torgate.profile(5))\n",
             plan->startup.count);
+    if (s->allow_dns || s->socks_port)
+        fprintf(out, "guards           in the sandbox's init, hostnames only go on to Tor:%s%s\n",
+                s->allow_dns ? " DNS to the gateway" : "", s->socks_port ? " SOCKS to the gateway's SocksPort" : "");
     if (plan->control.port)
         fprintf(out, "control port     127.0.0.1:9051 inside, led to the filter at GATEWAY:%u; TOR_CONTROL_HOST and "
                 "TOR_CONTROL_PORT set%s\n", plan->control.port,

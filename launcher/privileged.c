@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -236,7 +237,7 @@ void priv_own_hostname(const char *hostname)
     caps_lower();
 }
 
-void priv_sandbox_network(const struct slot *slot, const struct control_plan *control, bool dns_guard)
+void priv_sandbox_network(const struct slot *slot, struct sandbox_nat nat)
 {
     caps_raise(CAPS_NET_ADMIN);
     network_sysctls();
@@ -244,10 +245,22 @@ void priv_sandbox_network(const struct slot *slot, const struct control_plan *co
         sandbox_loopback_only();
     else
         sandbox_link_configure(slot);
-    if (control->port && slot->index != NO_SLOT)
+    if (nat.control_port && slot->index != NO_SLOT)
         sysctl_write("net/ipv4/conf/" SANDBOX_IFNAME "/route_localnet", "1");
-    if ((control->port || dns_guard) && slot->index != NO_SLOT)
-        firewall_sandbox_nat(slot->gateway, control->port, control->onion_targets, dns_guard);
+    nat.gateway = slot->gateway;
+    if (slot->index != NO_SLOT)
+        firewall_sandbox_nat(&nat);
+    caps_lower();
+}
+
+void priv_marked_sockets(int *fds, size_t n, uint32_t mark)
+{
+    caps_raise(CAPS_NET_ADMIN);
+    for (size_t i = 0; i < n; i++) {
+        fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fds[i] < 0 || setsockopt(fds[i], SOL_SOCKET, SO_MARK, &mark, sizeof mark) != 0)
+            die_with_error("cannot make the SOCKS guard's sockets");
+    }
     caps_lower();
 }
 

@@ -81,7 +81,10 @@ void sandbox_main(const struct plan *plan, struct sandbox_channel ch)
     priv_sandbox_namespaces(plan->view.hostname);
     say_namespaces_ready(&ch);
     struct slot slot = await_slot(&ch);
-    priv_sandbox_network(&slot, &plan->control, plan->seccomp.allow_dns);
+    priv_sandbox_network(&slot, (struct sandbox_nat){.control_port = plan->control.port,
+                                                     .onions = plan->control.onion_targets,
+                                                     .dns_guard = plan->seccomp.allow_dns,
+                                                     .socks_port = plan->seccomp.socks_port});
     mount_sandbox_view(plan, &slot, ch.helpers_fd);
     if (ch.helpers_fd >= 0)
         close(ch.helpers_fd);

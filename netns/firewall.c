@@ -227,8 +227,9 @@ void firewall_grant_onion_targets(int ifindex, unsigned tor_uid)
     run_nft(cmd, "let tor reach the sandbox's onion services");
 }
 
-void firewall_sandbox_nat(uint32_t gateway, uint16_t control_port, bool onions, bool dns_guard)
+void firewall_sandbox_nat(const struct sandbox_nat *nat)
 {
-    autofree char *cmd = ruleset_render_sandbox_nat(gateway, control_port, onions, dns_guard);
-    run_nft(cmd, "write the sandbox's own nat table (its control port, its DNS guard)");
+    autofree char *cmd = ruleset_render_sandbox_nat(nat);
+    if (cmd)
+        run_nft(cmd, "write the sandbox's own nat table (its control port, its DNS and SOCKS guards)");
 }

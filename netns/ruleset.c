@@ -270,26 +270,33 @@ char *ruleset_render_onion_target(const char *ifindex, unsigned tor_uid)
     return xasprintf("add element inet " FIREWALL_TABLE " onion_targets { %s . %u }\n", ifindex, tor_uid);
 }
 
-char *ruleset_render_sandbox_nat(uint32_t gateway, uint16_t control_port, bool onions, bool dns_guard)
+char *ruleset_render_sandbox_nat(const struct sandbox_nat *nat)
 {
+    if (!nat->control_port && !nat->dns_guard && !nat->socks_port)
+        return NULL;
     char gw[16];
-    format_addr4(gateway, gw);
+    format_addr4(nat->gateway, gw);
     struct text t;
     text_open(&t);
     text_puts(&t, "table ip " SANDBOX_NAT_TABLE " {\n");
-    if (control_port)
+    if (nat->control_port)
         text_printf(&t,
                     "\tchain control_port {\n\t\ttype nat hook output priority -100; policy accept;\n"
                     "\t\tip daddr 127.0.0.1 tcp dport %u dnat ip to %s:%u\n\t}\n"
                     "\tchain control_port_source {\n\t\ttype nat hook postrouting priority 100; policy accept;\n"
                     "\t\toifname \"" SANDBOX_IFNAME "\" ip saddr 127.0.0.0/8 masquerade\n\t}\n",
-                    SANDBOX_CONTROL_PORT, gw, control_port);
-    if (dns_guard)
+                    SANDBOX_CONTROL_PORT, gw, nat->control_port);
+    if (nat->dns_guard)
         text_printf(&t,
                     "\tchain dns_guard {\n\t\ttype nat hook output priority -100; policy accept;\n"
                     "\t\tip daddr %s udp dport 53 udp sport != %u dnat ip to 127.0.0.1:%u\n\t}\n",
                     gw, DNS_GUARD_SOURCE_PORT, DNS_GUARD_PORT);
-    if (onions)
+    if (nat->socks_port)
+        text_printf(&t,
+                    "\tchain socks_guard {\n\t\ttype nat hook output priority -100; policy accept;\n"
+                    "\t\tip daddr %s tcp dport %u meta mark != 0x%x dnat ip to 127.0.0.1:%u\n\t}\n",
+                    gw, nat->socks_port, SOCKS_GUARD_MARK, SOCKS_GUARD_PORT);
+    if (nat->onions)
         text_printf(&t,
                     "\tchain onion_services {\n\t\ttype nat hook prerouting priority -100; policy accept;\n"
                     "\t\tiifname \"" SANDBOX_IFNAME "\" ip saddr %s meta l4proto tcp dnat ip to 127.0.0.1\n\t}\n",

@@ -2,7 +2,8 @@
  * input is read as a torgate.conf (then checked across keys), as a profile,
  * as a clearnet resolvers file and as a control port filter's allowlist;
  * then each of its lines as a sandbox's command to the control port filter
- * and as a line of tor's replies and events.
+ * and as a line of tor's replies and events; and its bytes as what an app
+ * sends the SOCKS guard.
  * Everything is freed after each run, so that LeakSanitizer reports real
  * leaks of the parsers, not of this harness.
  *
@@ -25,6 +26,7 @@
 #include "control_protocol.h"
 #include "profile.h"
 #include "resolv.h"
+#include "socks_handshake.h"
 
 /* The parsers' contract: false always comes with an error that starts with
  * the file's name (NAME:LINE: ... or NAME: ...), true never with one. */
@@ -70,12 +72,30 @@ static void filter_lines(char *text)
     control_allowlist_clear(&list);
 }
 
+/* An app's first bytes to the SocksPort, whatever method Tor chose: the
+ * guard never lets on more than it read. */
+static void fuzz_socks_handshake(const uint8_t *data, size_t size)
+{
+    size_t len = size < SOCKS_HANDSHAKE_MAX ? size : SOCKS_HANDSHAKE_MAX;
+    static const int methods[] = {-1, 0, 2, 0xFF};
+    for (size_t i = 0; i < sizeof methods / sizeof *methods; i++) {
+        size_t safe;
+        enum socks_verdict v = socks_handshake_check(data, len, methods[i], &safe);
+        if (safe > len || (v == SOCKS_NEED_METHOD && methods[i] >= 0))
+            abort(); /* Tor's choice, once known, is never waited for again */
+    }
+    unsigned char reply[10];
+    if (socks_refusal(data, len, reply) > sizeof reply)
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* The parsers take C strings: an input with a NUL in it is read up to
      * the NUL. */
+    fuzz_socks_handshake(data, size);
     char *text = malloc(size + 1);
     if (!text)
         return 0;

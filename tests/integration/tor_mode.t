@@ -84,6 +84,33 @@ in_host "$DNSQ" 127.0.0.1 5353 "$injection" >/dev/null 2>&1
 like "$(cat "$TOPO_DIR/dnsport.log")" $'\n''650 STREAM 4000000 NEW 17' \
     "control: the same name sent to the DNSPort directly arrives, and splits its log's line"
 
+# The same names over SOCKS (tor writes a SOCKS hostname as it came into
+# its STREAM events too): the sandbox's SOCKS guard answers a refusal in
+# the protocol's own form, SOCKS5 and SOCKS4a, and the SocksPort never sees
+# the request; a hostname through the same guard reaches it, from the
+# sandbox's address. COMMAND cannot give its socket the guard's mark.
+SOCKSQ=$TESTS_DIR/lib/socks_request.py
+topo_visible SOCKSQ || bail_out "cannot copy the SOCKS client where sandboxes see it"
+socks_before=$(log_lines socks)
+is "$(tg -- "$SOCKSQ" gateway 9050 "$injection" 2>&1)" "reply=1" \
+    "SOCKS5, a name with CR LF in it: general failure from the sandbox's SOCKS guard"
+is "$(tg -- "$SOCKSQ" gateway 9050 "$injection" 4a 2>&1)" "reply=91" "... SOCKS4a: request rejected"
+is "$(tg -- "$SOCKSQ" gateway 9050 'a b.example' 2>&1)" "reply=1" "... a name with a space"
+is "$(tg -- "$SOCKSQ" --mark gateway 9050 "$injection" 2>&1)" $'mark=refused\nreply=1' \
+    "... COMMAND cannot take the guard's mark, and is refused all the same"
+is "$(log_lines socks)" "$socks_before" "... and the SocksPort saw none of them"
+is "$(tg -- "$SOCKSQ" gateway 9050 www.example.test 4a 2>&1)" "reply=90" "control: SOCKS4a with a hostname is granted"
+like "$(tail -n 1 "$TOPO_DIR/socks.log")" '^peer=10\.118\.[0-9]+\.[0-9]+ socks4 cmd=1 target=www\.example\.test:80$' \
+    "... by the SocksPort, which saw it come from the sandbox's address"
+in_host "$SOCKSQ" 127.0.0.1 9050 "$injection" >/dev/null 2>&1
+like "$(cat "$TOPO_DIR/socks.log")" $'\n''650 STREAM 4000000 NEW 17' \
+    "control: the same name sent to the SocksPort directly arrives, and splits its log's line"
+# The guard has 128 sockets, each reused once its connection ends: 150
+# connections one after another all go through.
+out=$(tg -- sh -c "for i in \$(seq 150); do curl -sS --max-time 5 --socks5-hostname $GATEWAY_OF_SANDBOX:9050 \
+    http://www.example.test/; done" 2>&1)
+is "$(grep -c '^SOCKS target=www\.example\.test:80$' <<<"$out")" 150 "150 SOCKS connections in a row, all answered"
+
 # What arrived on the far side: nothing at all.
 for ns in INET LAN; do
     nsname=${ns}_NS

@@ -14,7 +14,7 @@ event.  The process serves until killed.
              --fixture tor    : www.example.test and *.onion answered
              --fixture inet   : www.example.test, git.example.test and
                                 ssh.example.test (default)
-  socks      SOCKS5 no-auth CONNECT (IPv4, IPv6, domain).  Logs
+  socks      SOCKS5 no-auth CONNECT (IPv4, IPv6, domain), SOCKS4 and 4a.  Logs
              "peer=IP target=HOST:PORT", then answers one HTTP request with
              "SOCKS target=HOST:PORT\\n".
   web        HTTP.  Logs "client=IP", answers "LABEL client=IP\\n"
@@ -256,40 +256,70 @@ class SocksHandler(socketserver.BaseRequestHandler):
         sock.settimeout(3)
         try:
             ver, nmeth = recv_exact(sock, 2)
-            if ver != 5:
+            if ver == 4:
+                target = self.socks4(sock, peer, nmeth)
+                if not target:
+                    return
+            elif ver != 5:
                 log("peer=%s error=version%d" % (peer, ver))
                 return
-            methods = recv_exact(sock, nmeth)
-            if 0 not in methods:
-                sock.sendall(b"\x05\xff")
-                log("peer=%s error=noauth-not-offered" % peer)
-                return
-            sock.sendall(b"\x05\x00")
-            ver, cmd, _, atyp = recv_exact(sock, 4)
-            if atyp == 1:
-                host = socket.inet_ntoa(recv_exact(sock, 4))
-            elif atyp == 3:
-                n = recv_exact(sock, 1)[0]
-                host = recv_exact(sock, n).decode("ascii", "replace")
-            elif atyp == 4:
-                host = "[%s]" % socket.inet_ntop(socket.AF_INET6,
-                                                  recv_exact(sock, 16))
             else:
-                sock.sendall(b"\x05\x08\x00\x01" + b"\0" * 6)
-                log("peer=%s error=atyp%d" % (peer, atyp))
-                return
-            port = struct.unpack("!H", recv_exact(sock, 2))[0]
-            target = "%s:%d" % (host, port)
-            if cmd != 1:
-                sock.sendall(b"\x05\x07\x00\x01" + b"\0" * 6)
-                log("peer=%s error=cmd%d target=%s" % (peer, cmd, target))
-                return
-            log("peer=%s target=%s" % (peer, target))
-            sock.sendall(b"\x05\x00\x00\x01" + b"\0" * 6)
+                target = self.socks5(sock, peer, nmeth)
+                if not target:
+                    return
         except (OSError, ConnectionError, ValueError):
             return
         read_request(sock, 1.0)
         finish(sock, ("HTTP/1.0 200 OK\r\n\r\nSOCKS target=%s\n" % target).encode())
+
+    @staticmethod
+    def socks4(sock, peer, cmd):
+        """SOCKS4 and 4a: the target granted, or None."""
+        head = recv_exact(sock, 6)
+        port = struct.unpack("!H", head[:2])[0]
+        fields, data = [], b""
+        while len(fields) < (2 if head[2:5] == b"\0\0\0" and head[5] else 1):
+            data += recv_exact(sock, 1)
+            if data.endswith(b"\0"):
+                fields.append(data[:-1])
+                data = b""
+        host = fields[1].decode("ascii", "replace") if len(fields) > 1 else socket.inet_ntoa(head[2:6])
+        target = "%s:%d" % (host, port)
+        log("peer=%s socks4 cmd=%d target=%s" % (peer, cmd, target))
+        sock.sendall(b"\0\x5a" + b"\0" * 6)
+        return target
+
+    @staticmethod
+    def socks5(sock, peer, nmeth):
+        """SOCKS5 no-auth: the target granted, or None."""
+        methods = recv_exact(sock, nmeth)
+        if 0 not in methods:
+            sock.sendall(b"\x05\xff")
+            log("peer=%s error=noauth-not-offered" % peer)
+            return
+        sock.sendall(b"\x05\x00")
+        ver, cmd, _, atyp = recv_exact(sock, 4)
+        if atyp == 1:
+            host = socket.inet_ntoa(recv_exact(sock, 4))
+        elif atyp == 3:
+            n = recv_exact(sock, 1)[0]
+            host = recv_exact(sock, n).decode("ascii", "replace")
+        elif atyp == 4:
+            host = "[%s]" % socket.inet_ntop(socket.AF_INET6,
+                                              recv_exact(sock, 16))
+        else:
+            sock.sendall(b"\x05\x08\x00\x01" + b"\0" * 6)
+            log("peer=%s error=atyp%d" % (peer, atyp))
+            return
+        port = struct.unpack("!H", recv_exact(sock, 2))[0]
+        target = "%s:%d" % (host, port)
+        if cmd != 1:
+            sock.sendall(b"\x05\x07\x00\x01" + b"\0" * 6)
+            log("peer=%s error=cmd%d target=%s" % (peer, cmd, target))
+            return
+        log("peer=%s target=%s" % (peer, target))
+        sock.sendall(b"\x05\x00\x00\x01" + b"\0" * 6)
+        return target
 
 
 # ---------------------------------------------------------------------- web

@@ -143,6 +143,17 @@ in_host "$DNSQ" 127.0.0.1 5353 "$(forged 4000001)" >/dev/null 2>&1
 WAIT_FOR_TIMEOUT=200 wait_for grep -q 'STREAM 4000001 NEW 17' "$EVENTS"
 like "$(cat "$EVENTS")" 'STREAM 4000001 NEW 17' "control: sent straight to the DNSPort, it forges a line in tor's events"
 unlike "$(cat "$EVENTS")" 'STREAM 4000000 ' "... which the sandbox's did not"
+# The same over SOCKS: tor writes a SOCKS5 hostname as it came into its
+# events too (even one it refuses). The sandbox's SOCKS guard refuses it;
+# sent straight to the SocksPort (the control), it forges its line.
+SOCKSQ=$TESTS_DIR/lib/socks_request.py
+topo_visible SOCKSQ || bail_out "cannot copy the SOCKS client where sandboxes see it"
+out=$(tg --profile default -- "$SOCKSQ" gateway 9050 "$(forged 4000002)" 2>&1)
+is "$out" "reply=1" "from a sandbox, a SOCKS hostname with CR LF in it is refused (general failure)"
+in_host "$SOCKSQ" 127.0.0.1 9050 "$(forged 4000003)" >/dev/null 2>&1
+WAIT_FOR_TIMEOUT=200 wait_for grep -q 'STREAM 4000003 NEW 17' "$EVENTS"
+like "$(cat "$EVENTS")" 'STREAM 4000003 NEW 17' "control: sent straight to the SocksPort, it forges a line in tor's events"
+unlike "$(cat "$EVENTS")" 'STREAM 4000002 ' "... which the sandbox's did not"
 
 # torgate new-circuit ID (issue 15): fresh circuits for one sandbox, and
 # none for another. Two sandboxes of the user's each fetch a page, wait for

@@ -126,7 +126,7 @@ like "$out" 'status: REFUSED' "dig hears a refusal at once, not a timeout (the s
 out=$(tg --profile default -- curl -sS --max-time 30 http://www.example.test/ 2>&1)
 is "$?" 6 "curl by name fails: the name cannot be resolved (curl status 6: $out)"
 out=$(tg -- curl -sS --max-time 30 http://www.example.test/ 2>&1)
-is "$?" 7 "curl by SOCKS (its own profile) fails at once too: refused ($out)"
+is "$?" 97 "curl by SOCKS (its own profile) fails at once too: the sandbox's SOCKS guard resets it as Tor refused it (curl status 97: $out)"
 out=$(tg -- "$PROBE" udp 203.0.113.53 53 2>/dev/null)
 like "$out" '^FAIL' "other UDP is still refused ($out)"
 is "$(web_since)" "" "the web server saw nothing"

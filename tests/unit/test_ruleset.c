@@ -189,6 +189,21 @@ static void stale_services_pruned(void **state)
     free(t);
 }
 
+/* The sandbox's own table: each guard's chain lets its own traffic pass
+ * (the DNS guard's port, the SOCKS guard's mark) and leads the rest to it;
+ * no table at all where nothing needs one. */
+static void sandbox_nat_guards(void **state)
+{
+    (void)state;
+    struct sandbox_nat nat = {.gateway = 0x0A760001u, .dns_guard = true, .socks_port = 9050};
+    char *text = ruleset_render_sandbox_nat(&nat);
+    assert_has(text, "ip daddr 10.118.0.1 udp dport 53 udp sport != 53531 dnat ip to 127.0.0.1:53530");
+    assert_has(text, "ip daddr 10.118.0.1 tcp dport 9050 meta mark != 0x746f72 dnat ip to 127.0.0.1:53532");
+    assert_null(strstr(text, "control_port"));
+    free(text);
+    assert_null(ruleset_render_sandbox_nat(&(struct sandbox_nat){.gateway = 0x0A760001u}));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +215,7 @@ int main(void)
         cmocka_unit_test(uplink_elements),
         cmocka_unit_test(services_elements),
         cmocka_unit_test(stale_services_pruned),
+        cmocka_unit_test(sandbox_nat_guards),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
