@@ -26,7 +26,7 @@
 
 #include "ruleset.h" /* SOCKS_GUARD_PORT, SOCKS_GUARD_MARK */
 
-#define SOCKS_GUARD_SOCKETS 128
+#define SOCKS_GUARD_SOCKETS 128 /* fewer where the open files limit is lower */
 
 struct socks_guard;
 

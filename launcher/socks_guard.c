@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 
 #define BUFFER_SIZE 16384
 #define LISTEN_BACKLOG 128
+#define FILES_KEPT 16 /* of the open files limit, for init's and the guard's own */
 
 /* One way of a connection: what was read and not yet written on. */
 struct direction {
@@ -44,14 +46,28 @@ struct connection {
 
 struct socks_guard {
     int listener;
+    size_t count; /* of sockets: as the open files limit allows */
     int sockets[SOCKS_GUARD_SOCKETS];                  /* -1: lost */
     struct connection *connections[SOCKS_GUARD_SOCKETS]; /* by socket: NULL when it is free */
     struct sockaddr_in socks_port;
 };
 
+/* As many marked sockets as the open files limit has room for, each with
+ * its accepted connection: SOCKS_GUARD_SOCKETS at most, 8 at torgate's
+ * least (32 files). */
+static size_t capacity(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+        return SOCKS_GUARD_SOCKETS;
+    size_t room = rl.rlim_cur > FILES_KEPT + 2 ? (size_t)(rl.rlim_cur - FILES_KEPT) / 2 : 1;
+    return room < SOCKS_GUARD_SOCKETS ? room : SOCKS_GUARD_SOCKETS;
+}
+
 struct socks_guard *socks_guard_open(uint32_t gateway, uint16_t socks_port)
 {
     struct socks_guard *g = xcalloc(1, sizeof *g);
+    g->count = capacity();
     g->socks_port = (struct sockaddr_in){
         .sin_family = AF_INET, .sin_port = htons(socks_port), .sin_addr.s_addr = htonl(gateway)};
     struct sockaddr_in local = {
@@ -60,14 +76,14 @@ struct socks_guard *socks_guard_open(uint32_t gateway, uint16_t socks_port)
     if (g->listener < 0 || bind(g->listener, (struct sockaddr *)&local, sizeof local) != 0 ||
         listen(g->listener, LISTEN_BACKLOG) != 0)
         die_with_error("cannot set up the sandbox's SOCKS guard on port %u", SOCKS_GUARD_PORT);
-    priv_marked_sockets(g->sockets, SOCKS_GUARD_SOCKETS, SOCKS_GUARD_MARK);
+    priv_marked_sockets(g->sockets, g->count, SOCKS_GUARD_MARK);
     return g;
 }
 
 void socks_guard_close(struct socks_guard *g)
 {
     close(g->listener);
-    for (size_t i = 0; i < SOCKS_GUARD_SOCKETS; i++)
+    for (size_t i = 0; i < g->count; i++)
         if (g->sockets[i] >= 0)
             close(g->sockets[i]);
     free(g);
@@ -255,7 +271,7 @@ static short upstream_interest(const struct connection *c)
 
 static ssize_t free_socket(const struct socks_guard *g)
 {
-    for (size_t i = 0; i < SOCKS_GUARD_SOCKETS; i++)
+    for (size_t i = 0; i < g->count; i++)
         if (g->sockets[i] >= 0 && !g->connections[i])
             return (ssize_t)i;
     return -1;
@@ -267,18 +283,18 @@ void socks_guard_serve(struct socks_guard *g)
      * even COMMAND, the same user) may look into it. */
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_DUMPABLE, 0) != 0)
         _exit(EXIT_TORGATE);
-    struct pollfd fds[1 + 2 * SOCKS_GUARD_SOCKETS];
+    struct pollfd fds[1 + 2 * SOCKS_GUARD_SOCKETS] = {{0}};
     for (;;) {
         ssize_t spare = free_socket(g);
         fds[0] = (struct pollfd){spare >= 0 ? g->listener : -1, POLLIN, 0};
-        for (size_t i = 0; i < SOCKS_GUARD_SOCKETS; i++) {
+        for (size_t i = 0; i < g->count; i++) {
             const struct connection *c = g->connections[i];
             fds[1 + 2 * i] = (struct pollfd){c ? c->client : -1, c ? client_interest(c) : 0, 0};
             fds[2 + 2 * i] = (struct pollfd){c ? c->upstream : -1, c ? upstream_interest(c) : 0, 0};
         }
-        if (poll(fds, N_ELEMENTS(fds), -1) < 0)
+        if (poll(fds, 1 + 2 * g->count, -1) < 0)
             continue;
-        for (size_t i = 0; i < SOCKS_GUARD_SOCKETS; i++) {
+        for (size_t i = 0; i < g->count; i++) {
             struct connection *c = g->connections[i];
             bool orderly;
             if (c && !step(c, fds[1 + 2 * i].revents, fds[2 + 2 * i].revents, &orderly))

@@ -62,6 +62,9 @@ nothing_left "after the pool"
 refused --nofile=16:16 "your open files limit is 16, below the 32 torgate needs: raise it (ulimit -n)" \
     "RLIMIT_NOFILE 16: refused in one line that names the limit and the fix"
 works --nofile=32:32 "control: with 32 open files, the launch works"
+out=$(as_user prlimit --nofile=32:32 "$TORGATE" --profile default -- \
+    sh -c "curl -sS --max-time 5 --socks5-hostname $GATEWAY_OF_SANDBOX:9050 http://www.example.test/" 2>&1)
+is "$out" "SOCKS target=www.example.test:80" "... SOCKS through the guard too (as many sockets as the limit has room for)"
 # Below 4, the dynamic loader fails before torgate runs: its own line.
 out=$(as_user prlimit --nofile=3:3 "$TORGATE" --profile default -- true 2>&1); st=$?
 like "$st:$out" "^127:[^"$'\n'"]*error while loading shared libraries" "RLIMIT_NOFILE 3: the loader's own one line (no torgate code runs)"
@@ -72,8 +75,9 @@ nothing_left "RLIMIT_NOFILE 3"
 NPROC_FIX="your user has as many processes as its limit allows (ulimit -u, or the session's TasksMax): end some, or raise it"
 refused --nproc=1:1 "cannot fork the sandbox: $NPROC_FIX" \
     "RLIMIT_NPROC 1: the sandbox's fork refused, in one line that names the limit"
-refused --nproc=2:2 "cannot fork the command: $NPROC_FIX" \
-    "RLIMIT_NPROC 2: the command's fork, inside the sandbox, refused the same way"
+refused --nproc=2:2 "cannot fork the SOCKS guard: $NPROC_FIX" \
+    "RLIMIT_NPROC 2: the SOCKS guard's fork, inside the sandbox, refused the same way"
+refused --nproc=3:3 "cannot fork the command: $NPROC_FIX" "RLIMIT_NPROC 3: the command's fork, after it, refused the same way"
 works --nproc=8:8 "control: with 8 processes, the launch works"
 
 # ------------------------------------------------------------ address space

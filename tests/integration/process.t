@@ -19,9 +19,12 @@ printf 'data\n' >"$TOPO_DIR/not-executable"; chmod 0644 "$TOPO_DIR/not-executabl
 is "$(status_of tg -- "$TOPO_DIR/not-executable")" 126 "126 when COMMAND cannot be run"
 is "$(status_of tg -- no-such-command-anywhere)" 127 "127 for a name not on PATH"
 
-out=$(tg -- sh -c 'echo $$; ps -o pid= -p 1 -o comm=')
-like "$out" '^2' "COMMAND is not PID 1 of its namespace (it is PID 2)"
+out=$(tg -- sh -c 'echo $$; ps -o pid= -p 1 -o comm=; ps -o pid=,user=,comm= -p 2')
+like "$out" '^3'$'\n' "COMMAND is not PID 1 of its namespace (it is PID 3)"
 like "$out" 'torgate' "PID 1 is torgate's init"
+like "$out" $'\n'' *2 [^ ]+ +torgate$' "PID 2 is its SOCKS guard (tor mode), forked before COMMAND"
+out=$(tg --profile offline -- sh -c 'echo $$')
+is "$out" 2 "control: with no SOCKS guard (offline), COMMAND is PID 2"
 
 # Signals sent to torgate reach COMMAND.
 for sig in TERM HUP INT; do
