@@ -138,6 +138,11 @@ static void accept_connection(struct socks_guard *g, size_t i)
 static bool fill(int fd, struct direction *d, size_t *added)
 {
     *added = 0;
+    if (d->start > 0 && d->end == BUFFER_SIZE) { /* what is left of it to the front */
+        memmove(d->data, d->data + d->start, d->end - d->start);
+        d->end -= d->start;
+        d->start = 0;
+    }
     if (d->start == d->end)
         d->start = d->end = 0;
     if (d->eof || d->end == BUFFER_SIZE)
@@ -164,6 +169,8 @@ static bool drain(int fd, struct direction *d, size_t limit, size_t *written)
     if (n < 0)
         return errno == EAGAIN || errno == EINTR;
     d->start += (size_t)n;
+    if (d->start == d->end)
+        d->start = d->end = 0; /* all of its room again */
     *written = (size_t)n;
     return true;
 }
@@ -257,16 +264,18 @@ static bool step(struct connection *c, short client_events, short upstream_event
     return !*orderly;
 }
 
+static bool has_room(const struct direction *d) { return !d->eof && (d->end < BUFFER_SIZE || d->start > 0); }
+
 static short client_interest(const struct connection *c)
 {
-    return (short)((!c->up.eof && c->up.end < BUFFER_SIZE ? POLLIN : 0) | (c->down.end > c->down.start ? POLLOUT : 0));
+    return (short)((has_room(&c->up) ? POLLIN : 0) | (c->down.end > c->down.start ? POLLOUT : 0));
 }
 
 static short upstream_interest(const struct connection *c)
 {
     if (c->connecting)
         return POLLOUT;
-    return (short)((!c->down.eof && c->down.end < BUFFER_SIZE ? POLLIN : 0) | (sendable(c) ? POLLOUT : 0));
+    return (short)((has_room(&c->down) ? POLLIN : 0) | (sendable(c) ? POLLOUT : 0));
 }
 
 static ssize_t free_socket(const struct socks_guard *g)

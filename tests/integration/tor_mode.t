@@ -110,6 +110,11 @@ like "$(cat "$TOPO_DIR/socks.log")" $'\n''650 STREAM 4000000 NEW 17' \
 out=$(tg -- sh -c "for i in \$(seq 150); do curl -sS --max-time 5 --socks5-hostname $GATEWAY_OF_SANDBOX:9050 \
     http://www.example.test/; done" 2>&1)
 is "$(grep -c '^SOCKS target=www\.example\.test:80$' <<<"$out")" 150 "150 SOCKS connections in a row, all answered"
+# Whole both ways, many times its buffers: 3 MB down, 2 MB up.
+out=$(tg -- sh -c "curl -sS --max-time 20 --socks5-hostname $GATEWAY_OF_SANDBOX:9050 http://www.example.test/bytes/3000000 | wc -c
+    head -c 2000000 /dev/zero | curl -sS --max-time 20 --socks5-hostname $GATEWAY_OF_SANDBOX:9050 \
+        --data-binary @- -H 'Expect:' http://www.example.test/bytes/0" 2>&1)
+is "$out" $'3000011\nreceived=2000000' "3 MB down and 2 MB up through the guard, every byte"
 
 # What arrived on the far side: nothing at all.
 for ns in INET LAN; do

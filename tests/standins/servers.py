@@ -32,6 +32,7 @@ event.  The process serves until killed.
 
 import argparse
 import errno
+import re
 import socket
 import socketserver
 import struct
@@ -269,7 +270,25 @@ class SocksHandler(socketserver.BaseRequestHandler):
                     return
         except (OSError, ConnectionError, ValueError):
             return
-        read_request(sock, 1.0)
+        request = read_request(sock, 1.0)
+        words = request.split(b" ", 2)
+        if len(words) > 1 and words[1].startswith(b"/bytes/"):
+            # GET /bytes/N: N bytes back; POST /bytes/0 with a body: its length
+            head, _, body = request.partition(b"\r\n\r\n")
+            length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+            try:
+                sock.settimeout(10)
+                while length and len(body) < int(length.group(1)):
+                    chunk = sock.recv(65536)
+                    if not chunk:
+                        break
+                    body += chunk
+            except OSError:
+                return
+            log("peer=%s bytes-in=%d" % (peer, len(body)))
+            finish(sock, b"HTTP/1.0 200 OK\r\n\r\n" + b"x" * int(words[1][7:] or 0) +
+                   ("received=%d\n" % len(body)).encode())
+            return
         finish(sock, ("HTTP/1.0 200 OK\r\n\r\nSOCKS target=%s\n" % target).encode())
 
     @staticmethod
