@@ -33,8 +33,10 @@ enum socks_verdict {
  * Sets *safe to how many of those bytes may go to Tor now. Pure. */
 enum socks_verdict socks_handshake_check(const unsigned char *msg, size_t len, int method, size_t *safe);
 
-/* The failure reply the guard sends in Tor's stead when it refuses a
- * request (msg as above; version 4 or 5); its length, 0 if none fits. */
-size_t socks_refusal(const unsigned char *msg, size_t len, unsigned char reply[10]);
+/* The failure reply the guard sends in Tor's stead when it refuses (msg
+ * and method as above; version 4 or 5): SOCKS4's rejection; SOCKS5's "no
+ * acceptable method" while Tor has not chosen one, else a request's
+ * general failure. Its length, 0 if none fits. */
+size_t socks_refusal(const unsigned char *msg, size_t len, int method, unsigned char reply[10]);
 
 #endif

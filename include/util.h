@@ -73,7 +73,6 @@ bool read_bounded(int fd, char *buf, size_t size, size_t *len);
  * finds out when it opens the path). */
 void make_directories(const char *path, unsigned mode);
 
-/* Cleanup attributes, so that every early return frees what it holds. */
 /* A letter, a digit, '-' or '_': what a label of a hostname (or of a DNS
  * service name) is made of, and nothing that Tor's control events would
  * print as more than itself. */
@@ -82,6 +81,7 @@ static inline bool hostname_byte(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
+/* Cleanup attributes, so that every early return frees what it holds. */
 static inline void cleanup_freep(void *p) { free(*(void **)p); }
 static inline void cleanup_closep(int *fd) { if (*fd >= 0) close(*fd); }
 static inline void cleanup_fclosep(FILE **f) { if (*f) fclose(*f); }

@@ -186,8 +186,9 @@ static void explain_decisions(FILE *out, const struct plan *plan)
     fprintf(out, "read-only        %zu startup files and directories of the home (torgate.profile(5))\n",
             plan->startup.count);
     if (s->allow_dns || s->socks_port)
-        fprintf(out, "guards           in the sandbox's init, hostnames only go on to Tor:%s%s\n",
-                s->allow_dns ? " DNS to the gateway" : "", s->socks_port ? " SOCKS to the gateway's SocksPort" : "");
+        fprintf(out, "guards           in the sandbox's init, hostnames only go on to Tor:%s%s%s\n",
+                s->allow_dns ? " DNS to the gateway" : "", s->allow_dns && s->socks_port ? "," : "",
+                s->socks_port ? " SOCKS to the gateway's SocksPort" : "");
     if (plan->control.port)
         fprintf(out, "control port     127.0.0.1:9051 inside, led to the filter at GATEWAY:%u; TOR_CONTROL_HOST and "
                 "TOR_CONTROL_PORT set%s\n", plan->control.port,

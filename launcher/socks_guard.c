@@ -46,6 +46,7 @@ struct connection {
 
 struct socks_guard {
     int listener;
+    bool accept_failed; /* the last accept() failed (no file left): wait for a connection to end */
     size_t count; /* of sockets: as the open files limit allows */
     int sockets[SOCKS_GUARD_SOCKETS];                  /* -1: lost */
     struct connection *connections[SOCKS_GUARD_SOCKETS]; /* by socket: NULL when it is free */
@@ -113,13 +114,17 @@ static void finish(struct socks_guard *g, size_t i, bool orderly)
     }
     free(c);
     g->connections[i] = NULL;
+    g->accept_failed = false;
 }
 
 static void accept_connection(struct socks_guard *g, size_t i)
 {
     int client = accept4(g->listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (client < 0)
+    if (client < 0) {
+        /* the connection stays queued: polling on would spin */
+        g->accept_failed = errno != EAGAIN && errno != EINTR && errno != ECONNABORTED;
         return;
+    }
     struct connection *c = calloc(1, sizeof *c);
     if (!c) {
         close(client);
@@ -196,8 +201,9 @@ static bool check(struct connection *c, size_t added)
     enum socks_verdict v = socks_handshake_check(c->head, c->head_len, c->method, &safe);
     if (v == SOCKS_REFUSE) {
         unsigned char reply[10];
-        size_t len = socks_refusal(c->head, c->head_len, reply);
-        if (len)
+        size_t len = socks_refusal(c->head, c->head_len, c->method, reply), written;
+        /* what Tor already said goes first (its choice of method) */
+        if (len && drain(c->client, &c->down, SIZE_MAX, &written) && c->down.start == c->down.end)
             (void)send(c->client, reply, len, MSG_NOSIGNAL | MSG_DONTWAIT);
         return false;
     }
@@ -295,11 +301,14 @@ void socks_guard_serve(struct socks_guard *g)
     struct pollfd fds[1 + 2 * SOCKS_GUARD_SOCKETS] = {{0}};
     for (;;) {
         ssize_t spare = free_socket(g);
-        fds[0] = (struct pollfd){spare >= 0 ? g->listener : -1, POLLIN, 0};
+        fds[0] = (struct pollfd){spare >= 0 && !g->accept_failed ? g->listener : -1, POLLIN, 0};
         for (size_t i = 0; i < g->count; i++) {
             const struct connection *c = g->connections[i];
-            fds[1 + 2 * i] = (struct pollfd){c ? c->client : -1, c ? client_interest(c) : 0, 0};
-            fds[2 + 2 * i] = (struct pollfd){c ? c->upstream : -1, c ? upstream_interest(c) : 0, 0};
+            short client = c ? client_interest(c) : 0, upstream = c ? upstream_interest(c) : 0;
+            /* A side asked for nothing is not polled at all: its POLLHUP
+             * would wake the loop for ever while the other side waits. */
+            fds[1 + 2 * i] = (struct pollfd){client ? c->client : -1, client, 0};
+            fds[2 + 2 * i] = (struct pollfd){upstream ? c->upstream : -1, upstream, 0};
         }
         if (poll(fds, 1 + 2 * g->count, -1) < 0)
             continue;

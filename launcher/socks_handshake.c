@@ -135,7 +135,7 @@ enum socks_verdict socks_handshake_check(const unsigned char *msg, size_t len, i
     return v;
 }
 
-size_t socks_refusal(const unsigned char *msg, size_t len, unsigned char reply[10])
+size_t socks_refusal(const unsigned char *msg, size_t len, int method, unsigned char reply[10])
 {
     if (len == 0)
         return 0;
@@ -147,6 +147,10 @@ size_t socks_refusal(const unsigned char *msg, size_t len, unsigned char reply[1
     if (msg[0] != 5)
         return 0;
     reply[0] = 5;
+    if (method < 0) {
+        reply[1] = 0xFF; /* the greeting's refusal: no acceptable method */
+        return 2;
+    }
     reply[1] = 0x01; /* general failure, as Tor answers a name it will not take */
     reply[3] = ATYP_IPV4;
     return 10;

@@ -85,7 +85,7 @@ static void fuzz_socks_handshake(const uint8_t *data, size_t size)
             abort(); /* Tor's choice, once known, is never waited for again */
     }
     unsigned char reply[10];
-    if (socks_refusal(data, len, reply) > sizeof reply)
+    if (socks_refusal(data, len, -1, reply) > sizeof reply || socks_refusal(data, len, 0, reply) > sizeof reply)
         abort();
 }
 

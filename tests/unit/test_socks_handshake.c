@@ -173,12 +173,15 @@ static void refusals_in_the_protocols_form(void **state)
     (void)state;
     unsigned char reply[10];
     static const unsigned char v4[] = {4, 1}, v5[] = {5, 1};
-    assert_int_equal(socks_refusal(v4, 2, reply), 8);
+    assert_int_equal(socks_refusal(v4, 2, -1, reply), 8);
     assert_int_equal(reply[1], 0x5B);
-    assert_int_equal(socks_refusal(v5, 2, reply), 10);
+    assert_int_equal(socks_refusal(v5, 2, 0, reply), 10);
     assert_int_equal(reply[0], 5);
     assert_int_equal(reply[1], 1);
-    assert_int_equal(socks_refusal((const unsigned char *)"G", 1, reply), 0);
+    assert_int_equal(socks_refusal((const unsigned char *)"G", 1, 0, reply), 0);
+    /* before Tor chose a method, the refusal is the greeting's */
+    assert_int_equal(socks_refusal(v5, 2, -1, reply), 2);
+    assert_int_equal(reply[1], 0xFF);
 }
 
 int main(void)
