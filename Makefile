@@ -41,7 +41,7 @@ TEST_DEPS   := iproute2 nftables curl dnsutils python3 libcap2-bin valgrind hype
                tor wget git openssh-client dropbear-bin chromium xdg-dbus-proxy dbus dbus-x11 xvfb x11-utils \
                xdotool imagemagick firefox-esr weston wayland-utils libnotify-bin notification-daemon \
                pulseaudio pulseaudio-utils sox tesseract-ocr \
-               zenity onionshare-cli i2pd ibus ibus-m17n ibus-gtk3 python3-gi gir1.2-gtk-3.0 at-spi2-core dbus-bin hexchat bash-completion debhelper lintian conntrack systemd-container
+               zenity onionshare-cli i2pd dnsmasq-base ibus ibus-m17n ibus-gtk3 python3-gi gir1.2-gtk-3.0 at-spi2-core dbus-bin hexchat bash-completion debhelper lintian conntrack systemd-container
 CC          ?= cc
 CFLAGS      ?= -O2 -g
 CFLAGS      += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Iinclude \
@@ -54,7 +54,7 @@ LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS    := launcher/util.c launcher/text.c launcher/environment.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
                launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c $(SECCOMP_BACKEND) launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
-               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/firewall_admin.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/a11y.c launcher/desktop_entry.c launcher/wrap.c launcher/notify.c launcher/dialog.c launcher/tor_wait.c launcher/circuit_request.c launcher/dns_guard.c launcher/socks_handshake.c launcher/socks_guard.c launcher/running.c launcher/sound.c launcher/runtime.c netns/addresses.c control/allowlist.c control/protocol.c netns/rtnl.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
+               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/firewall_admin.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/a11y.c launcher/desktop_entry.c launcher/wrap.c launcher/notify.c launcher/dialog.c launcher/tor_wait.c launcher/circuit_request.c launcher/dns_guard.c launcher/dns_resolver.c launcher/socks_handshake.c launcher/socks_guard.c launcher/running.c launcher/sound.c launcher/runtime.c netns/addresses.c control/allowlist.c control/protocol.c netns/rtnl.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 # The control port filter service: no capability, no libnftables (libnl-route
 # only to read whose a sandbox's link is).
@@ -104,7 +104,7 @@ UNITS_test_resolv     := $(UNITS_test_plan) launcher/resolv netns/pool
 UNITS_test_seccomp    := $(BASE_UNITS) launcher/seccomp_filter
 UNITS_test_desktop_entry := $(PARSE_UNITS) launcher/profile launcher/desktop_entry
 UNITS_test_control_filter := $(PARSE_UNITS) control/protocol control/filter
-UNITS_test_dns_guard  := $(BASE_UNITS) launcher/dns_guard
+UNITS_test_dns_guard  := $(BASE_UNITS) launcher/dns_guard launcher/dns_resolver
 UNITS_test_socks_handshake := $(BASE_UNITS) launcher/socks_handshake
 UNITS_test_control_circuits := $(BASE_UNITS) netns/pool control/protocol control/circuits
 .SECONDEXPANSION:
@@ -239,7 +239,7 @@ FUZZ_CC     ?= clang
 FUZZ_DIR    ?= build/fuzz
 FUZZ_TIME   ?= 600
 FUZZER      := $(FUZZ_DIR)/fuzz_settings
-FUZZ_SRCS   := tests/fuzz/fuzz_settings.c launcher/settings.c launcher/config.c launcher/profile.c launcher/util.c netns/addresses.c launcher/text.c launcher/session.c launcher/bus.c launcher/resolv.c control/allowlist.c control/protocol.c control/filter.c control/circuits.c netns/pool.c launcher/socks_handshake.c
+FUZZ_SRCS   := tests/fuzz/fuzz_settings.c launcher/settings.c launcher/config.c launcher/profile.c launcher/util.c netns/addresses.c launcher/text.c launcher/session.c launcher/bus.c launcher/resolv.c control/allowlist.c control/protocol.c control/filter.c control/circuits.c netns/pool.c launcher/socks_handshake.c launcher/dns_guard.c launcher/dns_resolver.c
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11 -D_GNU_SOURCE \
                -Wall -Wextra -Werror -Iinclude -DTORGATE_VERSION='"$(VERSION)"' -DTORGATE_SYSCONFDIR='"$(SYSCONFDIR)"' \
                -DTORGATE_DATADIR='"$(DATADIR)"' $(shell pkg-config --cflags inih 2>/dev/null)

@@ -30,6 +30,7 @@ struct torgate_config {
     struct endpoint4 i2p_https_proxy;
     struct endpoint4 i2p_sam;
     struct prefix4 pool;
+    struct endpoint4 dns_resolver; /* [dns] resolver, for dns-types = all; port 0: none */
     char *clearnet_resolv_conf;
     char *clearnet_group; /* NULL: clearnet for nobody */
     char *session_read_only; /* the administrator's additions to session.c's list; NULL: none */

@@ -24,7 +24,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
+#include "dns_resolver.h"
 #include "ruleset.h" /* DNS_GUARD_PORT, DNS_GUARD_SOURCE_PORT */
 
 /* Whether msg is a query (QR 0, opcode QUERY, no answer or authority
@@ -41,13 +43,19 @@ bool dns_query_acceptable(const unsigned char *msg, size_t len);
 bool dns_error_answer(const unsigned char *msg, size_t len, unsigned rcode, unsigned char reply[12]);
 
 struct dns_guard;
-/* Binds the guard's two sockets in the sandbox's network namespace;
+/* Binds the guard's sockets in the sandbox's network namespace (with
+ * resolver's port, every type: dns_resolver.h, and a TCP listener);
  * gateway in host order. Dies on failure (before COMMAND runs). */
-struct dns_guard *dns_guard_open(uint32_t gateway);
-/* What to poll: two entries. */
-void dns_guard_poll_fds(const struct dns_guard *g, struct pollfd fds[2]);
+struct dns_guard *dns_guard_open(uint32_t gateway, const struct dns_resolver *resolver);
+/* What to poll: DNS_GUARD_POLL_FDS entries. */
+#define DNS_GUARD_POLL_FDS 3
+void dns_guard_poll_fds(const struct dns_guard *g, struct pollfd fds[DNS_GUARD_POLL_FDS]);
 /* Serves what fds (as poll returned them) say is ready. */
-void dns_guard_serve(struct dns_guard *g, const struct pollfd fds[2]);
+void dns_guard_serve(struct dns_guard *g, const struct pollfd fds[DNS_GUARD_POLL_FDS]);
+/* Init reaped pid: if it was one of the guard's children, its place is
+ * free. (Init reaps every child, so the guard never waits for its own: a
+ * PID it kept could otherwise be reused by another process.) */
+void dns_guard_child_ended(struct dns_guard *g, pid_t pid);
 /* Closes its sockets (COMMAND's process, before it goes on). */
 void dns_guard_close_fds(const struct dns_guard *g);
 

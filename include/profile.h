@@ -47,6 +47,7 @@ enum view_choice {
 enum profile_key {
     KEY_MODE,
     KEY_DNS,
+    KEY_DNS_TYPES,
     KEY_LAN,
     KEY_SERVICES,
     KEY_CONTROL_PORT,
@@ -90,6 +91,7 @@ struct profile {
     int lines[PROFILE_KEYS]; /* where each key was set, 0 if not */
     enum net_mode mode;
     enum dns_mode dns;
+    bool dns_all_types;   /* every DNS type, through Tor to torgate.conf's [dns] resolver (dns_resolver.h) */
     bool lan;             /* RFC 1918 destinations directly (never their DNS) */
     bool proxy_env;       /* proxy variables pointing at the gateway */
     bool user_namespaces; /* may create user and network namespaces */

@@ -77,6 +77,7 @@ struct sandbox_nat {
     uint16_t control_port;
     bool onions;
     bool dns_guard;
+    bool dns_tcp; /* and TCP to the gateway's port 53 too (dns-types = all) */
     uint16_t socks_port;
 };
 /* NULL when the sandbox needs no table. */

@@ -15,6 +15,7 @@ struct seccomp_policy {
     uint32_t gateway; /* host order: where a tor sandbox's DNS goes */
     bool allow_dns;   /* datagrams to the gateway's port 53 */
     uint16_t socks_port; /* tor mode: the gateway's SocksPort port, which the SOCKS guard serves */
+    struct endpoint4 dns_resolver; /* dns-types = all: every other type's resolver; port 0 otherwise */
     bool allow_lan;   /* datagrams to the LAN (addresses.h), but not to its port 53 */
     struct prefix4 pool; /* never the LAN */
     bool allow_user_namespaces;

@@ -25,6 +25,7 @@ static const struct setting config_schema[] = {
     {"i2p", "https-proxy", parse_endpoint4, offsetof(struct torgate_config, i2p_https_proxy)},
     {"i2p", "sam", parse_endpoint4, offsetof(struct torgate_config, i2p_sam)},
     {"network", "pool", parse_prefix4, offsetof(struct torgate_config, pool)},
+    {"dns", "resolver", parse_endpoint4, offsetof(struct torgate_config, dns_resolver)},
     {"clearnet", "resolv-conf", parse_path, offsetof(struct torgate_config, clearnet_resolv_conf)},
     {"clearnet", "group", parse_group_name, offsetof(struct torgate_config, clearnet_group)},
     {"session", "read-only", parse_startup_paths, offsetof(struct torgate_config, session_read_only)},

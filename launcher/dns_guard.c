@@ -85,6 +85,9 @@ struct pending {
 struct dns_guard {
     int listen_fd;  /* DNS_GUARD_PORT: the sandbox's queries, led here by its table */
     int forward_fd; /* DNS_GUARD_SOURCE_PORT: to the gateway and back */
+    int tcp_fd;     /* DNS_GUARD_PORT, TCP: with every type only, else -1 */
+    struct dns_resolver resolver; /* port 0: A, AAAA and PTR only */
+    pid_t children[DNS_RESOLVER_CHILDREN]; /* the resolver's queries and the TCP connections being served */
     struct sockaddr_in gateway;
     struct pending pending[MAX_PENDING];
     unsigned char buf[MAX_MESSAGE + 1];
@@ -106,9 +109,21 @@ static int bound_socket(uint32_t addr, uint16_t port)
     return fd;
 }
 
-struct dns_guard *dns_guard_open(uint32_t gateway)
+static int tcp_listener(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    struct sockaddr_in sin = {
+        .sin_family = AF_INET, .sin_port = htons(DNS_GUARD_PORT), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0 || listen(fd, 16) != 0)
+        die_with_error("cannot bind the sandbox's DNS guard to TCP port %u", DNS_GUARD_PORT);
+    return fd;
+}
+
+struct dns_guard *dns_guard_open(uint32_t gateway, const struct dns_resolver *resolver)
 {
     struct dns_guard *g = xcalloc(1, sizeof *g);
+    g->resolver = *resolver;
+    g->tcp_fd = resolver->port ? tcp_listener() : -1;
     g->listen_fd = bound_socket(INADDR_LOOPBACK, DNS_GUARD_PORT);
     g->forward_fd = bound_socket(INADDR_ANY, DNS_GUARD_SOURCE_PORT);
     int on = 1; /* ICMP errors, with the query they answer, on its error queue */
@@ -122,12 +137,64 @@ void dns_guard_close_fds(const struct dns_guard *g)
 {
     close(g->listen_fd);
     close(g->forward_fd);
+    if (g->tcp_fd >= 0)
+        close(g->tcp_fd);
 }
 
-void dns_guard_poll_fds(const struct dns_guard *g, struct pollfd fds[2])
+void dns_guard_poll_fds(const struct dns_guard *g, struct pollfd fds[DNS_GUARD_POLL_FDS])
 {
     fds[0] = (struct pollfd){g->listen_fd, POLLIN, 0};
     fds[1] = (struct pollfd){g->forward_fd, POLLIN, 0};
+    fds[2] = (struct pollfd){g->tcp_fd, POLLIN, 0};
+}
+
+/* A child for one query to the resolver or one TCP connection, holding
+ * no file but keep: 0 in it, its PID in the guard, -1 at the limit. */
+static pid_t spawn(struct dns_guard *g, int keep)
+{
+    size_t slot = DNS_RESOLVER_CHILDREN;
+    for (size_t i = 0; i < DNS_RESOLVER_CHILDREN && slot == DNS_RESOLVER_CHILDREN; i++)
+        if (!g->children[i])
+            slot = i;
+    if (slot == DNS_RESOLVER_CHILDREN)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close_range(3, (unsigned)keep - 1, 0);
+        close_range((unsigned)keep + 1, ~0U, 0);
+    } else if (pid > 0) {
+        g->children[slot] = pid;
+    }
+    return pid;
+}
+
+void dns_guard_child_ended(struct dns_guard *g, pid_t pid)
+{
+    for (size_t i = 0; i < DNS_RESOLVER_CHILDREN; i++)
+        if (g->children[i] == pid)
+            g->children[i] = 0;
+}
+
+/* A query only the resolver answers: a child asks it and answers the
+ * client; SERVFAIL at once when no child can be had. */
+static void to_resolver(struct dns_guard *g, const struct sockaddr_in *client, size_t len)
+{
+    pid_t pid = spawn(g, g->listen_fd);
+    if (pid == 0)
+        dns_resolver_udp_child(g->listen_fd, client, g->buf, len, &g->resolver);
+    unsigned char reply[HEADER_LEN];
+    if (pid < 0 && dns_error_answer(g->buf, len, DNS_SERVFAIL, reply))
+        (void)sendto(g->listen_fd, reply, sizeof reply, MSG_DONTWAIT, (const struct sockaddr *)client, sizeof *client);
+}
+
+static void tcp_connection(struct dns_guard *g)
+{
+    int conn = accept4(g->tcp_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (conn < 0)
+        return;
+    if (spawn(g, conn) == 0)
+        dns_resolver_tcp_child(conn, &g->resolver, DNS_GUARD_PORT);
+    close(conn); /* the child's now, or refused */
 }
 
 static struct pending *find_pending(struct dns_guard *g, unsigned id)
@@ -175,6 +242,10 @@ static void from_sandbox(struct dns_guard *g)
             unsigned char reply[HEADER_LEN];
             if (dns_error_answer(g->buf, (size_t)len, DNS_FORMERR, reply))
                 (void)sendto(g->listen_fd, reply, sizeof reply, MSG_DONTWAIT, (struct sockaddr *)&client, clen);
+            continue;
+        }
+        if (g->resolver.port && dns_needs_resolver(g->buf, (size_t)len)) {
+            to_resolver(g, &client, (size_t)len);
             continue;
         }
         struct pending *p = new_pending(g);
@@ -235,8 +306,10 @@ static void unreachable(struct dns_guard *g)
     }
 }
 
-void dns_guard_serve(struct dns_guard *g, const struct pollfd fds[2])
+void dns_guard_serve(struct dns_guard *g, const struct pollfd fds[DNS_GUARD_POLL_FDS])
 {
+    if (fds[2].revents & POLLIN)
+        tcp_connection(g);
     if (fds[0].revents & POLLIN)
         from_sandbox(g);
     if (fds[1].revents & POLLERR)

@@ -112,13 +112,16 @@ static int shell_status(int status)
     return WEXITSTATUS(status);
 }
 
-static void reap(pid_t command)
+static void reap(pid_t command, struct dns_guard *guard)
 {
     int status;
     pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         if (pid == command)
             _exit(shell_status(status)); /* the kernel then kills the rest of the sandbox */
+        if (guard)
+            dns_guard_child_ended(guard, pid);
+    }
     if (pid < 0 && errno == ECHILD)
         _exit(EXIT_TORGATE);
 }
@@ -134,11 +137,13 @@ __attribute__((noreturn)) static void serve(pid_t command, int listener, const s
         _exit(EXIT_TORGATE);
     struct supervisor *sv = listener >= 0 ? supervisor_new(listener, policy) : NULL;
     for (;;) {
-        reap(command);
-        struct pollfd fds[4] = {{sigchld, POLLIN, 0}, {sv ? listener : -1, POLLIN, 0}, {-1, 0, 0}, {-1, 0, 0}};
+        reap(command, guard);
+        struct pollfd fds[2 + DNS_GUARD_POLL_FDS] = {{sigchld, POLLIN, 0}, {sv ? listener : -1, POLLIN, 0}};
+        for (size_t i = 2; i < N_ELEMENTS(fds); i++)
+            fds[i] = (struct pollfd){-1, 0, 0};
         if (guard)
             dns_guard_poll_fds(guard, fds + 2);
-        if (poll(fds, 4, -1) < 0)
+        if (poll(fds, N_ELEMENTS(fds), -1) < 0)
             continue; /* EINTR: a relayed signal */
         if (guard)
             dns_guard_serve(guard, fds + 2);
@@ -189,7 +194,9 @@ void init_run(char **argv, int error_fd, const struct seccomp_policy *policy)
     /* Static: init's life ends in _exit() from wherever it is, and what it
      * holds for all its life stays reachable (valgrind would count it lost). */
     static struct dns_guard *guard;
-    guard = policy->allow_dns ? dns_guard_open(policy->gateway) : NULL;
+    struct dns_resolver resolver = {policy->gateway, policy->socks_port, policy->dns_resolver.addr,
+                                    policy->dns_resolver.port};
+    guard = policy->allow_dns ? dns_guard_open(policy->gateway, &resolver) : NULL;
     pid_t command = fork_or_die("the command");
     if (command == 0) {
         if (guard)

@@ -80,6 +80,7 @@ void plan_build(struct plan *plan, const struct torgate_config *cfg, const struc
         .seccomp = {.mode = p->mode,
                     .allow_dns = p->dns == DNS_TOR,
                     .socks_port = p->mode == MODE_TOR ? cfg->socks_port.port : 0,
+                    .dns_resolver = p->dns_all_types ? cfg->dns_resolver : (struct endpoint4){0},
                     .allow_lan = p->lan,
                     .pool = cfg->pool,
                     .allow_user_namespaces = p->user_namespaces},
@@ -154,7 +155,7 @@ static void explain_profile(FILE *out, const struct profile *p)
 {
     fprintf(out, "profile          %s (%s)\n", p->name, p->path);
     fprintf(out, "mode             %s\n", net_mode_name(p->mode));
-    fprintf(out, "dns              %s\n", dns_mode_name(p->dns));
+    fprintf(out, "dns              %s%s\n", dns_mode_name(p->dns), p->dns_all_types ? "; dns-types all" : "");
     fprintf(out, "lan              %s\n", p->lan ? "allow (never DNS to the LAN)" : "deny");
     fputs("host services    ", out);
     explain_services(out, &p->services);
@@ -177,6 +178,13 @@ static void explain_decisions(FILE *out, const struct plan *plan)
             s->mode == MODE_TOR ? "connect and send supervised by the sandbox's init" : "no supervision",
             s->mode == MODE_I2P ? "none" : s->mode == MODE_TOR ? "the gateway's port 53" : "the kernel's rules",
             s->mode == MODE_TOR && s->allow_lan ? ", and the LAN but its port 53" : "");
+    if (plan->profile->dns_all_types && !s->dns_resolver.port)
+        fputs("dns types        every type asked for, but torgate.conf names no [dns] resolver: refused\n", out);
+    if (s->dns_resolver.port) {
+        char addr[16];
+        fprintf(out, "dns types        every type: not A, AAAA, PTR nor .onion over TCP through the SocksPort to "
+                "%s:%u; UDP and TCP\n", format_addr4(s->dns_resolver.addr, addr), s->dns_resolver.port);
+    }
     fprintf(out, "resolv.conf      %s\n", plan->dns == DNS_TOR        ? "the gateway (Tor's DNSPort)"
                                           : plan->dns == DNS_CLEARNET ? "the clearnet resolvers"
                                                                       : "no resolver");

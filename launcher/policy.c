@@ -27,13 +27,15 @@ static bool in_group(gid_t gid)
  * the I2P router's) would quietly take that port over. */
 static bool check_service_ports(const struct torgate_config *cfg, const struct profile *p, char **err)
 {
-    struct host_service taken[6];
+    struct host_service taken[7];
     size_t n = 0;
     /* Tor's ControlPort is all of Tor's control: no sandbox reaches it
      * (control-port = NAME gives a filtered one). */
     taken[n++] = (struct host_service){IPPROTO_TCP, cfg->control_port.port};
     if (p->mode == MODE_TOR) {
         taken[n++] = (struct host_service){IPPROTO_UDP, 53};
+        if (p->dns_all_types)
+            taken[n++] = (struct host_service){IPPROTO_TCP, 53};
         taken[n++] = (struct host_service){IPPROTO_TCP, cfg->socks_port.port};
         if (cfg->http_tunnel_port.port)
             taken[n++] = (struct host_service){IPPROTO_TCP, cfg->http_tunnel_port.port};
@@ -79,7 +81,20 @@ static bool check_clearnet_group(const struct torgate_config *cfg, const struct 
     return false;
 }
 
+/* Every DNS type needs a resolver that the administrator chose: one
+ * resolver's operator sees every such query (the design's reason for no
+ * default). */
+static bool check_dns_resolver(const struct torgate_config *cfg, const struct profile *p, char **err)
+{
+    if (!p->dns_all_types || cfg->dns_resolver.port)
+        return true;
+    *err = xasprintf("%s:%d: dns-types = all needs a resolver, and torgate.conf names none: an administrator can "
+                     "set one with [dns] resolver = ADDRESS:PORT",
+                     p->path, p->lines[KEY_DNS_TYPES]);
+    return false;
+}
+
 bool policy_authorize(const struct torgate_config *cfg, const struct profile *p, char **err)
 {
-    return check_service_ports(cfg, p, err) && check_clearnet_group(cfg, p, err);
+    return check_service_ports(cfg, p, err) && check_clearnet_group(cfg, p, err) && check_dns_resolver(cfg, p, err);
 }

@@ -202,6 +202,11 @@ static bool parse_own_dirs(const char *value, void *target, char **why)
     return true;
 }
 
+static bool parse_dns_types(const char *value, void *target, char **why)
+{
+    return parse_two(value, target, "all", "basic", why);
+}
+
 static bool parse_bus_given(const char *value, void *target, char **why)
 {
     return parse_two(value, target, "filtered", "none", why);
@@ -214,6 +219,7 @@ static bool parse_bus_given(const char *value, void *target, char **why)
 static const struct setting profile_schema[PROFILE_KEYS] = {
     [KEY_MODE] = {"profile", "mode", parse_mode, offsetof(struct profile, mode)},
     [KEY_DNS] = {"profile", "dns", parse_dns, offsetof(struct profile, dns)},
+    [KEY_DNS_TYPES] = {"profile", "dns-types", parse_dns_types, offsetof(struct profile, dns_all_types)},
     [KEY_LAN] = {"profile", "lan", parse_allow_deny, offsetof(struct profile, lan)},
     [KEY_SERVICES] = {"profile", "host-services", parse_services, offsetof(struct profile, services)},
     [KEY_CONTROL_PORT] = {"profile", "control-port", parse_control_port, offsetof(struct profile, control_port)},
@@ -289,6 +295,8 @@ static bool check_keys(struct profile *p, const char *name, const int *lines, ch
         line = lines[KEY_DNS], what = "dns = tor needs mode = tor";
     else if (p->dns == DNS_CLEARNET && p->mode != MODE_CLEARNET)
         line = lines[KEY_DNS], what = "dns = clearnet needs mode = clearnet";
+    else if (p->dns_all_types && p->dns != DNS_TOR)
+        line = lines[KEY_DNS_TYPES], what = "dns-types = all needs dns = tor";
     else if (p->services.count && (p->mode == MODE_CLEARNET || p->mode == MODE_OFFLINE))
         line = lines[KEY_SERVICES], what = "host-services cannot be given to a clearnet or offline profile";
     else if (p->confirm && p->mode != MODE_CLEARNET)
@@ -390,6 +398,11 @@ bool profile_narrows(const struct profile *system, const struct profile *user, c
         *key = KEY_DNS;
         *why = xasprintf("dns = %s is not granted by the system profile (dns = %s)", dns_mode_name(user->dns),
                          dns_mode_name(system->dns));
+        return false;
+    }
+    if (user->dns_all_types && !system->dns_all_types) {
+        *key = KEY_DNS_TYPES;
+        *why = xstrdup("dns-types = all is not granted by the system profile");
         return false;
     }
     if (user->lan && !system->lan) {

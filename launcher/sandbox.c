@@ -84,6 +84,7 @@ void sandbox_main(const struct plan *plan, struct sandbox_channel ch)
     priv_sandbox_network(&slot, (struct sandbox_nat){.control_port = plan->control.port,
                                                      .onions = plan->control.onion_targets,
                                                      .dns_guard = plan->seccomp.allow_dns,
+                                                     .dns_tcp = plan->seccomp.allow_dns && plan->seccomp.dns_resolver.port,
                                                      .socks_port = plan->seccomp.socks_port});
     mount_sandbox_view(plan, &slot, ch.helpers_fd);
     if (ch.helpers_fd >= 0)

@@ -286,11 +286,15 @@ char *ruleset_render_sandbox_nat(const struct sandbox_nat *nat)
                     "\tchain control_port_source {\n\t\ttype nat hook postrouting priority 100; policy accept;\n"
                     "\t\toifname \"" SANDBOX_IFNAME "\" ip saddr 127.0.0.0/8 masquerade\n\t}\n",
                     SANDBOX_CONTROL_PORT, gw, nat->control_port);
-    if (nat->dns_guard)
+    if (nat->dns_guard) {
         text_printf(&t,
                     "\tchain dns_guard {\n\t\ttype nat hook output priority -100; policy accept;\n"
-                    "\t\tip daddr %s udp dport 53 udp sport != %u dnat ip to 127.0.0.1:%u\n\t}\n",
+                    "\t\tip daddr %s udp dport 53 udp sport != %u dnat ip to 127.0.0.1:%u\n",
                     gw, DNS_GUARD_SOURCE_PORT, DNS_GUARD_PORT);
+        if (nat->dns_tcp)
+            text_printf(&t, "\t\tip daddr %s tcp dport 53 dnat ip to 127.0.0.1:%u\n", gw, DNS_GUARD_PORT);
+        text_puts(&t, "\t}\n");
+    }
     if (nat->socks_port)
         text_printf(&t,
                     "\tchain socks_guard {\n\t\ttype nat hook output priority -100; policy accept;\n"

@@ -3,7 +3,7 @@
  * as a clearnet resolvers file and as a control port filter's allowlist;
  * then each of its lines as a sandbox's command to the control port filter
  * and as a line of tor's replies and events; and its bytes as what an app
- * sends the SOCKS guard.
+ * sends the SOCKS guard and the DNS guard.
  * Everything is freed after each run, so that LeakSanitizer reports real
  * leaks of the parsers, not of this harness.
  *
@@ -24,6 +24,7 @@
 #include "control_circuits.h"
 #include "control_filter.h"
 #include "control_protocol.h"
+#include "dns_guard.h"
 #include "profile.h"
 #include "resolv.h"
 #include "socks_handshake.h"
@@ -89,6 +90,17 @@ static void fuzz_socks_handshake(const uint8_t *data, size_t size)
         abort();
 }
 
+/* A query to the DNS guard: whatever it is, the guard's looks at it stay
+ * within it, and a UDP answer's limit within 512 to 4096. */
+static void fuzz_dns_query(const uint8_t *data, size_t size)
+{
+    bool acceptable = dns_query_acceptable(data, size);
+    bool resolver = dns_needs_resolver(data, size);
+    size_t limit = dns_udp_limit(data, size);
+    if (limit < 512 || limit > 4096 || (acceptable && size < 12) || (resolver && size < 12))
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -96,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* The parsers take C strings: an input with a NUL in it is read up to
      * the NUL. */
     fuzz_socks_handshake(data, size);
+    fuzz_dns_query(data, size);
     char *text = malloc(size + 1);
     if (!text)
         return 0;

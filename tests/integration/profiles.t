@@ -35,10 +35,10 @@ cleanup_with cleanup
 out=$(in_host "$TORGATE" --list-profiles 2>&1); st=$?
 is "$st" 0 "--list-profiles exits 0"
 shipped=$(grep -c " ${SHIPPED//./\\.}/" <<<"$out")
-is "$shipped" 16 "--list-profiles lists the 16 shipped profiles"
+is "$shipped" 17 "--list-profiles lists the 17 shipped profiles"
 for pair in default:tor unsafe-browser:clearnet tor-browser:tor firefox-esr:tor chromium:tor thunderbird:tor \
     curl:tor wget:tor git:tor ssh:tor hexchat:tor pidgin:tor onionshare:tor electrum:tor \
-    i2p-browser:i2p offline:offline; do
+    i2p-browser:i2p dns-tools:tor offline:offline; do
     like "$out" $'(^|\n)'"${pair%%:*} +${pair#*:} +${SHIPPED//./\\.}/${pair%%:*}\\.profile"$'(\n|$)' \
         "--list-profiles: ${pair%%:*} ($(printf %s "${pair#*:}"))"
 done
@@ -49,6 +49,10 @@ is "$st" 0 "--explain default exits 0"
 like "$out" $'(^|\n)mode +tor\n' "--explain default: mode tor"
 like "$out" 'dnat ip to 127\.0\.0\.1:9040' "--explain default prints the rules (DNAT to the TransPort)"
 is "$(host_sandbox_links)" "" "--explain made no sandbox link"
+# Every DNS type is the dns-tools profile's alone, and needs the administrator's resolver.
+like "$(in_host "$TORGATE" --explain dns-tools 2>&1)" $'\n''dns types +every type asked for, but torgate.conf names no \[dns\] resolver: refused' \
+    "--explain dns-tools: every DNS type asked for, refused without a resolver"
+unlike "$(in_host "$TORGATE" --explain default 2>&1)" 'dns-types all|dns types' "--explain default: Tor's DNSPort alone (control)"
 in_host nft list table inet torgate >/dev/null 2>&1
 isnt "$?" 0 "--explain installed no firewall table"
 

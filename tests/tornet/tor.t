@@ -2,7 +2,8 @@
 # torgate with a real tor as the host's Tor, in a private Tor network: TCP
 # through the TransPort, names through the DNSPort, an onion service through
 # automapping, SOCKS at the gateway, a circuit per sandbox, the clearnet
-# profile beside Tor, and nothing at all once tor is stopped. The far side
+# profile beside Tor, every DNS type for the profile that asks, and nothing
+# at all once tor is stopped. The far side
 # says what arrived: the internet's servers log who connected to them.
 . "$(dirname "$0")/common.sh"
 tornet_setup
@@ -107,6 +108,78 @@ is "$out" "INTERNET client=192.0.2.2" "the clearnet profile reaches the web serv
 like "$(tail -n +$((dns_before + 1)) "$TOPO_DIR/inet-dns.log")" 'client=192\.0\.2\.2 qname=www\.example\.test' \
     "and resolves with the internet's DNS server directly"
 is "$(user_streams)" "$streams_before" "tor opened no stream for it"
+
+# Every DNS type (dns-types = all, the dns-tools profile), with a real
+# resolver (dnsmasq) in the internet namespace: MX, TXT, SRV over UDP and
+# TCP, an answer too large for UDP, A and .onion names still through the
+# DNSPort, SERVFAIL once the resolver is gone; the resolver saw the exit,
+# never the host.
+RESOLVER=203.0.113.54
+in_inet ip addr add "$RESOLVER/32" dev lo || bail_out "cannot give the internet namespace the resolver's address"
+RESOLVER_LOG=$TOPO_DIR/resolver.log
+big=$(printf 'x%.0s' $(seq 200))
+txt_args=()
+for i in 1 2 3 4 5 6 7 8; do txt_args+=("--txt-record=big.example.test,$i$big"); done
+ip netns exec "$INET_NS" dnsmasq --keep-in-foreground --user=root --group=root --pid-file= --no-resolv --no-hosts \
+    --listen-address="$RESOLVER" --bind-interfaces --port=53 --log-queries=extra --log-facility="$RESOLVER_LOG" \
+    --mx-host=example.test,mail.example.test,10 --txt-record=example.test,"v=spf1 -all" \
+    --srv-host=_xmpp-client._tcp.example.test,xmpp.example.test,5222,0,5 "${txt_args[@]}" \
+    </dev/null >/dev/null 2>"$TOPO_DIR/dnsmasq.err" &
+resolver_pid=$! # dnsmasq itself: ip netns exec execs it
+topo_add_pid $resolver_pid
+resolver_up() { in_inet ss -Hnlt "sport = :53" | grep -q "$RESOLVER"; }
+wait_for resolver_up || bail_out "dnsmasq does not listen: $(cat "$TOPO_DIR/dnsmasq.err")"
+
+# Without a resolver in torgate.conf, the profile is refused, saying why.
+out=$(tg --profile dns-tools -- true 2>&1)
+like "$out" "dns-types = all needs a resolver, and torgate.conf names none: an administrator can set one with \\[dns\\] resolver" \
+    "with no [dns] resolver, the dns-tools profile is refused in one line"
+DCONF=$TOPO_DIR/torgate-dns.conf
+{ cat "$CONF"; printf '[dns]\nresolver = %s:53\n' "$RESOLVER"; } >"$DCONF"
+tgd() { in_host "$TORGATE" --config "$DCONF" --user "$TG_USER" "$@"; }
+
+# Through Tor to the resolver: MX, TXT and SRV over UDP, MX over TCP.
+is "$(tgd --profile dns-tools -- dig +short +time=30 +tries=1 MX example.test 2>&1)" "10 mail.example.test." \
+    "dig MX: answered by the resolver, through Tor"
+is "$(tgd --profile dns-tools -- dig +short +time=30 +tries=1 TXT example.test 2>&1)" '"v=spf1 -all"' "dig TXT"
+is "$(tgd --profile dns-tools -- dig +short +time=30 +tries=1 SRV _xmpp-client._tcp.example.test 2>&1)" \
+    "0 5 5222 xmpp.example.test." "dig SRV"
+is "$(tgd --profile dns-tools -- dig +tcp +short +time=30 +tries=1 MX example.test 2>&1)" "10 mail.example.test." \
+    "dig +tcp MX: TCP queries too"
+# An answer larger than UDP takes (8 TXT records of 201 bytes): TC over
+# UDP, then whole over TCP, as dig does by itself.
+out=$(tgd --profile dns-tools -- dig +time=30 +tries=1 +bufsize=1232 TXT big.example.test 2>&1)
+like "$out" 'Truncated, retrying in TCP mode' "a large answer: truncated over UDP ..."
+is "$(grep -c "IN	TXT	\"[1-8]x\{200\}\"" <<<"$out")" 8 "... and whole over TCP (8 records, 1.6 kB)"
+# The far side: every query came from the exit.
+like "$(cat "$RESOLVER_LOG")" "query\\[MX\\] example\\.test from $EXIT_ADDR" "the resolver saw the exit's address"
+unlike "$(cat "$RESOLVER_LOG")" 'from (192\.0\.2\.|10\.118\.|127\.)' "... never the host's or a sandbox's"
+
+# A, AAAA, PTR and .onion names stay with the DNSPort: the resolver never
+# hears of them (over UDP and TCP).
+lines=$(wc -l <"$RESOLVER_LOG")
+is "$(tgd --profile dns-tools -- dig +short +time=30 +tries=1 A www.example.test 2>&1)" "203.0.113.10" \
+    "dig A: through the DNSPort"
+is "$(tgd --profile dns-tools -- dig +tcp +short +time=30 +tries=1 A www.example.test 2>&1)" "203.0.113.10" \
+    "dig +tcp A: the guard's TCP side asks the DNSPort too"
+tgd --profile dns-tools -- dig +time=30 +tries=1 MX "$ONION" >/dev/null 2>&1
+unlike "$(tail -n +$((lines + 1)) "$RESOLVER_LOG")" 'query\[(A|MX)\] (www\.example\.test|[a-z0-9]+\.onion)' \
+    "... the resolver heard neither A nor the .onion name"
+
+# The control: the default profile (Tor's DNSPort alone) gets no MX answer,
+# and the resolver hears nothing of it.
+lines=$(wc -l <"$RESOLVER_LOG")
+is "$(tg --profile default -- dig +short +time=30 +tries=1 MX example.test 2>&1)" "" \
+    "control: the default profile gets no MX record"
+is "$(tail -n +$((lines + 1)) "$RESOLVER_LOG")" "" "... and the resolver heard nothing"
+
+# The resolver gone: SERVFAIL, well before dig's own 20 s.
+kill "$resolver_pid"
+wait_for sh -c "! ip netns exec '$INET_NS' ss -Hnlt 'sport = :53' | grep -q '$RESOLVER'"
+out=$(tgd --profile dns-tools -- dig +time=20 +tries=1 MX example.test 2>&1)
+like "$out" 'status: SERVFAIL' "with the resolver gone, SERVFAIL, not a timeout"
+out=$(tgd --profile dns-tools -- dig +tcp +time=20 +tries=1 MX example.test 2>&1)
+like "$out" 'status: SERVFAIL' "... over TCP too"
 
 # tor stopped: apps fail at once (refused, not timed out), and nothing leaves.
 tornet_stop_host_tor

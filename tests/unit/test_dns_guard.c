@@ -106,12 +106,72 @@ static void formerr_answers(void **state)
     assert_false(dns_error_answer(q, 11, DNS_FORMERR, reply));
 }
 
+/* What only the resolver answers (dns-types = all, dns_resolver.c): any
+ * type but A, AAAA and PTR, for a name outside .onion. */
+static void types_for_the_resolver(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        unsigned type;
+        bool resolver;
+    } cases[] = {
+        {"www.example.test", 1, false},          {"www.example.test", 28, false},
+        {"2.0.113.203.in-addr.arpa", 12, false}, {"example.test", 15, true},
+        {"example.test", 16, true},              {"_xmpp-client._tcp.example.test", 33, true},
+        {"example.test", 2, true},               {"example.test", 6, true},
+        {"example.test", 257, true},             {"example.test", 48, true},
+        {"example.test", 255, true},             {"exampleexample.onion", 15, false},
+        {"www.exampleexample.ONION", 16, false}, {"onion.example.test", 15, true},
+    };
+    unsigned char q[512];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t len = query(q, cases[i].name, cases[i].type, i % 2);
+        if (dns_needs_resolver(q, len) != cases[i].resolver)
+            fail_msg("%s type %u: %s", cases[i].name, cases[i].type, cases[i].resolver ? "not sent" : "sent");
+    }
+    assert_false(dns_needs_resolver(q, 11));
+    /* Two questions, the second an .onion name: never to the resolver,
+     * though the first alone would go (control). */
+    size_t len = query(q, "example.test", 15, false);
+    assert_true(dns_needs_resolver(q, len));
+    unsigned char second[64];
+    size_t extra = query(second, "exampleexample.onion", 15, false) - 12;
+    memcpy(q + len, second + 12, extra);
+    q[5] = 2;
+    assert_true(dns_query_acceptable(q, len + extra));
+    assert_false(dns_needs_resolver(q, len + extra));
+}
+
+/* How large a UDP answer the client takes: 512 without EDNS, else its
+ * OPT record's size, from 512 to 4096. */
+static void udp_limits(void **state)
+{
+    (void)state;
+    unsigned char q[512];
+    size_t len = query(q, "example.test", 15, false);
+    assert_int_equal(dns_udp_limit(q, len), 512);
+    len = query(q, "example.test", 15, true);
+    assert_int_equal(dns_udp_limit(q, len), 4096); /* the OPT's class: 0x1000 */
+    static const struct {
+        unsigned char hi, lo;
+        size_t limit;
+    } sizes[] = {{0x04, 0xD0, 1232}, {0x00, 100, 512}, {0xFF, 0xFF, 4096}};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        q[len - 8] = sizes[i].hi, q[len - 7] = sizes[i].lo;
+        assert_int_equal(dns_udp_limit(q, len), sizes[i].limit);
+    }
+    assert_int_equal(dns_udp_limit(q, len - 3), 512); /* a cut OPT record */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hostnames_pass),
         cmocka_unit_test(injections_refused),
         cmocka_unit_test(formerr_answers),
+        cmocka_unit_test(types_for_the_resolver),
+        cmocka_unit_test(udp_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -89,6 +89,13 @@ static void errors_name_the_line(void **state)
     expect_error("[profile]\nmode = clearnet\nhost-services = tcp/631\n",
                  "x.profile:3: host-services cannot be given to a clearnet or offline profile");
     expect_error("[profile]\nmode = offline\nlan = allow\n", "x.profile:3: lan = allow needs mode = tor or clearnet");
+    expect_error("[profile]\nmode = tor\ndns = none\ndns-types = all\n", "x.profile:4: dns-types = all needs dns = tor");
+    expect_error("[profile]\nmode = clearnet\ndns-types = all\n", "x.profile:3: dns-types = all needs dns = tor");
+    expect_error("[profile]\ndns-types = every\n", "expected all or basic");
+    struct profile p = load("[profile]\nmode = tor\ndns-types = all\n");
+    assert_true(p.dns_all_types);
+    p = load("[profile]\nmode = tor\n");
+    assert_false(p.dns_all_types); /* never the default */
 }
 
 /* A line longer than the parser's buffer is an error, not two lines: a
@@ -136,6 +143,9 @@ static void user_profiles_only_narrow(void **state)
     expect_narrows(tor, "[profile]\nhost-services = tcp/631\n", false, KEY_SERVICES);
     expect_narrows(tor, "[profile]\nuser-namespaces = allow\n", false, KEY_USERNS);
     expect_narrows("[profile]\ndns = none\n", tor, false, KEY_DNS);
+    expect_narrows(tor, "[profile]\ndns-types = all\n", false, KEY_DNS_TYPES);
+    expect_narrows("[profile]\ndns-types = all\n", tor, true, -1);
+    expect_narrows("[profile]\ndns-types = all\n", "[profile]\ndns-types = all\n", true, -1);
     expect_narrows("[profile]\nhost-services = tcp/631, tcp/9051\n", "[profile]\nhost-services = tcp/9051\n", true,
                    -1);
     expect_narrows("[profile]\nhost-services = tcp/631\n", "[profile]\nhost-services = udp/631\n", false,
