@@ -8,23 +8,40 @@
 # It has no I2P network: a name it cannot look up gets its own error page,
 # and reseeding goes to RESEED_URL only (default: a closed port of the
 # loopback).
+#
+# Unless these are set (tests/lib/i2pnet.sh sets them, to join its private
+# network):
+#   I2PD_NETID=N          the network's ID (default 2, the real network's)
+#   I2PD_ADDRESS4=IP      NTCP2 bound to IP and published there, and peers in
+#                         reserved ranges taken (reservedrange = false)
+#                         (default: NTCP2 unpublished, nothing bound)
+#   I2PD_RESEED_ZIP=FILE  reseed from that zip of routerInfo files instead of
+#                         RESEED_URL
 
 # an .i2p address nobody has, for the address book's subscription
 I2PD_NO_SUCH_SITE=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.b32.i2p
 
 # _i2pd_conf DIR RESEED_URL : DIR/i2pd.conf, NTCP2 unpublished (i2pd
-# starts with no transport at all).
+# starts with no transport at all) unless I2PD_ADDRESS4 is set.
 _i2pd_conf() {
-    local dir=$1
+    local dir=$1 published=false address4= reseed="urls = $2"
+    if [ -n "${I2PD_ADDRESS4:-}" ]; then
+        published=true
+        address4="address4 = $I2PD_ADDRESS4
+port = 12000
+reservedrange = false"
+    fi
+    [ -z "${I2PD_RESEED_ZIP:-}" ] || reseed="zipfile = $I2PD_RESEED_ZIP"
     cat >"$dir/i2pd.conf" <<CONF
 log = file
 logfile = $dir/i2pd.log
 loglevel = debug
 daemon = false
-netid = 2
+netid = ${I2PD_NETID:-2}
 ipv4 = true
 ipv6 = false
 nat = false
+$address4
 [http]
 enabled = true
 address = 127.0.0.1
@@ -43,7 +60,7 @@ address = 127.0.0.1
 port = 7656
 [ntcp2]
 enabled = true
-published = false
+published = $published
 port = 12000
 [ssu2]
 enabled = false
@@ -52,7 +69,7 @@ enabled = false
 [reseed]
 verify = false
 threshold = 2
-urls = $2
+$reseed
 [addressbook]
 # no subscription: an empty list makes i2pd 2.45 fetch "" and abort
 defaulturl = http://$I2PD_NO_SUCH_SITE/hosts.txt
