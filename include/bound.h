@@ -7,8 +7,8 @@
 #include "config.h"
 
 /* Is a socket bound to ep (or to 0.0.0.0 and its port): table "tcp"
- * (listening only, if listening) or "udp". Reads /proc/self/net/TABLE, which
- * walks the kernel's whole socket table: not for every launch. */
+ * (listening only, if listening) or "udp". Asks the kernel (sock_diag);
+ * false also when it cannot be asked. */
 bool endpoint_bound(const char *table, const struct endpoint4 *ep, bool listening);
 
 #endif

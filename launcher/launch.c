@@ -101,8 +101,8 @@ static void notify_if_tor_is_not_ready(const struct plan *plan)
 
 /* Not an error: COMMAND is as confined as ever, and tor may be on its way.
  * But its connections will be refused until it is. Only for someone at a
- * terminal: reading /proc/net/tcp walks the kernel's whole socket table,
- * about 4 ms, a quarter of a launch. */
+ * terminal or with a notification daemon, though the question is cheap now
+ * (the kernel's listening sockets, netlink: bound.h). */
 static void warn_if_tor_is_down(const struct plan *plan)
 {
     const struct endpoint4 *trans = &plan->cfg->trans_port;
