@@ -42,6 +42,9 @@ void firewall_lease_give(void);
 /* The uplinks in forward_guard (those whose forwarding torgate turned on),
  * at most max; and one taken out of it. */
 size_t firewall_guarded_uplinks(char names[][16], size_t max);
+/* Whether forward_guard holds an uplink: one netlink question; true also
+ * when it cannot be asked (the caller then looks the long way). */
+bool firewall_forward_guard_in_use(void);
 void firewall_remove_guard(const char *ifname);
 
 /* Grants the sandbox link ifindex its host services; see ruleset.h. */

@@ -25,9 +25,8 @@ struct link_plan {
  * host end its gateway address, the plan's settings and brings it up. The
  * census is of the links it listed to find the slot. Dies if the pool is
  * full. */
-struct link_census;
 void host_link_create(struct nl_sock *sk, const struct prefix4 *pool, pid_t sandbox_pid,
-                      const struct link_plan *link, struct slot *slot, struct link_census *census);
+                      const struct link_plan *link, struct slot *slot);
 /* The host end's interface index (for per-sandbox firewall elements). */
 int host_link_index(struct nl_sock *sk, const struct slot *slot);
 /* Deletes the veth (both ends); a link already gone is fine. */

@@ -98,23 +98,23 @@ void priv_new_pid_namespace(void)
 void priv_claim_link(struct nl_sock *sk, const struct plan *plan, pid_t sandbox_pid, struct slot *slot)
 {
     caps_raise(CAPS_NET_ADMIN);
-    struct link_census census;
-    host_link_create(sk, &plan->cfg->pool, sandbox_pid, &plan->link, slot, &census);
+    host_link_create(sk, &plan->cfg->pool, sandbox_pid, &plan->link, slot);
     /* The table was written before this link existed, and something may
      * have deleted it since (nft flush ruleset; remove-firewall, which
      * counts links again after it deletes): written again, before COMMAND
      * runs. When it is there, this is one cheap query. */
     firewall_install(plan->cfg);
     /* Forwarding a launcher that died (SIGKILL) left on: turned off again
-     * by the next launcher that is not forwarded for itself. Free where
-     * nothing forwards (the links were listed anyway), one read of the
-     * guard where something does. */
-    char guarded[1][16];
-    if (!plan->uplink_forwarding && !census.sandbox_forwards && census.some_link_forwards &&
-        firewall_guarded_uplinks(guarded, 1) > 0) {
-        firewall_lease_take();
-        settle_forwarding(sk, NULL);
-        firewall_lease_give();
+     * by the next launcher that is not forwarded for itself. One netlink
+     * question where no uplink is guarded (nothing to settle), the host's
+     * links counted where one is. */
+    if (!plan->uplink_forwarding && firewall_forward_guard_in_use()) {
+        struct link_census census = link_census(sk, NULL);
+        if (!census.sandbox_forwards && census.some_link_forwards) {
+            firewall_lease_take();
+            settle_forwarding(sk, NULL);
+            firewall_lease_give();
+        }
     }
     if (plan->services.count || plan->control.onion_targets) {
         int ifindex = host_link_index(sk, slot);

@@ -84,6 +84,31 @@ static void nl_socket_freep(struct nl_sock **sk)
 }
 #define autonlsock __attribute__((cleanup(nl_socket_freep)))
 
+/* A request to nf_tables, for the inet family; NULL if out of memory. */
+static struct nl_msg *nft_request(int type, int flags)
+{
+    struct nl_msg *msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | type, NLM_F_REQUEST | flags);
+    struct nfgenmsg header = {.nfgen_family = NFPROTO_INET, .version = NFNETLINK_V0};
+    if (msg && nlmsg_append(msg, &header, sizeof header, NLMSG_ALIGNTO) != 0) {
+        nlmsg_free(msg);
+        return NULL;
+    }
+    return msg;
+}
+
+/* Sends msg (and frees it) on a new nf_tables socket; NULL if it failed. */
+static struct nl_sock *nft_send(struct nl_msg *msg)
+{
+    struct nl_sock *sk = nl_socket_alloc();
+    bool sent = msg && sk && nl_connect(sk, NETLINK_NETFILTER) >= 0 && nl_send_auto(sk, msg) >= 0;
+    nlmsg_free(msg);
+    if (!sent && sk) {
+        nl_socket_free(sk);
+        sk = NULL;
+    }
+    return sk;
+}
+
 /* Whether the kernel has the table (chain NULL) or the chain in it: one
  * netlink request for that one object, where libnftables would first read
  * the whole table into its cache (half a millisecond on every launch, as
@@ -92,18 +117,43 @@ static void nl_socket_freep(struct nl_sock **sk)
  * went wrong. */
 static bool nft_object_exists(const char *table, const char *chain)
 {
-    autonlsock struct nl_sock *sk = nl_socket_alloc();
-    if (!sk || nl_connect(sk, NETLINK_NETFILTER) < 0)
-        return false;
-    int type = chain ? NFT_MSG_GETCHAIN : NFT_MSG_GETTABLE;
-    struct nl_msg *msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | type, NLM_F_REQUEST | NLM_F_ACK);
-    struct nfgenmsg header = {.nfgen_family = NFPROTO_INET, .version = NFNETLINK_V0};
-    bool asked = msg && nlmsg_append(msg, &header, sizeof header, NLMSG_ALIGNTO) == 0 &&
-                 nla_put_string(msg, chain ? NFTA_CHAIN_TABLE : NFTA_TABLE_NAME, table) == 0 &&
-                 (!chain || nla_put_string(msg, NFTA_CHAIN_NAME, chain) == 0) && nl_send_auto(sk, msg) >= 0;
-    nlmsg_free(msg);
+    struct nl_msg *msg = nft_request(chain ? NFT_MSG_GETCHAIN : NFT_MSG_GETTABLE, NLM_F_ACK);
+    if (msg && (nla_put_string(msg, chain ? NFTA_CHAIN_TABLE : NFTA_TABLE_NAME, table) != 0 ||
+                (chain && nla_put_string(msg, NFTA_CHAIN_NAME, chain) != 0))) {
+        nlmsg_free(msg);
+        msg = NULL;
+    }
+    autonlsock struct nl_sock *sk = nft_send(msg);
     /* The object's description comes first; an error (ENOENT) instead. */
-    return asked && nl_recvmsgs_default(sk) >= 0;
+    return sk && nl_recvmsgs_default(sk) >= 0;
+}
+
+/* A dump of a set comes as messages whose element list may be empty. */
+static int note_elements(struct nl_msg *msg, void *found)
+{
+    struct nlattr *attrs[NFTA_SET_ELEM_LIST_MAX + 1];
+    if (nlmsg_parse(nlmsg_hdr(msg), sizeof(struct nfgenmsg), attrs, NFTA_SET_ELEM_LIST_MAX, NULL) == 0 &&
+        attrs[NFTA_SET_ELEM_LIST_ELEMENTS] && nla_len(attrs[NFTA_SET_ELEM_LIST_ELEMENTS]) > 0)
+        *(bool *)found = true;
+    return NL_OK;
+}
+
+/* Whether the set holds an element: one netlink dump of that set alone.
+ * True when it cannot be asked, the careful answer. */
+static bool nft_set_has_elements(const char *table, const char *set)
+{
+    struct nl_msg *msg = nft_request(NFT_MSG_GETSETELEM, NLM_F_DUMP);
+    if (msg && (nla_put_string(msg, NFTA_SET_ELEM_LIST_TABLE, table) != 0 ||
+                nla_put_string(msg, NFTA_SET_ELEM_LIST_SET, set) != 0)) {
+        nlmsg_free(msg);
+        msg = NULL;
+    }
+    autonlsock struct nl_sock *sk = nft_send(msg);
+    bool found = false;
+    if (!sk || nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, note_elements, &found) < 0 ||
+        nl_recvmsgs_default(sk) < 0)
+        return true;
+    return found;
 }
 
 static bool marker_present(const char *marker)
@@ -187,6 +237,11 @@ void firewall_lease_give(void)
     autofree char *err = NULL;
     if (!try_nft(LEASE_GIVE, "give the forwarding lease back", &err))
         warn("cannot give the forwarding lease back (it expires by itself): %s", err);
+}
+
+bool firewall_forward_guard_in_use(void)
+{
+    return nft_set_has_elements(FIREWALL_TABLE, "forward_guard");
 }
 
 size_t firewall_guarded_uplinks(char names[][16], size_t max)

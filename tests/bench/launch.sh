@@ -5,6 +5,8 @@
 #   torgate    torgate -- /bin/true           (namespaces, veth, firewall, init)
 #   by hand    ip netns add + veth + ip netns exec true + ip netns del,
 #              the way a user scripts it
+#   bwrap      bwrap --unshare-net (bubblewrap, a peer a user would pick)
+#   firejail   firejail --noprofile --net=none (another; when installed)
 # and what the session's helpers cost, offline (no link), side by side:
 #   offline    a profile with no bus and no sound: no helper
 #   bus        session-bus = filtered: xdg-dbus-proxy started and waited for
@@ -84,8 +86,12 @@ ip netns del $n
 SH
 chmod +x "$out/by-hand.sh"
 
+peers=(-n bwrap "ip netns exec $ns bwrap --dev-bind / / --unshare-net /bin/true")
+command -v firejail >/dev/null &&
+    peers+=(-n firejail "ip netns exec $ns firejail --quiet --noprofile --net=none /bin/true")
 hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$out/launch.json" \
     -n baseline "ip netns exec $ns unshare -n /bin/true" \
+    "${peers[@]}" \
     -n torgate "ip netns exec $ns $TORGATE --user $user -- /bin/true" \
     -n by-hand "ip netns exec $ns $out/by-hand.sh" \
     -n offline "ip netns exec $ns $session $TORGATE --user $user --profile tgbench-offline -- /bin/true" \
@@ -93,18 +99,23 @@ hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$out/launch.json" \
     -n sound "ip netns exec $ns $session $TORGATE --user $user --profile tgbench-sound -- /bin/true" \
     -n a11y "ip netns exec $ns $session $TORGATE --user $user --profile tgbench-a11y -- /bin/true"
 
-python3 - "$out/launch.json" <<'PY'
+PYTHONPATH=$(dirname "$0") python3 - "$out/launch.json" <<'PY'
 import json, sys
+from results import emit
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-base = results["baseline"]["median"]
-print("\nlaunch overhead, median, as a ratio to 'unshare -n /bin/true' run side by side:")
-for name in ("baseline", "torgate", "by-hand"):
-    r = results[name]
-    print(f"  {name:9s} {r['median']*1000:7.2f} ms  x{r['median']/base:5.2f}")
-print("target for torgate: under x2.00")
-off = results["offline"]["median"]
+ms = lambda name: results[name]["median"] * 1000
+base = ms("baseline")
+print("\nlaunch, median, side by side (ratios to 'unshare -n /bin/true'):")
+emit("launch: unshare -n /bin/true (baseline)", base, "ms")
+emit("launch: torgate, tor mode", ms("torgate") / base, "x baseline", "<= 1.5", ms("torgate") / base <= 1.5,
+     f"{ms('torgate'):.2f} ms")
+emit("launch: torgate, offline profile", ms("offline") / ms("bwrap"), "x bwrap", "<= 1.0",
+     ms("offline") <= ms("bwrap"), f"{ms('offline'):.2f} ms; bwrap --unshare-net {ms('bwrap'):.2f} ms")
+emit("launch: bwrap --unshare-net", ms("bwrap") / base, "x baseline")
+if "firejail" in results:
+    emit("launch: firejail --noprofile --net=none", ms("firejail") / base, "x baseline")
+emit("launch: the same by hand (ip netns, veth)", ms("by-hand") / base, "x baseline")
 print("\nthe session's helpers, offline, as a ratio to the same profile without them:")
-for name in ("offline", "bus", "sound", "a11y"):
-    r = results[name]
-    print(f"  {name:9s} {r['median']*1000:7.2f} ms  x{r['median']/off:5.2f}  (x{r['median']/base:5.2f} of the baseline)")
+for name in ("bus", "sound", "a11y"):
+    emit(f"launch: offline with {name}", ms(name) / ms("offline"), "x offline", "", None, f"{ms(name):.2f} ms")
 PY

@@ -40,12 +40,14 @@ hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$out/seccomp.json" \
     -n "dns, filter" "ip netns exec $ns $TORGATE --config $out/bench.conf --user $user -- $NETLOAD dns auto $N" \
     -n "dns, no filter" "ip netns exec $ns $TORGATE_NO_SECCOMP --config $out/bench.conf --user $user -- $NETLOAD dns auto $N"
 
-python3 - "$out/seccomp.json" "$N" <<'PY'
+PYTHONPATH=$(dirname "$0") python3 - "$out/seccomp.json" "$N" <<'PY'
 import json, sys
+from results import emit
 r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
 n = int(sys.argv[2])
 print(f"\nseccomp layer, {n} calls per run, median, filter vs no filter run side by side:")
 for load in ("connect", "dns"):
     with_f, without = r[f"{load}, filter"], r[f"{load}, no filter"]
-    print(f"  {load:8s} x{with_f/without:5.2f}  ({(with_f-without)/n*1e6:6.1f} us more per call)")
+    extra = (with_f - without) / n * 1e6
+    emit(f"supervision: per {load}, over no filter", extra, "us", "<= 10", extra <= 10, f"x{with_f/without:.2f} of no filter")
 PY
