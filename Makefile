@@ -34,8 +34,8 @@ PACKAGED    ?= 0
 INSTALL_CAPS ?= yes
 FILE_CAPS   := cap_net_admin,cap_sys_admin,cap_setpcap+p
 
-PKGS        := libnl-3.0 libnl-route-3.0 libnftables inih libcap-ng libseccomp
-BUILD_DEPS  := build-essential pkg-config libnl-3-dev libnl-route-3-dev libnftables-dev libinih-dev \
+PKGS        := libnl-3.0 libnl-route-3.0 libnftables libnftnl libmnl inih libcap-ng libseccomp
+BUILD_DEPS  := build-essential pkg-config libnl-3-dev libnl-route-3-dev libnftables-dev libnftnl-dev libmnl-dev libinih-dev \
                libcap-ng-dev libseccomp-dev libcmocka-dev gcc-multilib clang libclang-rt-14-dev
 TEST_DEPS   := iproute2 nftables curl dnsutils python3 libcap2-bin valgrind hyperfine util-linux procps \
                tor wget git openssh-client dropbear-bin chromium xdg-dbus-proxy dbus dbus-x11 xvfb x11-utils \
@@ -54,7 +54,7 @@ LDLIBS      += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS    := launcher/util.c launcher/text.c launcher/environment.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
                launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c $(SECCOMP_BACKEND) launcher/supervisor.c launcher/mounts.c launcher/sandbox.c \
-               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/firewall_admin.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/a11y.c launcher/desktop_entry.c launcher/wrap.c launcher/notify.c launcher/dialog.c launcher/tor_wait.c launcher/circuit_request.c launcher/dns_guard.c launcher/dns_resolver.c launcher/socks_handshake.c launcher/socks_guard.c launcher/running.c launcher/sound.c launcher/runtime.c netns/addresses.c control/allowlist.c control/protocol.c netns/rtnl.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/link.c netns/sysctl.c
+               launcher/launch.c launcher/plan.c launcher/privileged.c launcher/firewall_admin.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/a11y.c launcher/desktop_entry.c launcher/wrap.c launcher/notify.c launcher/dialog.c launcher/tor_wait.c launcher/circuit_request.c launcher/dns_guard.c launcher/dns_resolver.c launcher/socks_handshake.c launcher/socks_guard.c launcher/running.c launcher/sound.c launcher/runtime.c netns/addresses.c control/allowlist.c control/protocol.c netns/rtnl.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/sandbox_nat.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 # The control port filter service: no capability, no libnftables (libnl-route
 # only to read whose a sandbox's link is).
@@ -132,7 +132,7 @@ $(LEAK32): tests/leak/leak32.c
 # installing tor must not make this machine join the real Tor network, since
 # the tests run their own tor in namespaces.
 deps:
-	@missing=""; for p in $(BUILD_DEPS) $(TEST_DEPS); do \
+	@missing=""; for p in $(BUILD_DEPS) $(TEST_DEPS) $(DEPS_EXTRA); do \
 	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	    echo "installing:$$missing"; \
@@ -337,14 +337,23 @@ check: deps
 	$(MAKE) tornet-asan
 	$(MAKE) valgrind
 
+# make bench: every figure of the performance work, side by side with its
+# baseline, as one table with the targets beside it; each run's figures are
+# kept in build/artefacts/bench/ (JSON lines), so that a regression shows.
+BENCH_DEPS  := bubblewrap firejail iperf3
+bench: DEPS_EXTRA = $(BENCH_DEPS)
 bench: deps stage
 	$(MAKE) BUILDDIR=build/bench-no-seccomp PREFIX=$(STAGE) SYSCONFDIR=$(STAGE)/etc \
 	    SECCOMP_BACKEND=launcher/seccomp_none.c build/bench-no-seccomp/torgate
-	@mkdir -p build/bench
+	$(MAKE) BUILDDIR=build/check build/check/tests/probe
+	@mkdir -p build/bench build/artefacts/bench
 	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -o build/bench/netload tests/bench/netload.c
-	TORGATE=$(STAGE)/bin/torgate bash tests/bench/launch.sh
-	TORGATE=$(STAGE)/bin/torgate TORGATE_NO_SECCOMP=$(CURDIR)/build/bench-no-seccomp/torgate \
-	    NETLOAD=$(CURDIR)/build/bench/netload bash tests/bench/seccomp.sh
+	@results=$(CURDIR)/build/artefacts/bench/$$(date -u +%Y%m%dT%H%M%SZ).jsonl; export BENCH_RESULTS=$$results; \
+	export TORGATE=$(STAGE)/bin/torgate STAGE=$(STAGE) PROBE=$(CURDIR)/build/check/tests/probe \
+	    NETLOAD=$(CURDIR)/build/bench/netload TORGATE_NO_SECCOMP=$(CURDIR)/build/bench-no-seccomp/torgate; \
+	bash tests/bench/launch.sh && bash tests/bench/seccomp.sh && bash tests/bench/sandboxes.sh && \
+	    bash tests/bench/throughput.sh; st=$$?; \
+	python3 tests/bench/results.py $$results; echo "these figures: $$results"; exit $$st
 
 demo: deps stage
 	$(MAKE) BUILDDIR=build/check build/check/tests/probe

@@ -21,10 +21,6 @@ void firewall_add_uplink(const char *ifname, bool guard);
  * ifindex, for its onion services (elements of links that are gone are
  * pruned first). Dies on failure. */
 void firewall_grant_onion_targets(int ifindex, unsigned tor_uid);
-/* Inside the sandbox's network namespace: its control port, its onion
- * services, its DNS and SOCKS guards (ruleset_render_sandbox_nat()), if
- * it needs any of them. Dies on failure. */
-void firewall_sandbox_nat(const struct sandbox_nat *nat);
 
 /* Deletes table inet torgate, its sets and the lease with it. Dies with
  * nft's first error line on failure. */

@@ -13,6 +13,7 @@
 #include "caps.h"
 #include "firewall.h"
 #include "ruleset.h"
+#include "sandbox_nat.h"
 #include "sysctl.h"
 #include "util.h"
 
@@ -249,7 +250,7 @@ void priv_sandbox_network(const struct slot *slot, struct sandbox_nat nat)
         sysctl_write("net/ipv4/conf/" SANDBOX_IFNAME "/route_localnet", "1");
     nat.gateway = slot->gateway;
     if (slot->index != NO_SLOT)
-        firewall_sandbox_nat(&nat);
+        sandbox_nat_write(&nat);
     caps_lower();
 }
 

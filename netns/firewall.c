@@ -310,10 +310,3 @@ void firewall_grant_onion_targets(int ifindex, unsigned tor_uid)
     autofree char *cmd = ruleset_render_onion_target(index, tor_uid);
     run_nft(cmd, "let tor reach the sandbox's onion services");
 }
-
-void firewall_sandbox_nat(const struct sandbox_nat *nat)
-{
-    autofree char *cmd = ruleset_render_sandbox_nat(nat);
-    if (cmd)
-        run_nft(cmd, "write the sandbox's own nat table (its control port, its DNS and SOCKS guards)");
-}

@@ -1,0 +1,19 @@
+/* The sandbox's own nat table (ruleset.h: struct sandbox_nat), written in
+ * its network namespace with libnftnl, in one netlink batch.
+ *
+ * ruleset_render_sandbox_nat() gives the same rules as nft text, which
+ * --explain prints and the tests compare with what the kernel lists.
+ * libnftables would take that text, but before it writes a table it builds
+ * a cache of half a megabyte for it: 4 to 6 ms of every launch, as
+ * measured, where this batch takes a tenth of a millisecond. */
+#ifndef TORGATE_SANDBOX_NAT_H
+#define TORGATE_SANDBOX_NAT_H
+
+#include "ruleset.h"
+
+/* Needs CAP_NET_ADMIN over the sandbox's network namespace; dies, saying
+ * why, if the kernel refuses the table. Nothing when the sandbox needs no
+ * table. */
+void sandbox_nat_write(const struct sandbox_nat *nat);
+
+#endif
