@@ -13,8 +13,8 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
-#include <nftables/libnftables.h>
 
+#include "nftables.h"
 #include "ruleset.h"
 #include "text.h"
 #include "util.h"
@@ -22,17 +22,18 @@
 static void nft_ctx_freep(struct nft_ctx **ctx)
 {
     if (*ctx)
-        nft_ctx_free(*ctx);
+        nftables()->ctx_free(*ctx);
 }
 #define autonft __attribute__((cleanup(nft_ctx_freep)))
 
 static struct nft_ctx *nft_open(const char *what)
 {
-    struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+    const struct nftables *lib = nftables();
+    struct nft_ctx *nft = lib->ctx_new(NFT_CTX_DEFAULT);
     if (!nft)
         die("cannot %s: libnftables failed to start", what);
-    nft_ctx_buffer_output(nft);
-    nft_ctx_buffer_error(nft);
+    lib->ctx_buffer_output(nft);
+    lib->ctx_buffer_error(nft);
     return nft;
 }
 
@@ -40,9 +41,9 @@ static struct nft_ctx *nft_open(const char *what)
 static bool try_nft(const char *commands, const char *what, char **err)
 {
     autonft struct nft_ctx *nft = nft_open(what);
-    if (nft_run_cmd_from_buffer(nft, commands) == 0)
+    if (nftables()->run_cmd_from_buffer(nft, commands) == 0)
         return true;
-    const char *text = nft_ctx_get_error_buffer(nft);
+    const char *text = nftables()->ctx_get_error_buffer(nft);
     size_t len = text ? strcspn(text, "\n") : 0;
     *err = xasprintf("%.*s", (int)len, len ? text : "nftables error");
     return false;
@@ -59,9 +60,9 @@ static void run_nft(const char *commands, const char *what)
 static char *list_table(void)
 {
     autonft struct nft_ctx *nft = nft_open("read the firewall table");
-    if (nft_run_cmd_from_buffer(nft, "list table inet " FIREWALL_TABLE) != 0)
+    if (nftables()->run_cmd_from_buffer(nft, "list table inet " FIREWALL_TABLE) != 0)
         return xstrdup("");
-    return xstrdup(nft_ctx_get_output_buffer(nft));
+    return xstrdup(nftables()->ctx_get_output_buffer(nft));
 }
 
 /* Commands that delete the marker chains of earlier rule sets. */
@@ -247,9 +248,9 @@ bool firewall_forward_guard_in_use(void)
 size_t firewall_guarded_uplinks(char names[][16], size_t max)
 {
     autonft struct nft_ctx *nft = nft_open("read forward_guard");
-    if (nft_run_cmd_from_buffer(nft, "list set inet " FIREWALL_TABLE " forward_guard") != 0)
+    if (nftables()->run_cmd_from_buffer(nft, "list set inet " FIREWALL_TABLE " forward_guard") != 0)
         return 0;
-    const char *p = strstr(nft_ctx_get_output_buffer(nft), "elements = {");
+    const char *p = strstr(nftables()->ctx_get_output_buffer(nft), "elements = {");
     size_t n = 0;
     while (p && n < max && (p = strchr(p, '"'))) {
         if (sscanf(p, "\"%15[^\"]\"", names[n]) == 1 && ifname_plain(names[n]))
@@ -285,9 +286,9 @@ static void prune_set(const char *set)
     autofree char *what = xasprintf("read %s", set);
     autonft struct nft_ctx *nft = nft_open(what);
     autofree char *list = xasprintf("list set inet " FIREWALL_TABLE " %s", set);
-    if (nft_run_cmd_from_buffer(nft, list) != 0)
+    if (nftables()->run_cmd_from_buffer(nft, list) != 0)
         return;
-    autofree char *stale = ruleset_prune_set(nft_ctx_get_output_buffer(nft), set, link_index_exists);
+    autofree char *stale = ruleset_prune_set(nftables()->ctx_get_output_buffer(nft), set, link_index_exists);
     autofree char *err = NULL;
     if (*stale && !try_nft(stale, "prune a set", &err))
         debug("%s not pruned this time: %s", set, err);
