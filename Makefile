@@ -80,7 +80,17 @@ all: $(BUILDDIR)/torgate $(BUILDDIR)/torgate-control-filter
 
 $(BUILDDIR)/%.o: %.c $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -I$(BUILDDIR)/generated -c -o $@ $<
+
+# The seccomp programs, compiled at build time (libseccomp) for each mode,
+# with and without user namespaces; the launcher loads the one it needs.
+SECCOMP_PROGRAMS := $(BUILDDIR)/generated/seccomp_programs.h
+$(BUILDDIR)/seccomp_generate: $(addprefix $(BUILDDIR)/,launcher/seccomp_generate.o launcher/seccomp_rules.o launcher/util.o launcher/text.o)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs libseccomp 2>/dev/null)
+$(SECCOMP_PROGRAMS): $(BUILDDIR)/seccomp_generate
+	@mkdir -p $(dir $@)
+	$< >$@.tmp && mv $@.tmp $@
+$(BUILDDIR)/launcher/seccomp_filter.o: $(SECCOMP_PROGRAMS)
 
 # TORGATE_EXTRA_SRCS: tests/asan_options.c in the ASan build only.
 TORGATE_EXTRA_SRCS ?=
