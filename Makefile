@@ -75,7 +75,7 @@ ASAN_STAGE  := $(CURDIR)/build/stage-asan
 export TOPO_KEEP_ON_FAIL ?= $(CURDIR)/build/artefacts/failed
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: fuzz-keep soak soak-brief package package-check all deps check selftest tornet tornet-asan leak fuzz fuzz-run fuzz-brief unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind
+.PHONY: fuzz-keep soak soak-brief package package-check all deps check selftest tornet tornet-asan i2pnet leak fuzz fuzz-run fuzz-brief unit integration integration-asan install uninstall stage stage-asan demo bench clean valgrind
 all: $(BUILDDIR)/torgate $(BUILDDIR)/torgate-control-filter
 
 $(BUILDDIR)/%.o: %.c $(wildcard include/*.h)
@@ -287,6 +287,16 @@ tornet-asan: stage-asan
 	    ASAN_OPTIONS=detect_leaks=0:exitcode=99 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    prove -f tests/tornet/tor.t tests/tornet/apps.t
 
+# The i2p mode end to end: a private I2P network in namespaces (five of
+# Debian's i2pd routers, tests/lib/i2pnet.sh), the host's i2pd joined to it,
+# an eepsite fetched from an i2p-browser sandbox by its .b32.i2p name. The
+# timings are kept in build/artefacts/i2pnet-timings.txt.
+i2pnet: stage
+	$(MAKE) BUILDDIR=build/check build/check/tests/probe
+	@mkdir -p build/artefacts
+	TORGATE=$(STAGE)/bin/torgate STAGE=$(STAGE) PROBE=$(CURDIR)/build/check/tests/probe \
+	    ARTEFACTS=$(CURDIR)/build/artefacts prove -f tests/i2pnet/*.t
+
 # The adversarial leak suite: every way out, in tor and clearnet mode.
 leak: stage
 	$(MAKE) BUILDDIR=build/check build/check/tests/probe build/check/tests/leak build/check/tests/leak32
@@ -342,6 +352,7 @@ check: deps
 	$(MAKE) integration
 	$(MAKE) soak-brief
 	$(MAKE) tornet
+	$(MAKE) i2pnet
 	$(MAKE) leak
 	$(MAKE) package-check
 	$(MAKE) integration-asan

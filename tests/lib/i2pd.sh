@@ -24,7 +24,7 @@ I2PD_NO_SUCH_SITE=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.b32.i2p
 # _i2pd_conf DIR RESEED_URL : DIR/i2pd.conf, NTCP2 unpublished (i2pd
 # starts with no transport at all) unless I2PD_ADDRESS4 is set.
 _i2pd_conf() {
-    local dir=$1 published=false address4= reseed="urls = $2"
+    local dir=$1 published=false address4='' reseed="urls = $2"
     if [ -n "${I2PD_ADDRESS4:-}" ]; then
         published=true
         address4="address4 = $I2PD_ADDRESS4

@@ -43,17 +43,36 @@
 #                    by topo_down.
 # i2pnet_host_router the host's router joined to the network (i2pd_start in
 #                    HOST_NS as I2PNET_USER), sets I2PD_DIR and I2PD_PID
-# i2pnet_wait_host_tunnels SECONDS  wait until the host's HTTP proxy has an
-#                    inbound and an outbound tunnel (its web console)
+# i2pnet_wait_host_tunnels SECONDS  wait until each local destination of the
+#                    host's router (the HTTP proxy's, the HTTPS proxy's, the
+#                    shared one SAM looks names up with) has an inbound and
+#                    an outbound tunnel (its web console)
 # i2pnet_publish_eepsite SECONDS  give the site router the eepsite's server
 #                    tunnel (tunnels.conf, SIGHUP) and wait until a floodfill
 #                    has confirmed the eepsite's LeaseSet (site's log)
 # i2pnet_console NAME QUERY  a router's web console page (NAME: ff0 ff1 ff2
 #                    r0 site, or host)
+# i2pnet_names random  "NAME.b32.i2p IDENT" of a destination nobody has
 #
 # Exported: I2PNET_DIR, EEPSITE_B32 (the eepsite's NAME.b32.i2p),
+# EEPSITE_IDENT (its hash in I2P's base 64, as i2pd's log writes it),
 # EEPSITE_TOKEN (in its page), I2PNET_HOST_ADDR.
 # Progress lines go to stderr, with the seconds each step took.
+#
+# What else mattered (i2pd 2.45.1, on the 2-core machine):
+# - the host's router is ready when each of its local destinations has
+#   tunnels both ways, not only the HTTP proxy's: SAM's NAMING LOOKUP asks
+#   with the shared destination, which answered INVALID_KEY at once while it
+#   had none;
+# - the first DatabaseStore of the eepsite's LeaseSet is often lost in a
+#   network seconds old (no floodfill logs it), and i2pd publishes again only
+#   20 s later (PUBLISH_MIN_INTERVAL): the LeaseSet is confirmed 2-60 s after
+#   the SIGHUP;
+# - a name nobody has, for a control, must not be the address book's
+#   subscription (tests/lib/i2pd.sh's I2PD_NO_SUCH_SITE): the HTTP proxy then
+#   waits on the address book's pending lookup instead of asking;
+# - the network starts in about 10 s (keys 3-5 s), the host's destinations
+#   have their tunnels 10-30 s later.
 
 I2PNET_NETID=${I2PNET_NETID:-42}
 I2PNET_USER=${I2PNET_USER:-i2pd}
@@ -121,8 +140,11 @@ enabled = false
 CONF
 }
 
-# _i2pnet_router NAME : start it in INET_NS as I2PNET_USER; its PID goes to
-# NAME/pid (topo_down kills it)
+# _i2pnet_router NAME [keys] : start it in INET_NS as I2PNET_USER; its PID
+# goes to NAME/pid, and to topo_down's list unless it is the run that makes
+# the keys (_i2pnet_stop reaps that one, and a PID killed later might be
+# another process's by then; if the test ends before, topo_down kills every
+# process of the internet namespace anyway).
 _i2pnet_router() {
     local d=$I2PNET_DIR/$1
     chown -R "$I2PNET_USER:" "$d" || return 1
@@ -130,7 +152,7 @@ _i2pnet_router() {
         --init-groups i2pd --datadir="$d/data" --conf="$d/i2pd.conf" --tunconf="$d/tunnels.conf" \
         --tunnelsdir="$d/tunnels.d" </dev/null >>"$d/stdout.log" 2>&1 &
     echo $! >"$d/pid"
-    topo_add_pid $!
+    [ "${2:-}" = keys ] || topo_add_pid $!
 }
 
 _i2pnet_stop() { # NAME
@@ -166,15 +188,21 @@ keys = eepsite.dat
 CONF
 }
 
-# NAME.b32.i2p of the destination in a private keys file: the SHA-256 of the
-# destination (its 384 bytes of keys and its certificate), in base 32.
-_i2pnet_b32() { # KEYSFILE
+# "NAME.b32.i2p IDENT" of the destination in a private keys file: the SHA-256
+# of the destination (its 384 bytes of keys and its certificate) in base 32,
+# and in I2P's base 64 (as i2pd's log names it). With "random": of a
+# destination nobody has.
+i2pnet_names() { # KEYSFILE|random
     python3 - "$1" <<'PY'
-import base64, hashlib, sys
-data = open(sys.argv[1], "rb").read()
-clen = int.from_bytes(data[385:387], "big")
-dest = data[:387 + clen]
-print(base64.b32encode(hashlib.sha256(dest).digest()).decode().lower().rstrip("=") + ".b32.i2p")
+import base64, hashlib, os, sys
+if sys.argv[1] == "random":
+    h = os.urandom(32)
+else:
+    data = open(sys.argv[1], "rb").read()
+    clen = int.from_bytes(data[385:387], "big")
+    h = hashlib.sha256(data[:387 + clen]).digest()
+print(base64.b32encode(h).decode().lower().rstrip("=") + ".b32.i2p",
+      base64.b64encode(h, b"-~").decode())
 PY
 }
 
@@ -189,14 +217,14 @@ PY
 }
 
 _i2pnet_wait() { # SECONDS WHAT CMD... : poll CMD every 0.25 s
-    local deadline=$((SECONDS + $1)) what=$2
+    local secs=$1 what=$2 deadline=$((SECONDS + $1))
     shift 2
     while :; do
         "$@" >/dev/null 2>&1 && return 0
         [ "$SECONDS" -lt "$deadline" ] || break
         sleep 0.25
     done
-    _i2pnet_say "timed out after $(($1)) s waiting for $what (logs in $I2PNET_DIR)"
+    _i2pnet_say "timed out after $secs s waiting for $what (logs in $I2PNET_DIR)"
     return 1
 }
 
@@ -223,7 +251,7 @@ i2pnet_up() {
     done <<<"$_I2PNET_ROUTERS"
     _i2pnet_eepsite_conf >"$I2PNET_DIR/site/tunnels.conf"
     while read -r name addr ff; do
-        _i2pnet_router "$name" || return 1
+        _i2pnet_router "$name" keys || return 1
     done <<<"$_I2PNET_ROUTERS"
     while read -r name addr ff; do
         _i2pnet_wait 30 "router $name's console" _i2pnet_listening "$name" || return 1
@@ -233,10 +261,11 @@ i2pnet_up() {
         _i2pnet_stop "$name"
         ris+=("$I2PNET_DIR/$name/data/router.info")
     done <<<"$_I2PNET_ROUTERS"
-    EEPSITE_B32=$(_i2pnet_b32 "$I2PNET_DIR/site/data/eepsite.dat") || return 1
+    read -r EEPSITE_B32 EEPSITE_IDENT < <(i2pnet_names "$I2PNET_DIR/site/data/eepsite.dat")
+    [ -n "${EEPSITE_IDENT:-}" ] || return 1
     _i2pnet_zip "$I2PNET_DIR/reseed.zip" "${ris[@]}" || return 1
     chmod 0644 "$I2PNET_DIR/reseed.zip"
-    export EEPSITE_B32
+    export EEPSITE_B32 EEPSITE_IDENT
     _i2pnet_say "keys and the reseed zip of 5 routers made in $((SECONDS - t0)) s; eepsite $EEPSITE_B32"
 
     # The eepsite's web server, and the network (site without the eepsite's
@@ -262,20 +291,31 @@ i2pnet_host_router() {
         i2pd_start "$HOST_NS" "$I2PNET_USER"
 }
 
-# The host's HTTP proxy's destination (the console's client tunnels list):
-# an established inbound and outbound tunnel.
-_i2pnet_host_proxy_ready() {
-    local page b32
-    page=$(i2pnet_console host '?page=i2p_tunnels') || return 1
-    b32=$(sed -n 's/.*HTTP Proxy.*b32=\([a-z2-7]*\).*/\1/p' <<<"$page" | head -n 1)
-    [ -n "$b32" ] || return 1
-    page=$(i2pnet_console host "?page=local_destination&b32=$b32") || return 1
-    grep -q '&#8658;.*established\|established.*&#8658;' <<<"$page" &&
-        grep -q '&#8656;.*established\|established.*&#8656;' <<<"$page"
+# _i2pnet_dest_ready NAME B32 : that local destination of the router has an
+# established inbound and an established outbound tunnel (its console page
+# lists the inbound tunnels first, then the outbound)
+_i2pnet_dest_ready() {
+    local page
+    page=$(i2pnet_console "$1" "?page=local_destination&b32=$2") || return 1
+    sed -n '/Inbound tunnels/,/Outbound tunnels/p' <<<"$page" | grep -q 'class="tunnel established"' &&
+        sed -n '/Outbound tunnels/,$p' <<<"$page" | grep -q 'class="tunnel established"'
+}
+
+# Every local destination of the host's router (three: the HTTP proxy's,
+# which the SOCKS proxy shares, the HTTPS proxy's, and the shared one that
+# SAM's naming lookups and the address book use) has tunnels both ways.
+_i2pnet_host_ready() {
+    local page b32 n=0
+    page=$(i2pnet_console host '?page=local_destinations') || return 1
+    for b32 in $(grep -o 'b32=[a-z2-7]*' <<<"$page" | cut -d= -f2 | sort -u); do
+        _i2pnet_dest_ready host "$b32" || return 1
+        n=$((n + 1))
+    done
+    [ "$n" -ge 3 ]
 }
 
 i2pnet_wait_host_tunnels() { # SECONDS
-    _i2pnet_wait "$1" "the host's HTTP proxy tunnels" _i2pnet_host_proxy_ready
+    _i2pnet_wait "$1" "tunnels for each of the host's local destinations" _i2pnet_host_ready
 }
 
 _i2pnet_eepsite_confirmed() {
