@@ -16,7 +16,7 @@
 # (the user's own session bus and PulseAudio run for the bench).
 # Figures are printed as ratios to the baseline, since these machines are noisy.
 set -eu
-: "${TORGATE:?set TORGATE}"
+: "${TORGATE:?set TORGATE}" "${NETLOAD:?set NETLOAD}"
 RUNS=${RUNS:-60}
 ns=tgbench$$
 out=$(mktemp -d)
@@ -24,7 +24,9 @@ user=tgbench$$
 profiles=$(dirname "$(dirname "$TORGATE")")/etc/torgate/profiles
 made_profiles=
 runtime=
+sink=
 cleanup() {
+    [ -z "$sink" ] || kill "$sink" 2>/dev/null || true
     pkill -u "$user" 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
     rm -rf "$out" "$runtime"
@@ -37,6 +39,10 @@ trap cleanup EXIT INT TERM
 useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /bin/sh "$user"
 ip netns add "$ns"
 ip -n "$ns" link set lo up
+# Tor's TransPort, as on a desktop where tor runs: with nothing there, a
+# launch with no terminal would notify the user that tor is not running.
+ip netns exec "$ns" "$NETLOAD" serve-tcp 9040 &
+sink=$!
 
 # The user's session: a bus and a sound server, and profiles that use them.
 uid=$(id -u "$user")
