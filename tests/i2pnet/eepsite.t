@@ -23,7 +23,7 @@ i2pnet_up || bail_out "cannot build the private I2P network"
 T_NET=$((SECONDS - T0))
 i2pnet_host_router ||
     bail_out "the host's i2pd did not start: $(cat "$I2PD_DIR/stdout.log" "$I2PD_DIR/i2pd.log" 2>/dev/null | tail -n 5)"
-i2pnet_wait_host_tunnels 120 || bail_out "the host's router built no tunnels for its destinations"
+i2pnet_wait_host_tunnels 240 || bail_out "the host's router built no tunnels for its destinations"
 T_HOST=$((SECONDS - T0))
 diag "network up in $T_NET s; the host's router has tunnels for its destinations at $T_HOST s"
 # grep -E in the host's router's log (a few MB at loglevel debug: tested
@@ -94,7 +94,7 @@ is "$(eepsite_hits)" 0 "... and nothing reached the eepsite's web server"
 
 # ------------------------------------------------------------ the eepsite
 t=$SECONDS
-i2pnet_publish_eepsite 120 || bail_out "the eepsite's LeaseSet was not published"
+i2pnet_publish_eepsite 240 || bail_out "the eepsite's LeaseSet was not published"
 T_PUB=$((SECONDS - t))
 diag "the eepsite's LeaseSet confirmed by a floodfill in $T_PUB s"
 like "$(i2pnet_console site '?page=i2p_tunnels')" "eepsite.*${EEPSITE_B32%.b32.i2p}" \

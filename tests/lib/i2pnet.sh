@@ -66,8 +66,8 @@
 #   had none;
 # - the first DatabaseStore of the eepsite's LeaseSet is often lost in a
 #   network seconds old (no floodfill logs it), and i2pd publishes again only
-#   20 s later (PUBLISH_MIN_INTERVAL): the LeaseSet is confirmed 2-60 s after
-#   the SIGHUP;
+#   20 s later (PUBLISH_MIN_INTERVAL): the LeaseSet is confirmed 2-90 s after
+#   the SIGHUP (the test waits up to 240 s, as for the host's tunnels);
 # - a name nobody has, for a control, must not be the address book's
 #   subscription (tests/lib/i2pd.sh's I2PD_NO_SUCH_SITE): the HTTP proxy then
 #   waits on the address book's pending lookup instead of asking;
