@@ -34,6 +34,9 @@
 #                    a fresh introduction and rendezvous: in a network of six
 #                    relays one of those sometimes stalls past any timeout,
 #                    as on the real network, where a user reloads.
+# tornet_relay_quickack on|off  the relays ACK at once (on), or as Linux
+#                    does by default (off: delayed ACKs, 40 ms at least);
+#                    see the function
 # tornet_stop_host_tor   stop the host's tor (and wait until it is gone)
 # tornet_start_host_tor  start it again, and wait until it has bootstrapped
 # torctl ARGS...     tests/lib/torctl.py against the host's ControlPort, as
@@ -316,6 +319,24 @@ tornet_onion_fetch() {
     done
     printf '%s\n' "$out"
     return 1
+}
+
+# tor sets no TCP_NODELAY on its OR connections: a cell written while the
+# connection's last segment is unacknowledged waits for that ACK (Nagle). On
+# this network's idle, zero-latency channels the receiving relay delays that
+# ACK by Linux's minimum, 40 ms: when an exit sends CONNECTED and, a
+# millisecond later, the answer to data that came with the BEGIN (optimistic
+# data, which every TransPort stream carries), the answer waits ~40 ms at the
+# exit (tests/bench/tor_latency.sh measures it both ways). Relays far apart
+# and carrying other circuits may wait less (not measured). `on` sets the route
+# metric quickack on the relays' own addresses in INET_NS; the host's
+# namespace (the machine torgate runs on) is left as it is.
+tornet_relay_quickack() { # on|off
+    local v=0 name addr role
+    [ "$1" != on ] || v=1
+    while read -r name addr role; do
+        echo "route change local $addr dev lo table local proto kernel scope host src $addr quickack $v"
+    done <<<"$_TORNET_NODES" | ip -n "$INET_NS" -batch -
 }
 
 tornet_start_host_tor() {
