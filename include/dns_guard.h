@@ -8,15 +8,18 @@
  * another sandbox's address, lines shown to another app). So no name
  * reaches the DNSPort but a hostname's.
  *
- * The sandbox's own nat table leads its DNS (UDP to the gateway's port 53)
- * to this guard, which runs in the sandbox's init with no capability: it
- * passes on the queries whose every question names a hostname (labels of
- * letters, digits, '-' and '_'), answers FORMERR to the others, and relays
- * the answers back (REFUSED at once where the gateway's port 53 is closed). It forwards from a port of its own, the only one the
- * table lets go to the gateway's port 53 unchanged; bound before COMMAND
- * starts, no process of COMMAND's can take it. The supervisor still
- * checks where COMMAND's datagrams go, the host's table too: this guard
- * adds a third look, at what the name says. */
+ * The sandbox's DNS over UDP comes to this guard from its datagram island
+ * (datagram_island.h), where the guard's socket is the gateway's port 53,
+ * or, with lan = allow, led there by the sandbox's own nat table. The
+ * guard runs in the sandbox's init with no capability: it passes on the
+ * queries whose every question names a hostname (labels of letters,
+ * digits, '-' and '_'), answers FORMERR to the others, and relays the
+ * answers back (REFUSED at once where the gateway's port 53 is closed). It
+ * forwards from a port of its own in the sandbox's namespace, the only one
+ * the table lets go to the gateway's port 53 unchanged; bound before
+ * COMMAND starts, no process of COMMAND's can take it. The island (or the
+ * supervisor) and the host's table still wall where COMMAND's datagrams
+ * go: this guard adds a third look, at what the name says. */
 #ifndef TORGATE_DNS_GUARD_H
 #define TORGATE_DNS_GUARD_H
 
@@ -45,10 +48,14 @@ bool dns_error_answer(const unsigned char *msg, size_t len, unsigned rcode, unsi
 struct dns_guard;
 /* Binds the guard's sockets in the sandbox's network namespace (with
  * resolver's port, every type: dns_resolver.h, and a TCP listener);
- * gateway in host order. Dies on failure (before COMMAND runs). */
-struct dns_guard *dns_guard_open(uint32_t gateway, const struct dns_resolver *resolver);
+ * gateway in host order. island_fd: where the sandbox has a datagram
+ * island, the socket COMMAND's queries come to (its gateway:53, which the
+ * guard then owns), else -1; the guard's listener on the sandbox's
+ * 127.0.0.1 is there either way (the TCP side's children ask it). Dies on
+ * failure (before COMMAND runs). */
+struct dns_guard *dns_guard_open(uint32_t gateway, const struct dns_resolver *resolver, int island_fd);
 /* What to poll: DNS_GUARD_POLL_FDS entries. */
-#define DNS_GUARD_POLL_FDS 3
+#define DNS_GUARD_POLL_FDS 4
 void dns_guard_poll_fds(const struct dns_guard *g, struct pollfd fds[DNS_GUARD_POLL_FDS]);
 /* Serves what fds (as poll returned them) say is ready. */
 void dns_guard_serve(struct dns_guard *g, const struct pollfd fds[DNS_GUARD_POLL_FDS]);

@@ -8,6 +8,9 @@
  * under the seccomp filter), reaps every orphan, forwards signals, serves
  * the supervisor, and exits with COMMAND's status when COMMAND exits, which
  * takes every other process of the sandbox with it. */
-__attribute__((noreturn)) void init_run(char **argv, int error_fd, const struct seccomp_policy *policy);
+struct datagram_island;
+/* island: the sandbox's datagram island (datagram_island.h), or NULL. */
+__attribute__((noreturn)) void init_run(char **argv, int error_fd, const struct seccomp_policy *policy,
+                                        struct datagram_island *island);
 
 #endif

@@ -55,5 +55,8 @@ void host_link_wait_gone(struct nl_sock *sk, const char *ifname);
 void sandbox_link_configure(const struct slot *slot);
 /* An offline sandbox: lo up, nothing else. */
 void sandbox_loopback_only(void);
+/* address/32 (host order) on lo: a datagram island's gateway
+ * (datagram_island.h). */
+void loopback_address_add(uint32_t address);
 
 #endif

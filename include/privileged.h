@@ -80,6 +80,14 @@ void priv_sandbox_network(const struct slot *slot, struct sandbox_nat nat);
  * process without CAP_NET_ADMIN can set: the SOCKS guard's (socks_guard.h).
  * Dies on failure. CAP_NET_ADMIN. */
 void priv_marked_sockets(int *fds, size_t n, uint32_t mark);
+/* The calling process (the datagram island's maker) in a network namespace
+ * of its own: lo up, and ports from 53 up open to a process without
+ * capabilities, in that namespace alone (the DNS guard's socket is bound
+ * to port 53 there). Before the sandbox's mounts, which make /proc/sys
+ * read-only. CAP_SYS_ADMIN, then CAP_NET_ADMIN. */
+void priv_datagram_island(void);
+/* Then the gateway's address (host order) on its lo. CAP_NET_ADMIN. */
+void priv_island_gateway(uint32_t address);
 /* One mount(2), umount2(2) or mount_setattr(2), as mounts.c asks for it;
  * false with errno. CAP_SYS_ADMIN. */
 bool priv_mount(const char *source, const char *target, const char *type, unsigned long flags, const void *data);

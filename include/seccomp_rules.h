@@ -10,8 +10,9 @@
 
 #include "profile.h" /* enum net_mode */
 
-/* A context holding the rules of mode, with or without user namespaces;
- * dies if libseccomp refuses one. The caller releases it. */
-scmp_filter_ctx seccomp_rules_context(enum net_mode mode, bool allow_user_namespaces);
+/* A context holding the rules of mode, with or without user namespaces, and
+ * in tor mode with or without a datagram island (datagram_island.h); dies
+ * if libseccomp refuses one. The caller releases it. */
+scmp_filter_ctx seccomp_rules_context(enum net_mode mode, bool allow_user_namespaces, bool datagram_island);
 
 #endif

@@ -76,6 +76,7 @@ bool dns_error_answer(const unsigned char *msg, size_t len, unsigned rcode, unsi
 
 struct pending {
     bool used;
+    int via;            /* the listener the query came by, which answers */
     uint16_t id;        /* ours, on the way to tor */
     uint16_t client_id; /* the client's, given back */
     struct sockaddr_in client;
@@ -83,7 +84,9 @@ struct pending {
 };
 
 struct dns_guard {
-    int listen_fd;  /* DNS_GUARD_PORT: the sandbox's queries, led here by its table */
+    int island_fd;  /* the gateway's port 53 in the datagram island: COMMAND's queries; or -1 */
+    int listen_fd;  /* DNS_GUARD_PORT on the sandbox's 127.0.0.1: its table leads its queries
+                     * here where it has no island; the TCP side's children ask here */
     int forward_fd; /* DNS_GUARD_SOURCE_PORT: to the gateway and back */
     int tcp_fd;     /* DNS_GUARD_PORT, TCP: with every type only, else -1 */
     struct dns_resolver resolver; /* port 0: A, AAAA and PTR only */
@@ -119,11 +122,12 @@ static int tcp_listener(void)
     return fd;
 }
 
-struct dns_guard *dns_guard_open(uint32_t gateway, const struct dns_resolver *resolver)
+struct dns_guard *dns_guard_open(uint32_t gateway, const struct dns_resolver *resolver, int island_fd)
 {
     struct dns_guard *g = xcalloc(1, sizeof *g);
     g->resolver = *resolver;
     g->tcp_fd = resolver->port ? tcp_listener() : -1;
+    g->island_fd = island_fd;
     g->listen_fd = bound_socket(INADDR_LOOPBACK, DNS_GUARD_PORT);
     g->forward_fd = bound_socket(INADDR_ANY, DNS_GUARD_SOURCE_PORT);
     int on = 1; /* ICMP errors, with the query they answer, on its error queue */
@@ -135,6 +139,8 @@ struct dns_guard *dns_guard_open(uint32_t gateway, const struct dns_resolver *re
 
 void dns_guard_close_fds(const struct dns_guard *g)
 {
+    if (g->island_fd >= 0)
+        close(g->island_fd);
     close(g->listen_fd);
     close(g->forward_fd);
     if (g->tcp_fd >= 0)
@@ -146,6 +152,7 @@ void dns_guard_poll_fds(const struct dns_guard *g, struct pollfd fds[DNS_GUARD_P
     fds[0] = (struct pollfd){g->listen_fd, POLLIN, 0};
     fds[1] = (struct pollfd){g->forward_fd, POLLIN, 0};
     fds[2] = (struct pollfd){g->tcp_fd, POLLIN, 0};
+    fds[3] = (struct pollfd){g->island_fd, POLLIN, 0};
 }
 
 /* A child for one query to the resolver or one TCP connection, holding
@@ -177,14 +184,14 @@ void dns_guard_child_ended(struct dns_guard *g, pid_t pid)
 
 /* A query only the resolver answers: a child asks it and answers the
  * client; SERVFAIL at once when no child can be had. */
-static void to_resolver(struct dns_guard *g, const struct sockaddr_in *client, size_t len)
+static void to_resolver(struct dns_guard *g, int via, const struct sockaddr_in *client, size_t len)
 {
-    pid_t pid = spawn(g, g->listen_fd);
+    pid_t pid = spawn(g, via);
     if (pid == 0)
-        dns_resolver_udp_child(g->listen_fd, client, g->buf, len, &g->resolver);
+        dns_resolver_udp_child(via, client, g->buf, len, &g->resolver);
     unsigned char reply[HEADER_LEN];
     if (pid < 0 && dns_error_answer(g->buf, len, DNS_SERVFAIL, reply))
-        (void)sendto(g->listen_fd, reply, sizeof reply, MSG_DONTWAIT, (const struct sockaddr *)client, sizeof *client);
+        (void)sendto(via, reply, sizeof reply, MSG_DONTWAIT, (const struct sockaddr *)client, sizeof *client);
 }
 
 static void tcp_connection(struct dns_guard *g)
@@ -230,25 +237,27 @@ static struct pending *new_pending(struct dns_guard *g)
     return slot;
 }
 
-static void from_sandbox(struct dns_guard *g)
+/* Queries that came by the listener via. */
+static void from_sandbox(struct dns_guard *g, int via)
 {
     for (int n = 0; n < MAX_PER_WAKEUP; n++) {
         struct sockaddr_in client;
         socklen_t clen = sizeof client;
-        ssize_t len = recvfrom(g->listen_fd, g->buf, sizeof g->buf, 0, (struct sockaddr *)&client, &clen);
+        ssize_t len = recvfrom(via, g->buf, sizeof g->buf, 0, (struct sockaddr *)&client, &clen);
         if (len < 0)
             return;
         if (!dns_query_acceptable(g->buf, (size_t)len)) {
             unsigned char reply[HEADER_LEN];
             if (dns_error_answer(g->buf, (size_t)len, DNS_FORMERR, reply))
-                (void)sendto(g->listen_fd, reply, sizeof reply, MSG_DONTWAIT, (struct sockaddr *)&client, clen);
+                (void)sendto(via, reply, sizeof reply, MSG_DONTWAIT, (struct sockaddr *)&client, clen);
             continue;
         }
         if (g->resolver.port && dns_needs_resolver(g->buf, (size_t)len)) {
-            to_resolver(g, &client, (size_t)len);
+            to_resolver(g, via, &client, (size_t)len);
             continue;
         }
         struct pending *p = new_pending(g);
+        p->via = via;
         p->client_id = (uint16_t)get16(g->buf);
         p->client = client;
         g->buf[0] = (unsigned char)(p->id >> 8);
@@ -260,11 +269,11 @@ static void from_sandbox(struct dns_guard *g)
 }
 
 /* An answer to the client of p, under its own ID; p is done with. */
-static void answer_client(struct dns_guard *g, struct pending *p, unsigned char *msg, size_t len)
+static void answer_client(struct pending *p, unsigned char *msg, size_t len)
 {
     msg[0] = (unsigned char)(p->client_id >> 8);
     msg[1] = (unsigned char)p->client_id;
-    (void)sendto(g->listen_fd, msg, len, MSG_DONTWAIT, (struct sockaddr *)&p->client, sizeof p->client);
+    (void)sendto(p->via, msg, len, MSG_DONTWAIT, (struct sockaddr *)&p->client, sizeof p->client);
     p->used = false;
 }
 
@@ -282,7 +291,7 @@ static void from_tor(struct dns_guard *g)
         struct pending *p = find_pending(g, get16(g->buf));
         if (!p)
             continue;
-        answer_client(g, p, g->buf, (size_t)len);
+        answer_client(p, g->buf, (size_t)len);
     }
 }
 
@@ -302,7 +311,7 @@ static void unreachable(struct dns_guard *g)
         unsigned char reply[HEADER_LEN];
         if (!p || !dns_error_answer(g->buf, (size_t)len, DNS_REFUSED, reply))
             continue;
-        answer_client(g, p, reply, sizeof reply);
+        answer_client(p, reply, sizeof reply);
     }
 }
 
@@ -310,8 +319,10 @@ void dns_guard_serve(struct dns_guard *g, const struct pollfd fds[DNS_GUARD_POLL
 {
     if (fds[2].revents & POLLIN)
         tcp_connection(g);
+    if (fds[3].revents & POLLIN)
+        from_sandbox(g, g->island_fd);
     if (fds[0].revents & POLLIN)
-        from_sandbox(g);
+        from_sandbox(g, g->listen_fd);
     if (fds[1].revents & POLLERR)
         unreachable(g);
     if (fds[1].revents & POLLIN)

@@ -1,5 +1,5 @@
 /* PID 1 of the sandbox: COMMAND's parent, reaper, signal relay and, in tor
- * mode, the supervisor of datagram destinations. */
+ * mode, the supervisor of datagrams. */
 #include "init.h"
 
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "datagram_island.h"
 #include "dns_guard.h"
 #include "privileged.h"
 #include "relay.h"
@@ -40,7 +41,9 @@ static bool write_proc_file(const char *path, const char *text)
  * COMMAND nothing: the namespace owns no other namespace, and every
  * capability in it is dropped before exec. Where the kernel allows no user
  * namespace, COMMAND runs without one, and the calls of a non-dumpable
- * process are refused as uninspectable. */
+ * process are refused as uninspectable. With a datagram island nothing is
+ * inspected (the supervisor only installs sockets), and COMMAND needs no
+ * user namespace: making one costs a launch about a millisecond. */
 static void enter_user_namespace(void)
 {
     uid_t uid = getuid();
@@ -68,7 +71,8 @@ static void enter_user_namespace(void)
 __attribute__((noreturn)) static void run_command(char **argv, const struct seccomp_policy *policy,
                                                   const struct handoff *h)
 {
-    enter_user_namespace();
+    if (!policy->datagram_island)
+        enter_user_namespace();
     int listener = seccomp_filter_load(policy);
     /* init, which holds no capability, takes the listener (if there is one)
      * with pidfd_getfd(), which needs this process to be dumpable. It holds
@@ -127,7 +131,7 @@ static void reap(pid_t command, struct dns_guard *guard)
 }
 
 __attribute__((noreturn)) static void serve(pid_t command, int listener, const struct seccomp_policy *policy,
-                                            struct dns_guard *guard)
+                                            struct dns_guard *guard, struct datagram_island *island)
 {
     sigset_t chld;
     sigemptyset(&chld);
@@ -135,28 +139,33 @@ __attribute__((noreturn)) static void serve(pid_t command, int listener, const s
     autoclose int sigchld = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
     if (sigchld < 0)
         _exit(EXIT_TORGATE);
-    struct supervisor *sv = listener >= 0 ? supervisor_new(listener, policy) : NULL;
+    struct supervisor *sv = listener >= 0 ? supervisor_new(listener, policy, island) : NULL;
+    reap(command, guard);
     for (;;) {
-        reap(command, guard);
-        struct pollfd fds[2 + DNS_GUARD_POLL_FDS] = {{sigchld, POLLIN, 0}, {sv ? listener : -1, POLLIN, 0}};
-        for (size_t i = 2; i < N_ELEMENTS(fds); i++)
+        struct pollfd fds[3 + DNS_GUARD_POLL_FDS] = {
+            {sigchld, POLLIN, 0}, {sv ? listener : -1, POLLIN, 0}, {island ? datagram_island_poll_fd(island) : -1, POLLIN, 0}};
+        for (size_t i = 3; i < N_ELEMENTS(fds); i++)
             fds[i] = (struct pollfd){-1, 0, 0};
         if (guard)
-            dns_guard_poll_fds(guard, fds + 2);
+            dns_guard_poll_fds(guard, fds + 3);
         if (poll(fds, N_ELEMENTS(fds), -1) < 0)
             continue; /* EINTR: a relayed signal */
-        if (guard)
-            dns_guard_serve(guard, fds + 2);
-        if (fds[0].revents) {
-            struct signalfd_siginfo si;
-            while (read(sigchld, &si, sizeof si) > 0)
-                ;
-        }
+        /* The supervisor first: a process of COMMAND's waits on it. */
         if (sv && (fds[1].revents & POLLIN))
             supervisor_handle(sv);
         if (sv && (fds[1].revents & (POLLHUP | POLLERR | POLLNVAL))) {
             supervisor_free(sv); /* no filtered process is left */
             sv = NULL;
+        }
+        if (guard)
+            dns_guard_serve(guard, fds + 3);
+        if (fds[2].revents)
+            datagram_island_refill(island);
+        if (fds[0].revents) {
+            struct signalfd_siginfo si;
+            while (read(sigchld, &si, sizeof si) > 0)
+                ;
+            reap(command, guard);
         }
     }
 }
@@ -175,7 +184,7 @@ static void start_socks_guard(struct socks_guard *socks, int error_fd)
     socks_guard_close(socks);
 }
 
-void init_run(char **argv, int error_fd, const struct seccomp_policy *policy)
+void init_run(char **argv, int error_fd, const struct seccomp_policy *policy, struct datagram_island *island)
 {
     sigset_t all, old;
     sigfillset(&all);
@@ -196,11 +205,14 @@ void init_run(char **argv, int error_fd, const struct seccomp_policy *policy)
     static struct dns_guard *guard;
     struct dns_resolver resolver = {policy->gateway, policy->socks_port, policy->dns_resolver.addr,
                                     policy->dns_resolver.port};
-    guard = policy->allow_dns ? dns_guard_open(policy->gateway, &resolver) : NULL;
+    int island_dns = island ? datagram_island_take_dns_socket(island) : -1;
+    guard = policy->allow_dns ? dns_guard_open(policy->gateway, &resolver, island_dns) : NULL;
     pid_t command = fork_or_die("the command");
     if (command == 0) {
         if (guard)
             dns_guard_close_fds(guard);
+        if (island)
+            datagram_island_close_fds(island);
         sigprocmask(SIG_SETMASK, &old, NULL);
         close(h.to_init[0]);
         close(h.to_command[1]);
@@ -219,5 +231,5 @@ void init_run(char **argv, int error_fd, const struct seccomp_policy *policy)
     sigset_t run = old;
     sigaddset(&run, SIGCHLD); /* SIGCHLD is read from a signalfd */
     sigprocmask(SIG_SETMASK, &run, NULL);
-    serve(command, listener, policy, guard);
+    serve(command, listener, policy, guard, island);
 }

@@ -254,6 +254,25 @@ void priv_sandbox_network(const struct slot *slot, struct sandbox_nat nat)
     caps_lower();
 }
 
+void priv_datagram_island(void)
+{
+    caps_raise(CAPS_SYS_ADMIN);
+    if (unshare(CLONE_NEWNET) != 0)
+        die_with_error("cannot create the sandbox's datagram island");
+    caps_lower();
+    caps_raise(CAPS_NET_ADMIN);
+    sandbox_loopback_only();
+    sysctl_write("net/ipv4/ip_unprivileged_port_start", "53");
+    caps_lower();
+}
+
+void priv_island_gateway(uint32_t address)
+{
+    caps_raise(CAPS_NET_ADMIN);
+    loopback_address_add(address);
+    caps_lower();
+}
+
 void priv_marked_sockets(int *fds, size_t n, uint32_t mark)
 {
     caps_raise(CAPS_NET_ADMIN);

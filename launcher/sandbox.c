@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "datagram_island.h"
 #include "desktop.h"
 #include "environment.h"
 #include "init.h"
@@ -80,12 +81,22 @@ void sandbox_main(const struct plan *plan, struct sandbox_channel ch)
     tie_to_launcher();
     priv_sandbox_namespaces(plan->view.hostname);
     say_namespaces_ready(&ch);
+    bool island_wanted = plan->seccomp.datagram_island && seccomp_filter_has_island();
+    /* Static: init's life ends in _exit(), and what it holds stays reachable. */
+    static struct datagram_island *island;
+    if (island_wanted)
+        island = datagram_island_open(plan->seccomp.allow_dns, ch.error_fd);
     struct slot slot = await_slot(&ch);
     priv_sandbox_network(&slot, (struct sandbox_nat){.control_port = plan->control.port,
                                                      .onions = plan->control.onion_targets,
                                                      .dns_guard = plan->seccomp.allow_dns,
                                                      .dns_tcp = plan->seccomp.allow_dns && plan->seccomp.dns_resolver.port,
                                                      .socks_port = plan->seccomp.socks_port});
+    struct seccomp_policy policy = plan->seccomp;
+    policy.gateway = slot.gateway;
+    policy.datagram_island = island_wanted;
+    if (island)
+        datagram_island_place(island, slot.gateway);
     mount_sandbox_view(plan, &slot, ch.helpers_fd);
     if (ch.helpers_fd >= 0)
         close(ch.helpers_fd);
@@ -96,7 +107,5 @@ void sandbox_main(const struct plan *plan, struct sandbox_channel ch)
     view_environment(&plan->view);
     desktop_environment(&plan->desktop);
     enter_working_directory(plan->cwd);
-    struct seccomp_policy policy = plan->seccomp;
-    policy.gateway = slot.gateway;
-    init_run(plan->argv, ch.error_fd, &policy);
+    init_run(plan->argv, ch.error_fd, &policy, island);
 }

@@ -18,10 +18,13 @@ static const struct seccomp_program *program_for(const struct seccomp_policy *po
 {
     for (size_t i = 0; i < N_ELEMENTS(seccomp_programs); i++)
         if (seccomp_programs[i].mode == policy->mode &&
-            seccomp_programs[i].allow_user_namespaces == policy->allow_user_namespaces)
+            seccomp_programs[i].allow_user_namespaces == policy->allow_user_namespaces &&
+            seccomp_programs[i].datagram_island == (policy->mode == MODE_TOR && policy->datagram_island))
             return &seccomp_programs[i];
     die("no seccomp filter was compiled for mode %d", (int)policy->mode); /* a bug */
 }
+
+bool seccomp_filter_has_island(void) { return true; }
 
 int seccomp_filter_load(const struct seccomp_policy *policy)
 {

@@ -97,8 +97,17 @@ static const struct rule namespace_rules[] = {
     {SCMP_SYS(clone), EPERM_, 1, {BITS_EQ(0, CLONE_NEWNET, CLONE_NEWNET)}, "network namespaces"},
 };
 
-/* Tor mode: every call that can name a datagram's destination goes to the
- * supervisor. sendto() without an address cannot. */
+/* Tor mode with a datagram island (no lan = allow): the supervisor makes
+ * every IPv4 datagram socket, in the island, where no datagram has a way
+ * out but to the DNS guard; no call on a socket needs to reach it. */
+static const struct rule tor_island_rules[] = {
+    {SCMP_SYS(socket), SCMP_ACT_NOTIFY, 2, {INT_EQ(0, AF_INET), BITS_EQ(1, 0xf, SOCK_DGRAM)},
+     "IPv4 datagram sockets: made in the datagram island"},
+};
+
+/* Tor mode with lan = allow, whose datagrams go to the LAN from the
+ * sandbox's own namespace: every call that can name a datagram's
+ * destination goes to the supervisor. sendto() without an address cannot. */
 static const struct rule tor_rules[] = {
     {SCMP_SYS(connect), SCMP_ACT_NOTIFY, 0, {{0}}, "a datagram socket's destination"},
     {SCMP_SYS(sendto), SCMP_ACT_NOTIFY, 1, {SCMP_A4(SCMP_CMP_NE, 0)}, "a datagram's destination"},
@@ -145,7 +154,7 @@ static void restrict_families(scmp_filter_ctx ctx, int nr)
     add_rules(ctx, &r, 1);
 }
 
-scmp_filter_ctx seccomp_rules_context(enum net_mode mode, bool allow_user_namespaces)
+scmp_filter_ctx seccomp_rules_context(enum net_mode mode, bool allow_user_namespaces, bool datagram_island)
 {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx)
@@ -161,7 +170,9 @@ scmp_filter_ctx seccomp_rules_context(enum net_mode mode, bool allow_user_namesp
     add_rules(ctx, base_rules, N_ELEMENTS(base_rules));
     if (!allow_user_namespaces)
         add_rules(ctx, namespace_rules, N_ELEMENTS(namespace_rules));
-    if (mode == MODE_TOR)
+    if (mode == MODE_TOR && datagram_island)
+        add_rules(ctx, tor_island_rules, N_ELEMENTS(tor_island_rules));
+    if (mode == MODE_TOR && !datagram_island)
         add_rules(ctx, tor_rules, N_ELEMENTS(tor_rules));
     if (mode == MODE_I2P)
         add_rules(ctx, i2p_rules, N_ELEMENTS(i2p_rules));

@@ -17,6 +17,7 @@
 #include <seccomp.h>
 
 #include "addresses.h"
+#include "datagram_island.h"
 #include "seccomp_filter.h"
 #include "util.h"
 
@@ -26,6 +27,7 @@
 
 struct supervisor {
     int listener;
+    struct datagram_island *island; /* NULL: each datagram is checked */
     uint32_t gateway; /* network order */
     bool allow_dns, allow_lan;
     struct prefix4 pool;
@@ -59,11 +61,13 @@ static void ask_for_synchronous_wake_ups(int listener)
     (void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 }
 
-struct supervisor *supervisor_new(int listener, const struct seccomp_policy *policy)
+struct supervisor *supervisor_new(int listener, const struct seccomp_policy *policy,
+                                  struct datagram_island *island)
 {
     ask_for_synchronous_wake_ups(listener);
     struct supervisor *sv = xcalloc(1, sizeof *sv);
     sv->listener = listener;
+    sv->island = island;
     sv->gateway = htonl(policy->gateway);
     sv->allow_dns = policy->allow_dns;
     sv->allow_lan = policy->allow_lan;
@@ -264,6 +268,42 @@ static int open_task(pid_t tid)
     return (int)syscall(SYS_pidfd_open, (pid_t)tgid, 0);
 }
 
+/* socket(AF_INET, SOCK_DGRAM | flags, protocol), which the filter sends
+ * here where the sandbox has a datagram island: a socket of the island,
+ * with the flags asked for, installed in the caller as the call's result
+ * (SECCOMP_ADDFD_FLAG_SEND, Linux 5.14). The call's own arguments are read
+ * as the kernel reads them, as ints. True when that answered the call. */
+static bool answer_socket(struct supervisor *sv, const struct seccomp_notif *req, struct seccomp_notif_resp *resp)
+{
+    int type = (int)req->data.args[1], protocol = (int)req->data.args[2];
+    if (type & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC)) {
+        resp->error = -EINVAL;
+        return false;
+    }
+    /* UDP only: ICMP (refused by the filter too) and UDP-Lite DNS never needs. */
+    if (!sv->island || (protocol != 0 && protocol != IPPROTO_UDP)) {
+        resp->error = -EPERM;
+        return false;
+    }
+    int made = datagram_island_socket(sv->island);
+    if (made < 0) {
+        resp->error = made == -EPIPE ? -ENOBUFS : made; /* the maker is gone: refused */
+        return false;
+    }
+    autoclose int sock = made;
+    /* The flag is the open file's, which the caller's descriptor shares. */
+    if ((type & SOCK_NONBLOCK) && fcntl(sock, F_SETFL, O_NONBLOCK) != 0) {
+        resp->error = -errno;
+        return false;
+    }
+    struct seccomp_notif_addfd addfd = {.id = req->id, .flags = SECCOMP_ADDFD_FLAG_SEND, .srcfd = (unsigned)sock,
+                                        .newfd_flags = (type & SOCK_CLOEXEC) ? O_CLOEXEC : 0};
+    if (ioctl(sv->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) >= 0 || errno == ENOENT)
+        return true; /* installed and answered, or the caller is gone */
+    resp->error = -errno; /* EMFILE: the caller's limit, as socket() says it */
+    return false;
+}
+
 /* Decides one call: continue it, or carry it out here and answer for it. */
 static void decide(struct supervisor *sv, const struct seccomp_notif *req, struct seccomp_notif_resp *resp)
 {
@@ -320,7 +360,10 @@ bool supervisor_handle(struct supervisor *sv)
         return false;
     memset(sv->resp, 0, sizeof *sv->resp);
     sv->resp->id = sv->req->id;
-    decide(sv, sv->req, sv->resp);
+    if (sv->req->data.nr == SCMP_SYS(socket) && answer_socket(sv, sv->req, sv->resp))
+        return true;
+    if (sv->req->data.nr != SCMP_SYS(socket))
+        decide(sv, sv->req, sv->resp);
     /* The target may have died meanwhile (ENOENT): nothing to answer. */
     seccomp_notify_respond(sv->listener, sv->resp);
     return true;

@@ -354,6 +354,13 @@ void sandbox_loopback_only(void)
     link_up(sk, "lo");
 }
 
+void loopback_address_add(uint32_t address)
+{
+    autonetlink struct nl_sock *sk = netlink_open();
+    autolink struct rtnl_link *lo = link_get(sk, "lo");
+    address_add(sk, rtnl_link_get_ifindex(lo), address, 32);
+}
+
 void sandbox_link_configure(const struct slot *slot)
 {
     autonetlink struct nl_sock *sk = netlink_open();

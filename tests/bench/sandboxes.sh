@@ -2,8 +2,8 @@
 # What running sandboxes cost, in a throwaway host namespace (no Tor needed:
 # a sink stands for the TransPort):
 #   memory     the private memory (Private_Clean + Private_Dirty of
-#              smaps_rollup) of one more tor-mode sandbox's launcher, init
-#              and SOCKS guard, while another runs (the libraries' pages are
+#              smaps_rollup) of one more tor-mode sandbox's launcher, init,
+#              SOCKS guard and datagram island's maker, while another runs (the libraries' pages are
 #              then shared, as on a desktop with several apps in sandboxes)
 #   flat       the launch time of one sandbox, and the supervision cost of
 #              its connects, while 0, 50 and 200 others run (in rounds)
@@ -59,14 +59,22 @@ stop_all() {
 private_kib() { awk '/^Private_(Clean|Dirty):/ { s += $2 } END { print s }' "/proc/$1/smaps_rollup"; }
 memory() {
     start 1 && wait_for 1
-    local sleeper init launcher guard
+    local sleeper init launcher guard= maker= child
     tg -- "$out/sleeper" 3601 >/dev/null 2>&1 &
     for _ in $(seq 600); do sleeper=$(pgrep -f "^$out/sleeper 3601" || true); [ -n "$sleeper" ] && break; sleep 0.1; done
     sleep 0.5 # nothing to wait on: let the new processes settle after setup
     init=$(ps -o ppid= "$sleeper" | tr -d ' ')
     launcher=$(ps -o ppid= "$init" | tr -d ' ')
-    guard=$(pgrep -P "$init" -x torgate || true)
-    echo "$(private_kib "$launcher") $(private_kib "$init") ${guard:+$(private_kib "$guard")}" >"$out/memory"
+    # init's two torgate children: the SOCKS guard in the sandbox's network
+    # namespace, the island's maker in the island
+    for child in $(pgrep -P "$init" -x torgate || true); do
+        if [ "$(readlink "/proc/$child/ns/net")" = "$(readlink "/proc/$init/ns/net")" ]; then
+            guard=$child
+        else
+            maker=$child
+        fi
+    done
+    echo "$(private_kib "$launcher") $(private_kib "$init") $(private_kib "$guard") $(private_kib "$maker")" >"$out/memory"
     stop_all
 }
 memory
@@ -99,7 +107,7 @@ from results import emit
 out, many, running, addresses, left = sys.argv[1], *map(int, sys.argv[2:])
 mem = [int(x) for x in open(f"{out}/memory").read().split()]
 print("\nwhat one more running sandbox costs (private memory, another one running):")
-for name, kib in zip(("launcher", "init", "SOCKS guard"), mem):
+for name, kib in zip(("launcher", "init", "SOCKS guard", "island maker"), mem):
     emit(f"memory: one more sandbox's {name}", kib, "KiB private", "<= 512", kib <= 512)
 import glob, statistics
 def med(n, what):

@@ -28,8 +28,9 @@ like "$peer_c" '^10\.118\.' "a third concurrent sandbox reached the TransPort fr
 ok_cmd "... an address of its own" test "$peer_c" != "$peer_a" -a "$peer_c" != "$peer_b"
 
 # The sandbox's network namespace, entered from outside with full root.
-# (the first sandbox's COMMAND: the child of its init, torgate's child)
-sandbox_pid=$(pgrep -P "$(pgrep -P "$first" | head -n1)" | head -n1)
+# (the first sandbox's init, torgate's child; its first child is the
+# maker of the datagram island, which lives in another namespace)
+sandbox_pid=$(pgrep -P "$first" | head -n1)
 in_sandbox() { nsenter -t "$sandbox_pid" -n "$@"; }
 ok_cmd "entered a running sandbox's network namespace" in_sandbox ip -4 addr show eth0
 

@@ -75,9 +75,11 @@ nothing_left "RLIMIT_NOFILE 3"
 NPROC_FIX="your user has as many processes as its limit allows (ulimit -u, or the session's TasksMax): end some, or raise it"
 refused --nproc=1:1 "cannot fork the sandbox: $NPROC_FIX" \
     "RLIMIT_NPROC 1: the sandbox's fork refused, in one line that names the limit"
-refused --nproc=2:2 "cannot fork the SOCKS guard: $NPROC_FIX" \
-    "RLIMIT_NPROC 2: the SOCKS guard's fork, inside the sandbox, refused the same way"
-refused --nproc=3:3 "cannot fork the command: $NPROC_FIX" "RLIMIT_NPROC 3: the command's fork, after it, refused the same way"
+refused --nproc=2:2 "cannot fork the datagram island's maker: $NPROC_FIX" \
+    "RLIMIT_NPROC 2: the datagram island's maker's fork, inside the sandbox, refused the same way"
+refused --nproc=3:3 "cannot fork the SOCKS guard: $NPROC_FIX" \
+    "RLIMIT_NPROC 3: the SOCKS guard's fork, after it, refused the same way"
+refused --nproc=4:4 "cannot fork the command: $NPROC_FIX" "RLIMIT_NPROC 4: the command's fork, after it, refused the same way"
 works --nproc=8:8 "control: with 8 processes, the launch works"
 
 # ------------------------------------------------------------ address space

@@ -202,8 +202,26 @@ out=$(tg --profile "tgtest-control-$$" -- sh -c "$PROBE tcp $GW 9051" 2>&1); st=
 is "$st" 125 "host-services = tcp/9051 (Tor's ControlPort) is refused"
 like "$out" "host service tcp/9051 is Tor's ControlPort, which no sandbox reaches" "... saying why ($out)"
 is "$(log_lines controlport)" 0 "... and the ControlPort saw nothing"
+# udp/631: a listener on the host's every address logs what arrives
+: >"$TOPO_DIR/udp631.log"
+in_host python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 631))
+open(sys.argv[1] + ".ready", "w").close()
+while True:
+    data, peer = s.recvfrom(2048)
+    with open(sys.argv[1], "a") as f:
+        f.write("from=%s\n" % peer[0])
+' "$TOPO_DIR/udp631.log" </dev/null >/dev/null 2>&1 &
+topo_add_pid "$!"
+wait_for test -e "$TOPO_DIR/udp631.log.ready"
 out=$(tg --profile "tgtest-cups-$$" -- sh -c "$PROBE udp $GW 631" 2>&1)
-like "$out" '^FAIL EPERM' "host-services = tcp/631 does not open udp/631 ($out)"
+like "$out" '^OK sent' "host-services = tcp/631: udp/631 is sent into the sandbox's datagram island ($out)"
+in_host "$PROBE" udp 127.0.0.1 631 >/dev/null 2>&1
+wait_for grep -q . "$TOPO_DIR/udp631.log"
+is "$(topo_log udp631)" "from=127.0.0.1" \
+    "host-services = tcp/631 does not open udp/631: the host's listener heard only the control, sent from the host"
 n_cups=$(log_lines cups)
 out=$(tg --profile default -- sh -c "$PROBE tcp $GW 631" 2>&1)
 like "$out" '^OK recv HTTP/1.0 200 OK' "without host-services, gateway:631 lands on the TransPort"

@@ -19,10 +19,11 @@ printf 'data\n' >"$TOPO_DIR/not-executable"; chmod 0644 "$TOPO_DIR/not-executabl
 is "$(status_of tg -- "$TOPO_DIR/not-executable")" 126 "126 when COMMAND cannot be run"
 is "$(status_of tg -- no-such-command-anywhere)" 127 "127 for a name not on PATH"
 
-out=$(tg -- sh -c 'echo $$; ps -o pid= -p 1 -o comm=; ps -o pid=,user=,comm= -p 2')
-like "$out" '^3'$'\n' "COMMAND is not PID 1 of its namespace (it is PID 3)"
+out=$(tg -- sh -c 'echo $$; ps -o pid= -p 1 -o comm=; ps -o pid=,user=,comm= -p 2,3')
+like "$out" '^4'$'\n' "COMMAND is not PID 1 of its namespace (it is PID 4)"
 like "$out" 'torgate' "PID 1 is torgate's init"
-like "$out" $'\n'' *2 [^ ]+ +torgate$' "PID 2 is its SOCKS guard (tor mode), forked before COMMAND"
+like "$out" $'\n'' *2 [^ ]+ +torgate'$'\n' "PID 2 is its datagram island's maker (tor mode), forked before COMMAND"
+like "$out" $'\n'' *3 [^ ]+ +torgate$' "PID 3 is its SOCKS guard (tor mode), forked before COMMAND"
 out=$(tg --profile offline -- sh -c 'echo $$')
 is "$out" 2 "control: with no SOCKS guard (offline), COMMAND is PID 2"
 

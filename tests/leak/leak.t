@@ -8,7 +8,10 @@
 # after torgate's input filter).
 #
 # Expected: tor mode blocks everything but TCP (which lands on the TransPort)
-# and UDP/DNS to the gateway's port 53; clearnet mode lets IPv4 UDP and TCP
+# and UDP/DNS to the gateway's port 53: its datagram sockets are made in its
+# datagram island, where nothing but DNS has a route (ENETUNREACH); with lan
+# = allow (a profile of this test's), each datagram's destination is checked
+# by the supervisor instead (EPERM); clearnet mode lets IPv4 UDP and TCP
 # out to the internet, nothing to the host, the LAN or IPv6. Both: the socket
 # families, types and options of the seccomp filter, with its errnos; the
 # i386 ABI (leak32, int 0x80 from the 64-bit leak) dies of SIGSYS. Offline
@@ -23,6 +26,9 @@
 [ -x "$LEAK32" ] || bail_out "LEAK32=$LEAK32 is not executable"
 
 tg_setup
+sys_profiles_init
+LAN_PROFILE=tgleak-lan-$$
+sys_profile "$LAN_PROFILE" 'mode = tor' 'lan = allow'
 
 # --- the host: an abstract UNIX listener, and counters after the firewall
 ABSTRACT=torgate-leak-$$
@@ -42,6 +48,7 @@ abstract_pid=$!
 cleanup() {
     kill "$abstract_pid" 2>/dev/null || true
     wait "$abstract_pid" 2>/dev/null || true
+    sys_profiles_cleanup
     topo_down
 }
 cleanup_with cleanup
@@ -50,6 +57,11 @@ in_host nft -f - <<'EOF' || bail_out "cannot add the host's counters"
 table inet leakhost {
     counter from_sandbox { }
     counter from_sandbox_not_tor { }
+    counter udp_from_sandbox_not_dns { }
+    chain prerouting {
+        type filter hook prerouting priority -400; policy accept;
+        iifname "tg*" udp dport != 53 counter name udp_from_sandbox_not_dns
+    }
     chain input {
         type filter hook input priority 100; policy accept;
         iifname "tg*" counter name from_sandbox
@@ -138,6 +150,7 @@ leak_run() {
     [ "$1" != socketcall32 ] || bin=$LEAK32
     [ "$MODE" != clearnet ] || profile=(--profile unsafe-browser)
     [ "$MODE" != offline ] || profile=(--profile offline)
+    [ "$MODE" != tor-lan ] || profile=(--profile "$LAN_PROFILE")
     ST=0
     RES=$(tg "${profile[@]}" -- sh -c "exec $bin $*" 2>&1) || ST=$?
     SUMMARY+="$(printf '%-8s %-40s %s' "$MODE" "$(shown "$@")" "$RES [exit $ST]")"$'\n'
@@ -220,34 +233,49 @@ common_attempts() {
     expect thread-files 203.0.113.53 9999 -- 'blocked:EPERM@unshare-unshare,EINVAL@close_range-close_range,EPERM@clone-clone'
 }
 
+# tor_udp_attempts REFUSED LOCAL: the datagrams of both kinds of tor
+# sandbox. REFUSED: the errno of a datagram with nowhere to go; LOCAL: what
+# a datagram to the loopback or the gateway's other ports gets. The
+# gateway's port 53 answers either way.
+tor_udp_attempts() {
+    local no=$1 local_=$2
+    expect udp 203.0.113.10 9999 -- "blocked:$no@sendto"
+    expect udp-connect 203.0.113.10 9999 -- "blocked:$no@connect"
+    expect udp-sendmsg 203.0.113.10 9999 -- "blocked:$no@sendmsg"
+    expect udp-sendmmsg 203.0.113.10 9999 -- "blocked:$no@sendmmsg"
+    expect udp 203.0.113.53 53 -- "blocked:$no@sendto"
+    expect udp 192.168.77.2 53 -- "blocked:$no@sendto"
+    expect udp-connect 192.168.77.2 53 -- "blocked:$no@connect"
+    expect udp 127.0.0.1 5353 -- "$local_"
+    expect udp "$GW" 9999 -- "$local_"
+    expect udp "$GW" 53 -- 'ok'
+    expect udp-connect "$GW" 53 -- 'ok'
+    expect udp-sendmsg "$GW" 53 -- 'ok'
+    # (sendmmsg too: glibc's resolver sends its A and AAAA queries with it)
+    expect udp-sendmmsg "$GW" 53 -- 'ok'
+    expect broadcast 9999 -- "blocked:$no@sendto"
+    # DNS: the gateway answers (the DNSPort), no other resolver is reached
+    expect dns "$GW" www.example.test -- 'ok rcode=NOERROR'
+    expect dns 203.0.113.53 www.example.test -- "blocked:$no@sendto"
+    # a process that made itself non-dumpable (browsers' helpers do)
+    expect nondumpable "$GW" 53 udp -- 'ok sent'
+    expect nondumpable 203.0.113.53 53 udp -- "blocked:$no@sendto"
+}
+
 # ============================================================== tor mode
 MODE=tor
 far_reset
 in_host nft reset counters table inet leakhost >/dev/null
 t0_transport=$(log_lines transport)
 
-# UDP: only the gateway's port 53
-expect udp 203.0.113.10 9999 -- 'blocked:EPERM@sendto'
-expect udp-connect 203.0.113.10 9999 -- 'blocked:EPERM@connect'
-expect udp-sendmsg 203.0.113.10 9999 -- 'blocked:EPERM@sendmsg'
-expect udp-sendmmsg 203.0.113.10 9999 -- 'blocked:EPERM@sendmmsg'
-expect udp 203.0.113.53 53 -- 'blocked:EPERM@sendto'
-expect udp 192.168.77.2 53 -- 'blocked:EPERM@sendto'
-expect udp-connect 192.168.77.2 53 -- 'blocked:EPERM@connect'
-expect udp 127.0.0.1 5353 -- 'blocked:EPERM@sendto'
-expect udp "$GW" 9999 -- 'blocked:EPERM@sendto'
-expect udp "$GW" 53 -- 'ok'
-expect udp-connect "$GW" 53 -- 'ok'
-expect udp-sendmsg "$GW" 53 -- 'ok'
-# (sendmmsg too: glibc's resolver sends its A and AAAA queries with it)
-expect udp-sendmmsg "$GW" 53 -- 'ok'
-expect broadcast 9999 -- 'blocked:EPERM@sendto'
-expect multicast 224.0.0.251 5353 -- 'blocked:EPERM@sendto'
-expect multicast 239.255.255.250 1900 -- 'blocked:EPERM@sendto'
-# DNS: the gateway answers (the DNSPort), no other resolver is reached
-expect dns "$GW" www.example.test -- 'ok rcode=NOERROR'
-expect dns 203.0.113.53 www.example.test -- 'blocked:EPERM@sendto'
-expect dns 192.168.77.2 www.example.test -- 'blocked:EPERM@sendto'
+# UDP: the datagram island has a route to the gateway's port 53 only; its
+# own loopback, where the gateway's address is the DNS guard's, takes the
+# rest, which goes nowhere (udp_from_sandbox_not_dns, before any firewall,
+# below)
+tor_udp_attempts ENETUNREACH ok
+expect multicast 224.0.0.251 5353 -- 'blocked:ENETUNREACH@sendto'
+expect multicast 239.255.255.250 1900 -- 'blocked:ENETUNREACH@sendto'
+expect dns 192.168.77.2 www.example.test -- 'blocked:ENETUNREACH@sendto'
 # TCP: any address lands on the TransPort
 expect tcp 203.0.113.10 80 -- 'ok HTTP/1\.0 200 OK'
 like "$(topo_log transport)" 'orig=203\.0\.113\.10:80' "tor: the TransPort got the internet web server's connection"
@@ -257,12 +285,9 @@ expect tcp "$GW" 9051 -- 'ok HTTP/1\.0 200 OK'
 like "$(topo_log transport)" 'orig=10\.118\.[0-9]+\.[0-9]+:9051' "tor: the TransPort got the gateway:9051 (ControlPort) connection"
 expect tcp 192.0.2.2 8080 -- 'ok HTTP/1\.0 200 OK'
 like "$(topo_log transport)" 'orig=192\.0\.2\.2:8080' "tor: the TransPort got the host's 192.0.2.2:8080 connection"
-# a process that made itself non-dumpable (browsers' helpers do): its
-# streams go on to the TransPort, its datagrams are still checked
+# a process that made itself non-dumpable: its streams go on to the TransPort
 expect nondumpable 203.0.113.10 80 -- 'ok connected'
 like "$(topo_log transport | tail -n 1)" 'orig=203\.0\.113\.10:80' "tor: the non-dumpable process's connection landed on the TransPort"
-expect nondumpable "$GW" 53 udp -- 'ok sent'
-expect nondumpable 203.0.113.53 53 udp -- 'blocked:EPERM@sendto'
 common_attempts
 
 # What arrived: nothing on the far sides, nothing on the host but Tor's ports.
@@ -276,7 +301,19 @@ is "$(log_lines web)$(log_lines lan-web)$(log_lines inet-dns)$(log_lines lan-dns
 is "$(log_lines controlport)$(log_lines cups)$(log_lines hostsvc)" 000 \
     "tor: no host service but Tor's saw anything"
 is "$(host_count from_sandbox_not_tor)" 0 "tor: the host accepted nothing from the sandbox but what it redirected to Tor"
+is "$(host_count udp_from_sandbox_not_dns)" 0 "tor: no datagram but DNS left the sandbox at all (counted before any firewall)"
 is "$(log_lines abstract)" "$abstract_before" "tor: the host's abstract socket saw no connection"
+
+# ============================================== tor mode with lan = allow
+# No island (datagrams may go to the LAN from the sandbox's namespace): the
+# supervisor checks each datagram's destination, whatever call names it.
+MODE=tor-lan
+far_reset
+in_host nft reset counters table inet leakhost >/dev/null
+tor_udp_attempts EPERM blocked:EPERM@sendto
+expect thread-files 203.0.113.53 9999 -- 'blocked:EPERM@unshare-unshare,EINVAL@close_range-close_range,EPERM@clone-clone'
+is "$(far_count "$INET_NS" all4)" 0 "tor-lan: INET side: no IPv4 packet arrived"
+is "$(host_count udp_from_sandbox_not_dns)" 0 "tor-lan: no datagram but DNS left the sandbox (counted before any firewall)"
 
 # ========================================================= clearnet mode
 MODE=clearnet
@@ -344,6 +381,8 @@ is "$(log_lines transport) $(log_lines socks) $(log_lines dnsport)" "$n_transpor
     "clearnet: nothing went to Tor"
 is "$(log_lines controlport)$(log_lines cups)$(log_lines hostsvc)" 000 "clearnet: no host service saw anything"
 is "$(host_count from_sandbox)" 0 "clearnet: the host accepted nothing at all from the sandbox"
+[ "$(host_count udp_from_sandbox_not_dns)" -gt 0 ]
+ok $? "control: clearnet's datagrams to the internet were counted leaving the sandbox (udp_from_sandbox_not_dns)"
 is "$(log_lines abstract)" "$abstract_before" "clearnet: the host's abstract socket saw no connection"
 
 # ========================================================== offline mode
