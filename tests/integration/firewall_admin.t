@@ -33,7 +33,9 @@ wait "$pid"
 like "$(cat "$TOPO_DIR/out")" '^TRANSPORT orig=203\.0\.113\.10:80 ' "... and the running sandbox's next connection still lands on the TransPort"
 
 # A sandbox link without its launcher in sight (one being made, as far as
-# the census knows): the table stays too.
+# the census knows): the table stays too. (The sandbox above is gone; the
+# kernel removes its link when it has torn its namespaces down.)
+wait_for no_sandbox_links
 in_host ip link add tg9999 type veth peer name tgpeer9999
 out=$(remove 2>&1); st=$?
 is "$st:$out" "1:torgate: torgate's firewall table stays: 1 sandbox link(s) exist (tgN); run 'torgate remove-firewall' again once every sandbox has ended" \
