@@ -11,7 +11,6 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -102,13 +101,21 @@ static int dns_socket(uint32_t gateway)
     return fd;
 }
 
-/* Everything but the channel (and the standard streams) closed: the maker
- * never holds init's sockets of the sandbox's namespace. */
-static void keep_only(int channel)
+/* Every descriptor but the standard streams and a and b (-1: none)
+ * closed: the maker holds none of the sandbox process's (its channels to
+ * the launcher, the helpers' mount) nor, later, init's sockets. */
+static void keep_only(int a, int b)
 {
-    if (channel > 3)
-        syscall(SYS_close_range, 3, channel - 1, 0);
-    syscall(SYS_close_range, channel + 1, ~0U, 0);
+    int keep[2] = {a < b ? a : b, a < b ? b : a};
+    unsigned from = 3;
+    for (int i = 0; i < 2; i++) {
+        if (keep[i] < (int)from)
+            continue;
+        if ((unsigned)keep[i] > from)
+            close_range(from, (unsigned)keep[i] - 1, 0);
+        from = (unsigned)keep[i] + 1;
+    }
+    close_range(from, ~0U, 0);
 }
 
 __attribute__((noreturn)) static void serve_requests(int channel)
@@ -144,6 +151,7 @@ __attribute__((noreturn)) static void maker_main(int channel, bool dns, int erro
     sigset_t all;
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, NULL);
+    keep_only(channel, error_fd);
     priv_datagram_island();
     uint32_t gateway;
     if (!send_sockets(channel, 0, NULL, 0) || recv(channel, &gateway, sizeof gateway, 0) != sizeof gateway)
@@ -160,7 +168,7 @@ __attribute__((noreturn)) static void maker_main(int channel, bool dns, int erro
         close(guard);
     close(error_fd);
     report_errors_to(-1);
-    keep_only(channel);
+    keep_only(channel, -1);
     serve_requests(channel);
 }
 

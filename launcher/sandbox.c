@@ -80,12 +80,15 @@ void sandbox_main(const struct plan *plan, struct sandbox_channel ch)
     report_errors_to(ch.error_fd);
     tie_to_launcher();
     priv_sandbox_namespaces(plan->view.hostname);
-    say_namespaces_ready(&ch);
+    /* The island's maker is forked before the launcher makes the link, so
+     * that a fork the user's limits refuse is the one failure it reports,
+     * and makes the island while the launcher makes the link. */
     bool island_wanted = plan->seccomp.datagram_island && seccomp_filter_has_island();
     /* Static: init's life ends in _exit(), and what it holds stays reachable. */
     static struct datagram_island *island;
     if (island_wanted)
         island = datagram_island_open(plan->seccomp.allow_dns, ch.error_fd);
+    say_namespaces_ready(&ch);
     struct slot slot = await_slot(&ch);
     priv_sandbox_network(&slot, (struct sandbox_nat){.control_port = plan->control.port,
                                                      .onions = plan->control.onion_targets,
