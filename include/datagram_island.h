@@ -16,8 +16,8 @@
  *
  * The maker is a process of its own, a child of init that is the island's
  * only member: it sets the island up while it still holds the capabilities
- * (privileged.c), drops them all, then makes sockets on request, one per
- * message, passed back with SCM_RIGHTS. No process of COMMAND's can enter
+ * (privileged.c), drops them all, then makes sockets on request, in
+ * batches passed back with SCM_RIGHTS, which init keeps in stock. No process of COMMAND's can enter
  * the island (setns is refused, and its namespace belongs to the host's
  * user namespace), nor put a link into it. */
 #ifndef TORGATE_DATAGRAM_ISLAND_H

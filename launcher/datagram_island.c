@@ -252,7 +252,9 @@ int datagram_island_socket(struct datagram_island *island)
         if (!island->asked)
             return -EPIPE;
         /* A maker that does not answer (stopped: COMMAND may signal it,
-         * as its own user) costs the caller a second, never init's loop. */
+         * as its own user) is waited for a second at most; init's loop
+         * (the sandbox's DNS guard, reaping) waits with it, which only
+         * COMMAND's own sandbox can suffer from. */
         struct pollfd pfd = {island->channel, POLLIN, 0};
         if (poll(&pfd, 1, MAKER_WAIT_MS) != 1)
             return -ENOBUFS;

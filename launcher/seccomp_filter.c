@@ -30,8 +30,9 @@ int seccomp_filter_load(const struct seccomp_policy *policy)
 {
     const struct seccomp_program *p = program_for(policy);
     struct sock_fprog prog = {.len = p->len, .filter = (struct sock_filter *)p->filter};
-    /* Tor mode's filter hands datagrams' destinations to the supervisor:
-     * the kernel gives the listener of its notifications. */
+    /* Tor mode's filter hands datagram sockets (or, without an island,
+     * datagrams' destinations) to the supervisor: the kernel gives the
+     * listener of its notifications. */
     unsigned flags = policy->mode == MODE_TOR ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         die_with_error("cannot set no_new_privs");
