@@ -69,6 +69,11 @@ bool read_all(int fd, void *buf, size_t len);
  * more was there). False on a read error (errno). */
 bool read_bounded(int fd, char *buf, size_t size, size_t *len);
 
+/* Closes every descriptor from 3 up but keep_a and keep_b (-1: none), as a
+ * helper process does first so that it holds none of its parent's; false
+ * if the kernel refused (the caller must then not go on). */
+bool close_all_fds_but(int keep_a, int keep_b);
+
 /* mkdir -p, as whoever calls it; what cannot be made is left (the caller
  * finds out when it opens the path). */
 void make_directories(const char *path, unsigned mode);

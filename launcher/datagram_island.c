@@ -6,7 +6,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
-#include <linux/close_range.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
@@ -56,9 +55,10 @@ static bool send_sockets(int channel, int err, const int *fds, unsigned n)
     return sendmsg(channel, &msg, MSG_NOSIGNAL) == (ssize_t)sizeof err;
 }
 
-/* One message's sockets into fds (at most max); how many, or -errno
- * (-EPIPE: the maker is gone, or said something it should not have;
- * -EAGAIN with flags MSG_DONTWAIT and nothing there yet). */
+/* One message's sockets into fds (at most max); how many, or -EPIPE (the
+ * maker is gone, or said something it should not have), -EAGAIN (with
+ * flags MSG_DONTWAIT and nothing there yet) or -ENOBUFS (the maker could
+ * make none: whatever its errno, which must not read as one of those). */
 static int receive_sockets(int channel, int *fds, unsigned max, int flags)
 {
     union fds_control control;
@@ -88,7 +88,7 @@ static int receive_sockets(int channel, int *fds, unsigned max, int flags)
         return -EPIPE;
     }
     if (err)
-        return err > 0 ? -err : -EPERM;
+        return -ENOBUFS;
     return (int)got;
 }
 
@@ -99,23 +99,6 @@ static int dns_socket(uint32_t gateway)
     if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0)
         die_with_error("cannot bind the DNS guard in the sandbox's datagram island");
     return fd;
-}
-
-/* Every descriptor but the standard streams and a and b (-1: none)
- * closed: the maker holds none of the sandbox process's (its channels to
- * the launcher, the helpers' mount) nor, later, init's sockets. */
-static void keep_only(int a, int b)
-{
-    int keep[2] = {a < b ? a : b, a < b ? b : a};
-    unsigned from = 3;
-    for (int i = 0; i < 2; i++) {
-        if (keep[i] < (int)from)
-            continue;
-        if ((unsigned)keep[i] > from)
-            close_range(from, (unsigned)keep[i] - 1, 0);
-        from = (unsigned)keep[i] + 1;
-    }
-    close_range(from, ~0U, 0);
 }
 
 __attribute__((noreturn)) static void serve_requests(int channel)
@@ -151,7 +134,10 @@ __attribute__((noreturn)) static void maker_main(int channel, bool dns, int erro
     sigset_t all;
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, NULL);
-    keep_only(channel, error_fd);
+    /* None of the sandbox process's descriptors (its channels to the
+     * launcher, the helpers' mount) nor, later, init's sockets. */
+    if (!close_all_fds_but(channel, error_fd))
+        die_with_error("cannot close the datagram island maker's descriptors");
     priv_datagram_island();
     uint32_t gateway;
     if (!send_sockets(channel, 0, NULL, 0) || recv(channel, &gateway, sizeof gateway, 0) != sizeof gateway)
@@ -162,13 +148,12 @@ __attribute__((noreturn)) static void maker_main(int channel, bool dns, int erro
         guard = dns_socket(gateway);
     }
     priv_drop_all();
-    if (!send_sockets(channel, 0, &guard, dns ? 1 : 0))
-        _exit(EXIT_TORGATE);
-    if (guard >= 0)
-        close(guard);
+    /* Closed before the last message, which the launcher's wait for EOF
+     * on error_fd must not outlast (the maker could be stopped after it). */
     close(error_fd);
     report_errors_to(-1);
-    keep_only(channel, -1);
+    if (!send_sockets(channel, 0, &guard, dns ? 1 : 0) || !close_all_fds_but(channel, -1))
+        _exit(EXIT_TORGATE);
     serve_requests(channel);
 }
 

@@ -167,8 +167,8 @@ static pid_t spawn(struct dns_guard *g, int keep)
         return -1;
     pid_t pid = fork();
     if (pid == 0) {
-        close_range(3, (unsigned)keep - 1, 0);
-        close_range((unsigned)keep + 1, ~0U, 0);
+        if (!close_all_fds_but(keep, -1))
+            _exit(EXIT_TORGATE);
     } else if (pid > 0) {
         g->children[slot] = pid;
     }

@@ -130,8 +130,14 @@ static void reap(pid_t command, struct dns_guard *guard)
         _exit(EXIT_TORGATE);
 }
 
+/* init's loop. Signals (blocked throughout) are taken only while it waits
+ * in ppoll, with the mask run: a relayed signal must never interrupt the
+ * supervisor's answer (an ADDFD with SECCOMP_ADDFD_FLAG_SEND interrupted
+ * after the kernel marked the call answered leaves COMMAND's socket()
+ * returning 0, a descriptor it never asked for: seen under a signal flood). */
 __attribute__((noreturn)) static void serve(pid_t command, int listener, const struct seccomp_policy *policy,
-                                            struct dns_guard *guard, struct datagram_island *island)
+                                            struct dns_guard *guard, struct datagram_island *island,
+                                            const sigset_t *run)
 {
     sigset_t chld;
     sigemptyset(&chld);
@@ -148,7 +154,7 @@ __attribute__((noreturn)) static void serve(pid_t command, int listener, const s
             fds[i] = (struct pollfd){-1, 0, 0};
         if (guard)
             dns_guard_poll_fds(guard, fds + 3);
-        if (poll(fds, N_ELEMENTS(fds), -1) < 0)
+        if (ppoll(fds, N_ELEMENTS(fds), NULL, run) < 0)
             continue; /* EINTR: a relayed signal */
         /* The supervisor first: a process of COMMAND's waits on it. */
         if (sv && (fds[1].revents & POLLIN))
@@ -172,11 +178,14 @@ __attribute__((noreturn)) static void serve(pid_t command, int listener, const s
 
 /* The SOCKS guard's process, before COMMAND's: init's copies of its
  * sockets are closed before COMMAND's process is forked, which never
- * holds one. Signals stay blocked in it: the sandbox's end is its end. */
-static void start_socks_guard(struct socks_guard *socks, int error_fd)
+ * holds one. Signals stay blocked in it: the sandbox's end is its end. It
+ * holds no channel to the island's maker either. */
+static void start_socks_guard(struct socks_guard *socks, int error_fd, const struct datagram_island *island)
 {
     pid_t pid = fork_or_die("the SOCKS guard");
     if (pid == 0) {
+        if (island)
+            datagram_island_close_fds(island);
         close(error_fd);
         report_errors_to(-1);
         socks_guard_serve(socks);
@@ -194,7 +203,7 @@ void init_run(char **argv, int error_fd, const struct seccomp_policy *policy, st
     struct socks_guard *socks = policy->socks_port ? socks_guard_open(policy->gateway, policy->socks_port) : NULL;
     priv_drop_all(); /* for init, the guard and COMMAND alike */
     if (socks)
-        start_socks_guard(socks, error_fd);
+        start_socks_guard(socks, error_fd, island);
 
     struct handoff h;
     if (pipe2(h.to_init, O_CLOEXEC) != 0 || pipe2(h.to_command, O_CLOEXEC) != 0)
@@ -230,6 +239,5 @@ void init_run(char **argv, int error_fd, const struct seccomp_policy *policy, st
     relay_signals_to(command);
     sigset_t run = old;
     sigaddset(&run, SIGCHLD); /* SIGCHLD is read from a signalfd */
-    sigprocmask(SIG_SETMASK, &run, NULL);
-    serve(command, listener, policy, guard, island);
+    serve(command, listener, policy, guard, island, &run);
 }

@@ -8,6 +8,7 @@
 #include <linux/close_range.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 
@@ -275,6 +276,26 @@ static void distrust_caller(void)
         die_with_error("cannot make torgate non-dumpable");
 }
 
+/* A network socket as a standard stream (a TCP connection a caller
+ * redirected, a service's socket) would be a way out of the sandbox that
+ * neither of its walls sees: COMMAND would write to the network through
+ * it, outside Tor. Refused; UNIX sockets (a journal's stream, ssh's) are
+ * the host's own, as pipes are. */
+static void refuse_network_streams(void)
+{
+    static const char *const names[] = {"standard input", "standard output", "standard error"};
+    for (int fd = 0; fd < 3; fd++) {
+        struct stat st;
+        int domain = AF_UNIX;
+        socklen_t len = sizeof domain;
+        if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
+            continue;
+        if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 || domain != AF_UNIX)
+            die("%s is a network socket, which the app would reach the network through, outside Tor: give it a "
+                "file, a pipe or a terminal instead", names[fd]);
+    }
+}
+
 /* ~/.config/torgate, made read-only inside the sandbox; created here, as the
  * user (no capability is effective), if missing, so that an app cannot be
  * the one to create it. */
@@ -378,6 +399,7 @@ int main(int argc, char **argv)
         plan_explain(stdout, &plan);
         return 0;
     }
+    refuse_network_streams();
     if (!profile_resolve(&dirs, &profile, opts.profile, opts.argv[0], &err))
         die("%s", err);
     bool asks = profile.confirm && from_a_menu();

@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <linux/close_range.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -221,6 +222,20 @@ bool send_all(int fd, const void *buf, size_t len)
 }
 
 bool read_all(int fd, void *buf, size_t len) { return transfer_all(fd, buf, len, false); }
+
+bool close_all_fds_but(int keep_a, int keep_b)
+{
+    int keep[2] = {keep_a < keep_b ? keep_a : keep_b, keep_a < keep_b ? keep_b : keep_a};
+    unsigned from = 3;
+    for (int i = 0; i < 2; i++) {
+        if (keep[i] < (int)from)
+            continue;
+        if ((unsigned)keep[i] > from && close_range(from, (unsigned)keep[i] - 1, 0) != 0)
+            return false;
+        from = (unsigned)keep[i] + 1;
+    }
+    return close_range(from, ~0U, 0) == 0;
+}
 
 bool read_bounded(int fd, char *buf, size_t size, size_t *len)
 {

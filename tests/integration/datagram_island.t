@@ -97,4 +97,70 @@ is "$(($(grep -o ok <<<"$after" | wc -l) <= 16))" 1 "... after at most init's st
 is "$(sed -n 's/^tcp //p' "$out")" "HTTP/1.0 200 OK" "... while a TCP connection still works"
 [ "$(log_lines transport)" -gt "$n_transport" ]; ok $? "... through the TransPort"
 is "$(far_count "$INET_NS" all4)" 0 "nothing arrived on the internet side"
+kill "$launcher" 2>/dev/null
+wait "$launcher" 2>/dev/null
+launcher=
+
+# What COMMAND can do to the maker (PID 2, as its own user): no ptrace, no
+# look into its namespaces; stopping it or lowering its descriptor limit
+# only denies COMMAND its own datagram sockets (ENOBUFS, each within a
+# second), which come back once it lets go.
+out=$(tg --profile default -- python3 -c '
+import ctypes, errno, os, resource, signal, socket, time
+libc = ctypes.CDLL(None, use_errno=True)
+def attempt(what, fn):
+    try:
+        fn()
+        print(what, "ok")
+    except OSError as e:
+        print(what, errno.errorcode[e.errno])
+def udp():
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()
+def until_refused():
+    said = []
+    for _ in range(40):
+        try:
+            udp()
+            said.append("ok")
+        except OSError as e:
+            said.append(errno.errorcode[e.errno])
+            break
+    return said[-1], len(said)
+def again():
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            return udp() or "ok"
+        except OSError as e:
+            if time.monotonic() > deadline:
+                return errno.errorcode[e.errno]
+            time.sleep(0.05)
+print("comm", open("/proc/2/comm").read().strip())
+attempt("sockets", udp)
+r = libc.ptrace(16, 2, None, None)
+print("ptrace", "ok" if r == 0 else errno.errorcode[ctypes.get_errno()])
+attempt("ns", lambda: os.close(os.open("/proc/2/ns/net", os.O_RDONLY)))
+os.kill(2, signal.SIGSTOP)
+t = time.monotonic()
+last, n = until_refused()
+print("stopped", last, "after", n, "within", "yes" if time.monotonic() - t < 5 else "no")
+os.kill(2, signal.SIGCONT)
+print("continued", again())
+soft, hard = resource.prlimit(2, resource.RLIMIT_NOFILE)
+resource.prlimit(2, resource.RLIMIT_NOFILE, (0, hard))
+last, n = until_refused()
+print("nofile", last, "after", n)
+resource.prlimit(2, resource.RLIMIT_NOFILE, (soft, hard))
+print("raised", again())
+' 2>&1)
+is "$(sed -n 's/^comm //p' <<<"$out")" torgate "COMMAND sees the maker as PID 2 ($out)"
+is "$(sed -n 's/^sockets //p' <<<"$out")" ok "control: COMMAND makes a datagram socket"
+is "$(sed -n 's/^ptrace //p' <<<"$out")" EPERM "COMMAND cannot ptrace the maker"
+is "$(sed -n 's/^ns //p' <<<"$out")" EACCES "COMMAND cannot open the maker's network namespace"
+like "$(sed -n 's/^stopped //p' <<<"$out")" '^ENOBUFS after ([1-9]|1[0-7]) within yes$' \
+    "the maker stopped by COMMAND: socket() ends in ENOBUFS once init's stock is spent (within 5 s, not waiting on it)"
+is "$(sed -n 's/^continued //p' <<<"$out")" ok "... and works again once COMMAND continues it"
+like "$(sed -n 's/^nofile //p' <<<"$out")" '^ENOBUFS after ([1-9]|1[0-7])$' \
+    "the maker's descriptor limit lowered by COMMAND: socket() ends in ENOBUFS (its EMFILE is not passed on)"
+is "$(sed -n 's/^raised //p' <<<"$out")" ok "... and works again once the limit is raised"
 done_testing

@@ -133,4 +133,45 @@ like "$out" '^refused errno=1$' "nor the sandbox's first process (set up with ca
 pkill -u "$uid" -x sleep
 wait "$running"
 
+# The caller's descriptors: a TCP connection to the internet web server,
+# handed over as standard input, standard output or descriptor 5, would be
+# a way out that neither wall sees. run_with_connection HOW PATH CMD...
+# runs CMD with it there; COMMAND tries to send "GET PATH" through it.
+run_with_connection() {
+    in_host python3 -c '
+import socket, subprocess, sys
+how, cmd = sys.argv[1], sys.argv[2:]
+s = socket.create_connection(("203.0.113.10", 80), timeout=5)
+if how == "unix":
+    s.close()
+    s, peer = socket.socketpair()
+    peer.sendall(b"hello\n")
+    peer.close()
+kw = {"stdin": s} if how in ("stdin", "unix") else {"stdout": s} if how == "stdout" else {"pass_fds": (s.fileno(),)}
+if how == "fd":
+    cmd = [c.replace("FD", str(s.fileno())) for c in cmd]
+r = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, **kw)
+print(r.returncode, r.stderr.strip().splitlines()[-1] if r.stderr.strip() else "")
+' "$@"
+}
+sends() { printf 'printf "GET %s HTTP/1.0\r\n\r\n" >&%s; sleep 0.2' "$1" "$2"; }
+web_saw() { grep -c "path=$1\$" "$TOPO_DIR/web-paths.log"; }
+for how in stdin:0 stdout:1 fd:FD; do
+    name=${how%%:*} fd=${how#*:}
+    out=$(run_with_connection "$name" sh -c "$(sends "/direct-$name" "$fd")")
+    wait_for test "$(web_saw "/direct-$name")" = 1
+    is "$(web_saw "/direct-$name")" 1 "control: without torgate, a command writes to the web server through the connection as $name ($out)"
+    out=$(run_with_connection "$name" "$TORGATE" --config "$CONF" --user "$TG_USER" --profile default -- \
+        sh -c "$(sends "/sandboxed-$name" "$fd")")
+    if [ "$name" = fd ]; then
+        like "$out" '^[0-9]+ .*[Bb]ad file descriptor' "a descriptor beyond the standard streams never reaches COMMAND ($out)"
+    else
+        like "$out" "^125 torgate: standard ${name#std}[a-z]* is a network socket, .*outside Tor" \
+            "a network socket as $name is refused before COMMAND runs ($out)"
+    fi
+done
+out=$(run_with_connection unix "$TORGATE" --config "$CONF" --user "$TG_USER" --profile default -- sh -c 'read line; echo "<$line>" >&2')
+is "$out" "0 <hello>" "control: a UNIX socket as standard input is COMMAND's (as a journal's stream or ssh's would be)"
+is "$(grep -c 'path=/sandboxed-' "$TOPO_DIR/web-paths.log")" 0 "the web server saw nothing sent from a sandbox through the caller's connection"
+
 done_testing

@@ -74,6 +74,14 @@
  *   proc-vm PID              process_vm_readv() of PID (a host process)
  *   tiocsti                  TIOCSTI on standard input: a character pushed
  *                            into the terminal, for the shell to read later
+ *   udplite                  socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE)
+ *   udp-sockets N            N IPv4 UDP sockets (flags none, SOCK_NONBLOCK,
+ *                            SOCK_CLOEXEC, both, in turn) while a child
+ *                            sends SIGUSR1 to PID 1 (the sandbox's init,
+ *                            which relays it here, ignored) without pause:
+ *                            "ok N" if each call gave a UDP socket with the
+ *                            flags asked for, else blocked:ERR@call-K (BAD:
+ *                            a descriptor that is not that socket)
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -437,6 +445,58 @@ static int do_socket_only(int family, int type, int proto)
         return blocked_errno(errno, "socket");
     close(fd);
     return ok(NULL);
+}
+
+/* Whether fd is an IPv4 UDP socket with O_NONBLOCK and FD_CLOEXEC as
+ * flags (SOCK_NONBLOCK, SOCK_CLOEXEC) ask. */
+static int is_udp_socket_as_asked(int fd, int flags)
+{
+    int domain = 0, type = 0, proto = 0;
+    socklen_t l1 = sizeof domain, l2 = sizeof type, l3 = sizeof proto;
+    int fl = fcntl(fd, F_GETFL), fdfl = fcntl(fd, F_GETFD);
+    return getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &l1) == 0 &&
+           getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l2) == 0 &&
+           getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &l3) == 0 && domain == AF_INET &&
+           type == SOCK_DGRAM && proto == IPPROTO_UDP && fl >= 0 && fdfl >= 0 &&
+           !(fl & O_NONBLOCK) == !(flags & SOCK_NONBLOCK) && !(fdfl & FD_CLOEXEC) == !(flags & SOCK_CLOEXEC);
+}
+
+static int do_udp_sockets(int argc, char **argv)
+{
+    if (argc != 1)
+        return usage();
+    long n = strtol(argv[0], NULL, 10);
+    static const int flags[] = {0, SOCK_NONBLOCK, SOCK_CLOEXEC, SOCK_NONBLOCK | SOCK_CLOEXEC};
+    signal(SIGUSR1, SIG_IGN);
+    pid_t flood = fork();
+    if (flood == 0) {
+        while (kill(1, SIGUSR1) == 0)
+            ;
+        _exit(0);
+    }
+    int result = -1;
+    static char where[32];
+    for (long i = 0; i < n && result < 0; i++) {
+        int fd = socket(AF_INET, SOCK_DGRAM | flags[i % 4], 0);
+        snprintf(where, sizeof where, "call-%ld", i);
+        if (fd < 0)
+            result = blocked_errno(errno, where);
+        else if (!is_udp_socket_as_asked(fd, flags[i % 4]))
+            result = blocked("BAD", where);
+        if (fd > 2)
+            close(fd);
+    }
+    if (flood > 0) {
+        kill(flood, SIGKILL);
+        waitpid(flood, NULL, 0);
+    }
+    if (flood < 0)
+        return blocked_errno(errno, "fork");
+    if (result >= 0)
+        return result;
+    char detail[32];
+    snprintf(detail, sizeof detail, "%ld", n);
+    return ok(detail);
 }
 
 /* ---------------------------------------------------------------------- TCP */
@@ -1214,6 +1274,10 @@ int main(int argc, char **argv)
         return do_thread_files(n, a);
     if (IS("tiocsti"))
         return NOARGS(do_tiocsti());
+    if (IS("udplite"))
+        return NOARGS(do_socket_only(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE));
+    if (IS("udp-sockets"))
+        return do_udp_sockets(n, a);
     if (IS("nondumpable"))
         return do_nondumpable(n, a);
     return usage();

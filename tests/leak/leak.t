@@ -60,7 +60,9 @@ table inet leakhost {
     counter udp_from_sandbox_not_dns { }
     chain prerouting {
         type filter hook prerouting priority -400; policy accept;
+        # DNS: to the gateway's port 53, one of the host's own addresses
         iifname "tg*" udp dport != 53 counter name udp_from_sandbox_not_dns
+        iifname "tg*" udp dport 53 fib daddr type != local counter name udp_from_sandbox_not_dns
     }
     chain input {
         type filter hook input priority 100; policy accept;
@@ -276,6 +278,12 @@ tor_udp_attempts ENETUNREACH ok
 expect multicast 224.0.0.251 5353 -- 'blocked:ENETUNREACH@sendto'
 expect multicast 239.255.255.250 1900 -- 'blocked:ENETUNREACH@sendto'
 expect dns 192.168.77.2 www.example.test -- 'blocked:ENETUNREACH@sendto'
+# every datagram socket is the island's, made by the supervisor with the
+# flags asked for, even while init relays signals without pause (a relayed
+# signal interrupting the supervisor's answer once left socket() returning
+# a descriptor that was no socket); UDP only
+expect udp-sockets 20000 -- 'ok 20000'
+expect udplite -- 'blocked:EPERM@socket'
 # TCP: any address lands on the TransPort
 expect tcp 203.0.113.10 80 -- 'ok HTTP/1\.0 200 OK'
 like "$(topo_log transport)" 'orig=203\.0\.113\.10:80' "tor: the TransPort got the internet web server's connection"
