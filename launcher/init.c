@@ -34,16 +34,23 @@ static bool write_proc_file(const char *path, const char *text)
     return fd >= 0 && write_all(fd, text, strlen(text));
 }
 
-/* COMMAND runs in a user namespace of its own, the user's uid and gid mapped
- * to themselves: init (outside it, the same user) then holds CAP_SYS_PTRACE
- * over COMMAND and everything it starts, so that the supervisor can inspect
- * a process that made itself non-dumpable, as browsers' helpers do. It gives
- * COMMAND nothing: the namespace owns no other namespace, and every
- * capability in it is dropped before exec. Where the kernel allows no user
- * namespace, COMMAND runs without one, and the calls of a non-dumpable
- * process are refused as uninspectable. With a datagram island nothing is
- * inspected (the supervisor only installs sockets), and COMMAND needs no
- * user namespace: making one costs a launch about a millisecond. */
+/* Where the supervisor inspects COMMAND's calls (tor mode's checked path,
+ * lan = allow), COMMAND runs in a user namespace of its own, the user's uid
+ * and gid mapped to themselves: init (outside it, the same user) then holds
+ * CAP_SYS_PTRACE over COMMAND and everything it starts, so that the
+ * supervisor can inspect a process that made itself non-dumpable, as
+ * browsers' helpers do. It gives COMMAND nothing: the namespace owns no
+ * other namespace, and every capability in it is dropped before exec. Where
+ * the kernel allows no user namespace, COMMAND runs without one, and the
+ * calls of a non-dumpable process are refused as uninspectable. Elsewhere
+ * nothing is inspected (a datagram island's supervisor only installs
+ * sockets; other modes have none), and making one would cost a launch
+ * about a millisecond for nothing. */
+static bool supervisor_inspects(const struct seccomp_policy *policy)
+{
+    return policy->mode == MODE_TOR && !policy->datagram_island;
+}
+
 static void enter_user_namespace(void)
 {
     uid_t uid = getuid();
@@ -71,7 +78,7 @@ static void enter_user_namespace(void)
 __attribute__((noreturn)) static void run_command(char **argv, const struct seccomp_policy *policy,
                                                   const struct handoff *h)
 {
-    if (!policy->datagram_island)
+    if (supervisor_inspects(policy))
         enter_user_namespace();
     int listener = seccomp_filter_load(policy);
     /* init, which holds no capability, takes the listener (if there is one)

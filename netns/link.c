@@ -8,7 +8,9 @@
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -348,10 +350,18 @@ static void default_route_add(struct nl_sock *sk, int ifindex, uint32_t gateway)
         die("cannot add the sandbox's default route: %s", nl_geterror(err));
 }
 
+/* One flag on one link: SIOCSIFFLAGS, without the netlink socket, link
+ * object and reply parsing that libnl's first use in a freshly forked
+ * process costs (0.7 ms of an offline launch). */
 void sandbox_loopback_only(void)
 {
-    autonetlink struct nl_sock *sk = netlink_open();
-    link_up(sk, "lo");
+    autoclose int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr = {.ifr_name = "lo"};
+    if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) != 0)
+        die_with_error("cannot find link lo");
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0)
+        die_with_error("cannot bring up the link on lo");
 }
 
 void loopback_address_add(uint32_t address)

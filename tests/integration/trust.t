@@ -154,7 +154,7 @@ r = subprocess.run(cmd, stderr=subprocess.PIPE, text=True, **kw)
 print(r.returncode, r.stderr.strip().splitlines()[-1] if r.stderr.strip() else "")
 ' "$@"
 }
-sends() { printf 'printf "GET %s HTTP/1.0\r\n\r\n" >&%s; sleep 0.2' "$1" "$2"; }
+sends() { printf 'printf "GET %s HTTP/1.0\r\n\r\n" >&%s' "$1" "$2"; }
 web_saw() { grep -c "path=$1\$" "$TOPO_DIR/web-paths.log"; }
 for how in stdin:0 stdout:1 fd:FD; do
     name=${how%%:*} fd=${how#*:}
