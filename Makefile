@@ -54,7 +54,7 @@ LDFLAGS     += -pie -Wl,-z,relro,-z,now $(SANITIZE)
 LDLIBS      += $(shell pkg-config --libs $(filter-out libnftables,$(PKGS)) 2>/dev/null)
 
 LIB_SRCS    := launcher/util.c launcher/text.c launcher/environment.c launcher/settings.c launcher/config.c launcher/profile.c launcher/policy.c launcher/check.c launcher/caps.c \
-               launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c $(SECCOMP_BACKEND) launcher/supervisor.c launcher/datagram_island.c launcher/mounts.c launcher/sandbox.c \
+               launcher/resolv.c launcher/proxy_env.c launcher/relay.c launcher/init.c $(SECCOMP_BACKEND) launcher/supervisor.c launcher/datagram_island.c launcher/automap.c launcher/mounts.c launcher/sandbox.c \
                launcher/launch.c launcher/plan.c launcher/privileged.c launcher/firewall_admin.c launcher/view.c launcher/session.c launcher/bus.c launcher/desktop.c launcher/helpers.c launcher/dbus_proxy.c launcher/a11y.c launcher/desktop_entry.c launcher/wrap.c launcher/notify.c launcher/dialog.c launcher/tor_wait.c launcher/circuit_request.c launcher/dns_guard.c launcher/dns_resolver.c launcher/socks_handshake.c launcher/socks_guard.c launcher/running.c launcher/sound.c launcher/runtime.c netns/addresses.c control/allowlist.c control/protocol.c netns/rtnl.c netns/bound.c netns/pool.c netns/ruleset.c netns/firewall.c netns/nftables.c netns/sandbox_nat.c netns/link.c netns/sysctl.c
 LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
 # The control port filter service: no capability, no libnftables (libnl-route
@@ -115,7 +115,7 @@ UNITS_test_resolv     := $(UNITS_test_plan) launcher/resolv netns/pool
 UNITS_test_seccomp    := $(BASE_UNITS) launcher/seccomp_filter
 UNITS_test_desktop_entry := $(PARSE_UNITS) launcher/profile launcher/desktop_entry
 UNITS_test_control_filter := $(PARSE_UNITS) control/protocol control/filter
-UNITS_test_dns_guard  := $(BASE_UNITS) launcher/dns_guard launcher/dns_resolver
+UNITS_test_dns_guard  := $(PARSE_UNITS) launcher/dns_guard launcher/dns_resolver launcher/automap
 UNITS_test_socks_handshake := $(BASE_UNITS) launcher/socks_handshake
 UNITS_test_control_circuits := $(BASE_UNITS) netns/pool control/protocol control/circuits
 .SECONDEXPANSION:

@@ -42,8 +42,15 @@ bool dns_query_acceptable(const unsigned char *msg, size_t len);
  * gateway's port 53 (tor is not running: the answer comes at once, as the
  * ICMP error would). */
 #define DNS_FORMERR 1
+#define DNS_SERVFAIL 2
 #define DNS_REFUSED 5
 bool dns_error_answer(const unsigned char *msg, size_t len, unsigned rcode, unsigned char reply[12]);
+
+/* The A records of an answer (every section) in Tor's automap range, into
+ * addrs (host order): how many, or -1 if the answer cannot be read or
+ * holds more than max. An answer with any is passed on only once its
+ * sandbox may connect to them (automap.h); SERVFAIL otherwise. Pure. */
+int dns_answer_automapped(const unsigned char *msg, size_t len, uint32_t *addrs, unsigned max);
 
 struct dns_guard;
 /* Binds the guard's sockets in the sandbox's network namespace (with
@@ -51,9 +58,12 @@ struct dns_guard;
  * gateway in host order. island_fd: where the sandbox has a datagram
  * island, the socket COMMAND's queries come to (its gateway:53, which the
  * guard then owns), else -1; the guard's listener on the sandbox's
- * 127.0.0.1 is there either way (the TCP side's children ask it). Dies on
- * failure (before COMMAND runs). */
-struct dns_guard *dns_guard_open(uint32_t gateway, const struct dns_resolver *resolver, int island_fd);
+ * 127.0.0.1 is there either way (the TCP side's children ask it).
+ * automap_fd: the channel to the launcher that grants automapped addresses
+ * (automap.h; the guard owns it), or -1 (an answer with one is then
+ * SERVFAIL). Dies on failure (before COMMAND runs). */
+struct dns_guard *dns_guard_open(uint32_t gateway, const struct dns_resolver *resolver, int island_fd,
+                                 int automap_fd);
 /* What to poll: DNS_GUARD_POLL_FDS entries. */
 #define DNS_GUARD_POLL_FDS 4
 void dns_guard_poll_fds(const struct dns_guard *g, struct pollfd fds[DNS_GUARD_POLL_FDS]);

@@ -9,8 +9,10 @@
  * the supervisor, and exits with COMMAND's status when COMMAND exits, which
  * takes every other process of the sandbox with it. */
 struct datagram_island;
-/* island: the sandbox's datagram island (datagram_island.h), or NULL. */
+/* island: the sandbox's datagram island (datagram_island.h), or NULL.
+ * automap_fd: the channel to the launcher that grants automapped
+ * addresses (automap.h), which the DNS guard takes, or -1. */
 __attribute__((noreturn)) void init_run(char **argv, int error_fd, const struct seccomp_policy *policy,
-                                        struct datagram_island *island);
+                                        struct datagram_island *island, int automap_fd);
 
 #endif

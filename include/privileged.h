@@ -41,6 +41,10 @@ void priv_claim_link(struct nl_sock *sk, const struct plan *plan, pid_t sandbox_
  * it was the last (lease held meanwhile). CAP_NET_ADMIN, which the
  * launcher kept permitted for this. */
 void priv_end_forwarding(const char *ifname);
+/* Adds n automapped addresses to a sandbox's set automapped, over nl
+ * (sandbox_automap_grant()); 0 or a negative errno. CAP_NET_ADMIN, which
+ * the launcher of a tor sandbox kept permitted for this. */
+int priv_automap_grant(int nl, const uint32_t *addrs, unsigned n);
 /* Cleanup paths (atexit): never dies. CAP_NET_ADMIN. */
 void priv_undo_link(struct nl_sock *sk, const char *ifname);
 void priv_give_lease(void);
@@ -76,6 +80,10 @@ void priv_sandbox_namespaces(const char *hostname);
 /* Its addresses, routes and per-namespace sysctls, and its nat table
  * (ruleset_render_sandbox_nat(); nat's gateway is the slot's). CAP_NET_ADMIN. */
 void priv_sandbox_network(const struct slot *slot, struct sandbox_nat nat);
+/* A netlink socket of the sandbox's network namespace whose opener held
+ * CAP_NET_ADMIN, for its launcher to write its set automapped with
+ * (sandbox_nat_socket()). Dies on failure. CAP_NET_ADMIN. */
+int priv_sandbox_nat_socket(void);
 /* n TCP sockets (non-blocking, close-on-exec) that carry mark, which no
  * process without CAP_NET_ADMIN can set: the SOCKS guard's (socks_guard.h).
  * Dies on failure. CAP_NET_ADMIN. */

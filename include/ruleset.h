@@ -65,8 +65,15 @@ char *ruleset_render_onion_target(const char *ifindex, unsigned tor_uid);
  * DNS to the gateway goes to the DNS guard in its init (dns_guard.h),
  * but the guard's own; with socks_port (tor mode), its TCP to the
  * gateway's socks_port to the SOCKS guard (socks_guard.h), but what the
- * guard's marked sockets send. */
+ * guard's marked sockets send. With automap (tor mode), a TCP connection
+ * to Tor's automap range is refused (TCP reset) unless its address is in
+ * the set automapped: those that the sandbox's own DNS guard was answered
+ * with, put there by its launcher (automap.h). Tor's map is one for all its
+ * clients: without it, a sandbox could reach, or find by trying, what
+ * another sandbox's names were mapped to. */
 #define SANDBOX_NAT_TABLE "torgate_sandbox"
+#define AUTOMAPPED_SET "automapped"
+#define AUTOMAPPED_SET_SIZE 65536
 #define SANDBOX_CONTROL_PORT 9051
 #define DNS_GUARD_PORT 53530        /* the DNS guard, on the sandbox's 127.0.0.1 */
 #define DNS_GUARD_SOURCE_PORT 53531 /* its queries to the gateway leave from this port */
@@ -79,6 +86,7 @@ struct sandbox_nat {
     bool dns_guard;
     bool dns_tcp; /* and TCP to the gateway's port 53 too (dns-types = all) */
     uint16_t socks_port;
+    bool automap;
 };
 /* NULL when the sandbox needs no table. */
 char *ruleset_render_sandbox_nat(const struct sandbox_nat *nat);

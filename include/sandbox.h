@@ -10,6 +10,7 @@ struct sandbox_channel {
     int slot_fd;  /* launcher -> sandbox: the slot, once the host side is set */
     int error_fd; /* sandbox -> launcher: "<status><message>", or EOF once COMMAND is exec'd */
     int helpers_fd; /* the helpers' tmpfs (helpers.h), attached by the sandbox; -1 if none */
+    int automap_fd; /* tor mode: automapped addresses granted (automap.h); else -1 */
 };
 
 /* The sandbox's first process, PID 1 of its PID namespace: makes its network

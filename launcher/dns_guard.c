@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addresses.h"
+#include "automap.h"
 #include "util.h"
 
 #define HEADER_LEN 12
@@ -72,6 +74,58 @@ bool dns_error_answer(const unsigned char *msg, size_t len, unsigned rcode, unsi
     return true;
 }
 
+/* A name anywhere in a message: labels, ended by the root or a pointer. */
+static bool skip_any_name(const unsigned char *msg, size_t len, size_t *pos)
+{
+    for (;;) {
+        if (*pos >= len)
+            return false;
+        unsigned label = msg[*pos];
+        if (label == 0) {
+            *pos += 1;
+            return true;
+        }
+        if ((label & 0xC0) == 0xC0) {
+            *pos += 2;
+            return *pos <= len;
+        }
+        if (label > 63)
+            return false;
+        *pos += 1 + label;
+    }
+}
+
+int dns_answer_automapped(const unsigned char *msg, size_t len, uint32_t *addrs, unsigned max)
+{
+    if (len < HEADER_LEN)
+        return -1;
+    size_t pos = HEADER_LEN;
+    for (unsigned q = get16(msg + 4); q > 0; q--) {
+        if (!skip_any_name(msg, len, &pos) || pos + 4 > len)
+            return -1;
+        pos += 4;
+    }
+    unsigned records = get16(msg + 6) + get16(msg + 8) + get16(msg + 10), n = 0;
+    for (; records > 0; records--) {
+        if (!skip_any_name(msg, len, &pos) || pos + 10 > len)
+            return -1;
+        unsigned type = get16(msg + pos), class = get16(msg + pos + 2), rdlength = get16(msg + pos + 8);
+        pos += 10;
+        if (pos + rdlength > len)
+            return -1;
+        if (type == 1 && class == 1 && rdlength == 4) { /* A, IN */
+            uint32_t addr = (uint32_t)get16(msg + pos) << 16 | get16(msg + pos + 2);
+            if (prefix4_contains(&tor_automap, addr)) {
+                if (n == max)
+                    return -1;
+                addrs[n++] = addr;
+            }
+        }
+        pos += rdlength;
+    }
+    return (int)n;
+}
+
 /* --- the relay ----------------------------------------------------------- */
 
 struct pending {
@@ -89,6 +143,7 @@ struct dns_guard {
                      * here where it has no island; the TCP side's children ask here */
     int forward_fd; /* DNS_GUARD_SOURCE_PORT: to the gateway and back */
     int tcp_fd;     /* DNS_GUARD_PORT, TCP: with every type only, else -1 */
+    int automap_fd; /* to the launcher, which grants automapped addresses (automap.h); or -1 */
     struct dns_resolver resolver; /* port 0: A, AAAA and PTR only */
     pid_t children[DNS_RESOLVER_CHILDREN]; /* the resolver's queries and the TCP connections being served */
     struct sockaddr_in gateway;
@@ -122,9 +177,11 @@ static int tcp_listener(void)
     return fd;
 }
 
-struct dns_guard *dns_guard_open(uint32_t gateway, const struct dns_resolver *resolver, int island_fd)
+struct dns_guard *dns_guard_open(uint32_t gateway, const struct dns_resolver *resolver, int island_fd,
+                                 int automap_fd)
 {
     struct dns_guard *g = xcalloc(1, sizeof *g);
+    g->automap_fd = automap_fd;
     g->resolver = *resolver;
     g->tcp_fd = resolver->port ? tcp_listener() : -1;
     g->island_fd = island_fd;
@@ -141,6 +198,8 @@ void dns_guard_close_fds(const struct dns_guard *g)
 {
     if (g->island_fd >= 0)
         close(g->island_fd);
+    if (g->automap_fd >= 0)
+        close(g->automap_fd);
     close(g->listen_fd);
     close(g->forward_fd);
     if (g->tcp_fd >= 0)
@@ -291,6 +350,16 @@ static void from_tor(struct dns_guard *g)
         struct pending *p = find_pending(g, get16(g->buf));
         if (!p)
             continue;
+        /* An automapped address reaches COMMAND only once its sandbox may
+         * connect to it (automap.h); else, or unreadable, SERVFAIL. */
+        uint32_t automapped[AUTOMAP_GRANT_MAX];
+        int mapped = dns_answer_automapped(g->buf, (size_t)len, automapped, AUTOMAP_GRANT_MAX);
+        unsigned char reply[HEADER_LEN];
+        if (mapped != 0 && !(mapped > 0 && automap_ask(g->automap_fd, automapped, (unsigned)mapped))) {
+            if (dns_error_answer(g->buf, (size_t)len, DNS_SERVFAIL, reply))
+                answer_client(p, reply, sizeof reply);
+            continue;
+        }
         answer_client(p, g->buf, (size_t)len);
     }
 }

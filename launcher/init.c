@@ -186,13 +186,16 @@ __attribute__((noreturn)) static void serve(pid_t command, int listener, const s
 /* The SOCKS guard's process, before COMMAND's: init's copies of its
  * sockets are closed before COMMAND's process is forked, which never
  * holds one. Signals stay blocked in it: the sandbox's end is its end. It
- * holds no channel to the island's maker either. */
-static void start_socks_guard(struct socks_guard *socks, int error_fd, const struct datagram_island *island)
+ * holds no channel to the island's maker or the launcher either. */
+static void start_socks_guard(struct socks_guard *socks, int error_fd, const struct datagram_island *island,
+                              int automap_fd)
 {
     pid_t pid = fork_or_die("the SOCKS guard");
     if (pid == 0) {
         if (island)
             datagram_island_close_fds(island);
+        if (automap_fd >= 0)
+            close(automap_fd);
         close(error_fd);
         report_errors_to(-1);
         socks_guard_serve(socks);
@@ -200,7 +203,8 @@ static void start_socks_guard(struct socks_guard *socks, int error_fd, const str
     socks_guard_close(socks);
 }
 
-void init_run(char **argv, int error_fd, const struct seccomp_policy *policy, struct datagram_island *island)
+void init_run(char **argv, int error_fd, const struct seccomp_policy *policy, struct datagram_island *island,
+              int automap_fd)
 {
     sigset_t all, old;
     sigfillset(&all);
@@ -210,7 +214,7 @@ void init_run(char **argv, int error_fd, const struct seccomp_policy *policy, st
     struct socks_guard *socks = policy->socks_port ? socks_guard_open(policy->gateway, policy->socks_port) : NULL;
     priv_drop_all(); /* for init, the guard and COMMAND alike */
     if (socks)
-        start_socks_guard(socks, error_fd, island);
+        start_socks_guard(socks, error_fd, island, automap_fd);
 
     struct handoff h;
     if (pipe2(h.to_init, O_CLOEXEC) != 0 || pipe2(h.to_command, O_CLOEXEC) != 0)
@@ -222,7 +226,9 @@ void init_run(char **argv, int error_fd, const struct seccomp_policy *policy, st
     struct dns_resolver resolver = {policy->gateway, policy->socks_port, policy->dns_resolver.addr,
                                     policy->dns_resolver.port};
     int island_dns = island ? datagram_island_take_dns_socket(island) : -1;
-    guard = policy->allow_dns ? dns_guard_open(policy->gateway, &resolver, island_dns) : NULL;
+    guard = policy->allow_dns ? dns_guard_open(policy->gateway, &resolver, island_dns, automap_fd) : NULL;
+    if (!guard && automap_fd >= 0)
+        close(automap_fd); /* no DNS: nothing is ever automapped for it */
     pid_t command = fork_or_die("the command");
     if (command == 0) {
         if (guard)

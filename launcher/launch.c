@@ -6,9 +6,12 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "automap.h"
 #include "bound.h"
 #include "helpers.h"
 #include "notify.h"
@@ -139,11 +142,17 @@ static void prepare_host(const struct plan *plan)
     }
 }
 
+/* Tor's automapped addresses are granted to a tor sandbox one by one
+ * (automap.h): by this launcher, over a channel of its own. */
+static bool grants_automap(const struct plan *plan) { return plan->seccomp.mode == MODE_TOR; }
+
 static pid_t start_sandbox(const struct plan *plan, struct sandbox_channel *mine, int helpers_fd)
 {
-    int ready[2], slot[2], error[2];
+    int ready[2], slot[2], error[2], automap[2] = {-1, -1};
     if (pipe2(ready, O_CLOEXEC) || pipe2(slot, O_CLOEXEC) || pipe2(error, O_CLOEXEC))
         die_with_error("cannot create pipes");
+    if (grants_automap(plan) && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, automap) != 0)
+        die_with_error("cannot create the sandbox's automap channel");
     /* Children of this process are born in a new PID namespace; the launcher
      * itself stays where it is. */
     priv_new_pid_namespace();
@@ -152,12 +161,16 @@ static pid_t start_sandbox(const struct plan *plan, struct sandbox_channel *mine
         close(ready[0]);
         close(slot[1]);
         close(error[0]);
-        sandbox_main(plan, (struct sandbox_channel){ready[1], slot[0], error[1], helpers_fd});
+        if (automap[0] >= 0)
+            close(automap[0]);
+        sandbox_main(plan, (struct sandbox_channel){ready[1], slot[0], error[1], helpers_fd, automap[1]});
     }
     close(ready[1]);
     close(slot[0]);
     close(error[1]);
-    *mine = (struct sandbox_channel){ready[0], slot[1], error[0], -1};
+    if (automap[1] >= 0)
+        close(automap[1]);
+    *mine = (struct sandbox_channel){ready[0], slot[1], error[0], -1, automap[0]};
     return pid;
 }
 
@@ -192,25 +205,43 @@ static void hand_over_slot(struct sandbox_channel *ch, const struct slot *slot, 
     close(ch->ready_fd);
 }
 
+/* A tor sandbox's automapped addresses granted while it runs (automap.h);
+ * returns when it ends. */
+static void serve_automap(int channel)
+{
+    autoclose int nl = automap_take_socket(channel);
+    autoclose int pidfd = (int)syscall(SYS_pidfd_open, to_undo.sandbox, 0);
+    if (pidfd < 0)
+        die_with_error("cannot watch the sandbox");
+    automap_serve(channel, nl, pidfd, priv_automap_grant);
+}
+
 /* From here on the launcher only waits: it holds no capability (but
- * CAP_NET_ADMIN, permitted, where the host forwards for the sandbox). The
+ * CAP_NET_ADMIN, permitted, where the host forwards for the sandbox, and
+ * for a tor sandbox, whose automapped addresses it grants). The
  * veth goes with the sandbox's network namespace when the kernel tears it
  * down, moments after COMMAND exits; deleting it here would cost a
  * kernel-wide synchronisation for nothing. */
-static int wait_for_command(const struct plan *plan, const struct slot *slot)
+static int wait_for_command(const struct plan *plan, const struct slot *slot, int automap_channel)
 {
     char ifname[16];
     memcpy(ifname, to_undo.ifname, sizeof ifname);
     to_undo.ifname[0] = '\0';
     netlink_close(&to_undo.sk);
-    if (plan->uplink_forwarding)
+    if (plan->uplink_forwarding || automap_channel >= 0)
         priv_keep_net_admin();
     else
         priv_drop_all();
     relay_signals_to(to_undo.sandbox);
     /* The user's records are touched with no capability effective or kept
-     * (but CAP_NET_ADMIN, permitted, for forwarding). */
+     * (but CAP_NET_ADMIN, permitted, for forwarding and automapping). */
     running_record(plan, slot);
+    if (automap_channel >= 0) {
+        serve_automap(automap_channel);
+        close(automap_channel);
+        if (!plan->uplink_forwarding)
+            priv_drop_all_quietly(); /* what was kept: CAP_NET_ADMIN, permitted */
+    }
     int status = wait_status(to_undo.sandbox);
     debug("command exited");
     if (plan->uplink_forwarding) {
@@ -234,5 +265,5 @@ int launch(const struct plan *plan)
     to_undo.sandbox = start_sandbox(plan, &ch, helpers.mount_fd);
     struct slot slot = claim_link(plan, &ch);
     hand_over_slot(&ch, &slot, &helpers);
-    return wait_for_command(plan, &slot);
+    return wait_for_command(plan, &slot, ch.automap_fd);
 }

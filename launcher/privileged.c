@@ -273,6 +273,24 @@ void priv_island_gateway(uint32_t address)
     caps_lower();
 }
 
+int priv_sandbox_nat_socket(void)
+{
+    caps_raise(CAPS_NET_ADMIN);
+    int fd = sandbox_nat_socket();
+    if (fd < 0)
+        die_with_error("cannot open the socket that grants the sandbox its automapped addresses");
+    caps_lower();
+    return fd;
+}
+
+int priv_automap_grant(int nl, const uint32_t *addrs, unsigned n)
+{
+    caps_raise(CAPS_NET_ADMIN);
+    int err = sandbox_automap_grant(nl, addrs, n);
+    caps_lower();
+    return err;
+}
+
 void priv_marked_sockets(int *fds, size_t n, uint32_t mark)
 {
     caps_raise(CAPS_NET_ADMIN);

@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "automap.h"
 #include "datagram_island.h"
 #include "desktop.h"
 #include "environment.h"
@@ -94,7 +95,12 @@ void sandbox_main(const struct plan *plan, struct sandbox_channel ch)
                                                      .onions = plan->control.onion_targets,
                                                      .dns_guard = plan->seccomp.allow_dns,
                                                      .dns_tcp = plan->seccomp.allow_dns && plan->seccomp.dns_resolver.port,
-                                                     .socks_port = plan->seccomp.socks_port});
+                                                     .socks_port = plan->seccomp.socks_port,
+                                                     .automap = ch.automap_fd >= 0});
+    if (ch.automap_fd >= 0) {
+        autoclose int nl = priv_sandbox_nat_socket();
+        automap_hand_socket(ch.automap_fd, nl);
+    }
     struct seccomp_policy policy = plan->seccomp;
     policy.gateway = slot.gateway;
     policy.datagram_island = island_wanted;
@@ -110,5 +116,5 @@ void sandbox_main(const struct plan *plan, struct sandbox_channel ch)
     view_environment(&plan->view);
     desktop_environment(&plan->desktop);
     enter_working_directory(plan->cwd);
-    init_run(plan->argv, ch.error_fd, &policy, island);
+    init_run(plan->argv, ch.error_fd, &policy, island, ch.automap_fd);
 }

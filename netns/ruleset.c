@@ -272,7 +272,7 @@ char *ruleset_render_onion_target(const char *ifindex, unsigned tor_uid)
 
 char *ruleset_render_sandbox_nat(const struct sandbox_nat *nat)
 {
-    if (!nat->control_port && !nat->dns_guard && !nat->socks_port)
+    if (!nat->control_port && !nat->dns_guard && !nat->socks_port && !nat->automap)
         return NULL;
     char gw[16];
     format_addr4(nat->gateway, gw);
@@ -305,6 +305,14 @@ char *ruleset_render_sandbox_nat(const struct sandbox_nat *nat)
                     "\tchain onion_services {\n\t\ttype nat hook prerouting priority -100; policy accept;\n"
                     "\t\tiifname \"" SANDBOX_IFNAME "\" ip saddr %s meta l4proto tcp dnat ip to 127.0.0.1\n\t}\n",
                     gw);
+    if (nat->automap) {
+        char automap[16];
+        text_printf(&t,
+                    "\tset " AUTOMAPPED_SET " {\n\t\ttype ipv4_addr\n\t\tsize %u\n\t}\n"
+                    "\tchain automap {\n\t\ttype filter hook output priority filter; policy accept;\n"
+                    "\t\tip daddr %s/%u ip daddr != @" AUTOMAPPED_SET " meta l4proto tcp reject with tcp reset\n\t}\n",
+                    AUTOMAPPED_SET_SIZE, format_addr4(tor_automap.addr, automap), tor_automap.len);
+    }
     text_puts(&t, "}\n");
     return text_close(&t);
 }

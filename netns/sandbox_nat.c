@@ -14,10 +14,16 @@
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netlink.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "addresses.h"
 #include "pool.h" /* SANDBOX_IFNAME */
 #include "util.h"
 
@@ -43,6 +49,8 @@ static void put(struct batch *bt, uint16_t type, uint16_t flags, void (*build)(s
 static void build_table(struct nlmsghdr *nlh, void *t) { nftnl_table_nlmsg_build_payload(nlh, t); }
 static void build_chain(struct nlmsghdr *nlh, void *c) { nftnl_chain_nlmsg_build_payload(nlh, c); }
 static void build_rule(struct nlmsghdr *nlh, void *r) { nftnl_rule_nlmsg_build_payload(nlh, r); }
+static void build_set(struct nlmsghdr *nlh, void *s) { nftnl_set_nlmsg_build_payload(nlh, s); }
+static void build_elements(struct nlmsghdr *nlh, void *s) { nftnl_set_elems_nlmsg_build_payload(nlh, s); }
 
 static void *checked(void *p)
 {
@@ -60,19 +68,24 @@ static void add_table(struct batch *bt)
     nftnl_table_free(t);
 }
 
-/* "type nat hook HOOK priority PRIORITY; policy accept;" */
-static void add_chain(struct batch *bt, const char *name, unsigned hook, int priority)
+/* "type TYPE hook HOOK priority PRIORITY; policy accept;" */
+static void add_chain_of_type(struct batch *bt, const char *name, const char *type, unsigned hook, int priority)
 {
     struct nftnl_chain *c = checked(nftnl_chain_alloc());
     nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_IPV4);
     nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, SANDBOX_NAT_TABLE);
     nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
-    nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "nat");
+    nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
     nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hook);
     nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, priority);
     nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
     put(bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE, build_chain, c);
     nftnl_chain_free(c);
+}
+
+static void add_chain(struct batch *bt, const char *name, unsigned hook, int priority)
+{
+    add_chain_of_type(bt, name, "nat", hook, priority);
 }
 
 static struct nftnl_rule *new_rule(const char *chain)
@@ -132,11 +145,11 @@ static void match_address(struct nftnl_rule *r, uint32_t offset, uint32_t addr)
     compare(r, NFT_CMP_EQ, &value, sizeof value);
 }
 
-/* "ip saddr ADDR/LEN" */
-static void match_source_prefix(struct nftnl_rule *r, uint32_t addr, unsigned len)
+/* "ip saddr ADDR/LEN" (offset IP_SADDR) or "ip daddr ADDR/LEN" */
+static void match_prefix(struct nftnl_rule *r, uint32_t offset, uint32_t addr, unsigned len)
 {
     uint32_t mask = htonl(len ? ~0U << (32 - len) : 0), value = htonl(addr) & mask, zero = 0;
-    load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, IP_SADDR, sizeof value);
+    load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, offset, sizeof value);
     struct nftnl_expr *e = expr(r, "bitwise");
     nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
     nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
@@ -217,7 +230,7 @@ static void add_control_port(struct batch *bt, const struct sandbox_nat *nat)
     add_chain(bt, "control_port_source", NF_INET_POST_ROUTING, 100);
     r = new_rule("control_port_source");
     match_interface(r, NFT_META_OIFNAME, SANDBOX_IFNAME);
-    match_source_prefix(r, INADDR_LOOPBACK & 0xFF000000u, 8);
+    match_prefix(r, IP_SADDR, INADDR_LOOPBACK & 0xFF000000u, 8);
     expr(r, "masq");
     add_rule(bt, r);
 }
@@ -265,21 +278,61 @@ static void add_onion_services(struct batch *bt, const struct sandbox_nat *nat)
     add_rule(bt, r);
 }
 
-/* Sends the batch; the kernel works through it before sendto() returns,
- * and its answers (one per message: an error or an acknowledgement) are
- * then waiting. 0, or the first error (negative errno). */
-static int send_batch(struct mnl_nlmsg_batch *b, unsigned messages)
+/* "set automapped { type ipv4_addr; size N; }", and the chain that
+ * refuses TCP to Tor's automap range but to its elements:
+ * "ip daddr 10.192.0.0/10 ip daddr != @automapped meta l4proto tcp
+ * reject with tcp reset", in a filter chain of the output hook. */
+#define AUTOMAPPED_SET_ID 1 /* how the rule names the set made in the same batch */
+#define TYPE_IPV4_ADDR 7    /* nft's ipv4_addr */
+static struct nftnl_set *automapped_set(void)
 {
-    struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
-    if (!nl)
-        return -errno;
+    struct nftnl_set *set = checked(nftnl_set_alloc());
+    nftnl_set_set_u32(set, NFTNL_SET_FAMILY, NFPROTO_IPV4);
+    nftnl_set_set_str(set, NFTNL_SET_TABLE, SANDBOX_NAT_TABLE);
+    nftnl_set_set_str(set, NFTNL_SET_NAME, AUTOMAPPED_SET);
+    return set;
+}
+
+static void add_automap(struct batch *bt)
+{
+    struct nftnl_set *set = automapped_set();
+    nftnl_set_set_u32(set, NFTNL_SET_ID, AUTOMAPPED_SET_ID);
+    nftnl_set_set_u32(set, NFTNL_SET_KEY_TYPE, TYPE_IPV4_ADDR);
+    nftnl_set_set_u32(set, NFTNL_SET_KEY_LEN, sizeof(uint32_t));
+    nftnl_set_set_u32(set, NFTNL_SET_DESC_SIZE, AUTOMAPPED_SET_SIZE);
+    put(bt, NFT_MSG_NEWSET, NLM_F_CREATE, build_set, set);
+    nftnl_set_free(set);
+
+    add_chain_of_type(bt, "automap", "filter", NF_INET_LOCAL_OUT, 0);
+    struct nftnl_rule *r = new_rule("automap");
+    match_prefix(r, IP_DADDR, tor_automap.addr, tor_automap.len);
+    load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, IP_DADDR, sizeof(uint32_t));
+    struct nftnl_expr *e = expr(r, "lookup");
+    nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+    nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, AUTOMAPPED_SET);
+    nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, AUTOMAPPED_SET_ID);
+    nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+    match_protocol(r, IPPROTO_TCP);
+    e = expr(r, "reject");
+    nftnl_expr_set_u32(e, NFTNL_EXPR_REJECT_TYPE, NFT_REJECT_TCP_RST);
+    nftnl_expr_set_u8(e, NFTNL_EXPR_REJECT_CODE, 0);
+    add_rule(bt, r);
+}
+
+/* Sends the batch on the netlink socket fd; the kernel works through it
+ * before sendto() returns, and its answers (one per message: an error or
+ * an acknowledgement) are then waiting. 0, or the first error (negative
+ * errno). */
+static int send_batch_on(int fd, struct mnl_nlmsg_batch *b, unsigned messages)
+{
+    struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
     int result = 0;
-    if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
-        mnl_socket_sendto(nl, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b)) < 0)
+    if (sendto(fd, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b), 0, (struct sockaddr *)&kernel,
+               sizeof kernel) < 0)
         result = -errno;
     char buf[MNL_SOCKET_BUFFER_SIZE];
     for (unsigned answered = 0; result == 0 && answered < messages;) {
-        ssize_t n = recv(mnl_socket_get_fd(nl), buf, sizeof buf, MSG_DONTWAIT);
+        ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
         if (n < 0) {
             result = errno == EAGAIN ? -EPROTO : -errno; /* fewer answers than messages */
             break;
@@ -293,18 +346,74 @@ static int send_batch(struct mnl_nlmsg_batch *b, unsigned messages)
                 result = err->error;
         }
     }
-    mnl_socket_close(nl);
     return result;
+}
+
+int sandbox_nat_socket(void)
+{
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+    struct sockaddr_nl any = {.nl_family = AF_NETLINK}; /* the kernel picks the port */
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&any, sizeof any) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int send_batch(struct mnl_nlmsg_batch *b, unsigned messages)
+{
+    int fd = sandbox_nat_socket();
+    if (fd < 0)
+        return -errno;
+    int result = send_batch_on(fd, b, messages);
+    close(fd);
+    return result;
+}
+
+static struct batch batch_begin(char *buf, size_t size)
+{
+    struct batch bt = {checked(mnl_nlmsg_batch_start(buf, size)), (uint32_t)time(NULL), 0};
+    nftnl_batch_begin(mnl_nlmsg_batch_current(bt.b), bt.seq++);
+    mnl_nlmsg_batch_next(bt.b);
+    return bt;
+}
+
+static void batch_end(struct batch *bt)
+{
+    nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), bt->seq++);
+    mnl_nlmsg_batch_next(bt->b);
+}
+
+int sandbox_automap_grant(int fd, const uint32_t *addrs, unsigned n)
+{
+    if (n > AUTOMAP_GRANT_MAX)
+        return -E2BIG;
+    for (unsigned i = 0; i < n; i++)
+        if (!prefix4_contains(&tor_automap, addrs[i]))
+            return -EINVAL;
+    static char buf[BATCH_SIZE];
+    struct batch bt = batch_begin(buf, sizeof buf);
+    struct nftnl_set *set = automapped_set();
+    for (unsigned i = 0; i < n; i++) {
+        struct nftnl_set_elem *elem = checked(nftnl_set_elem_alloc());
+        uint32_t key = htonl(addrs[i]);
+        nftnl_set_elem_set(elem, NFTNL_SET_ELEM_KEY, &key, sizeof key);
+        nftnl_set_elem_add(set, elem); /* the set owns it */
+    }
+    put(&bt, NFT_MSG_NEWSETELEM, NLM_F_CREATE, build_elements, set);
+    nftnl_set_free(set);
+    batch_end(&bt);
+    int err = send_batch_on(fd, bt.b, bt.messages);
+    mnl_nlmsg_batch_stop(bt.b);
+    return err;
 }
 
 void sandbox_nat_write(const struct sandbox_nat *nat)
 {
-    if (!nat->control_port && !nat->dns_guard && !nat->socks_port)
+    if (!nat->control_port && !nat->dns_guard && !nat->socks_port && !nat->automap)
         return;
     static char buf[BATCH_SIZE];
-    struct batch bt = {checked(mnl_nlmsg_batch_start(buf, sizeof buf)), (uint32_t)time(NULL), 0};
-    nftnl_batch_begin(mnl_nlmsg_batch_current(bt.b), bt.seq++);
-    mnl_nlmsg_batch_next(bt.b);
+    struct batch bt = batch_begin(buf, sizeof buf);
     add_table(&bt);
     if (nat->control_port)
         add_control_port(&bt, nat);
@@ -314,11 +423,12 @@ void sandbox_nat_write(const struct sandbox_nat *nat)
         add_socks_guard(&bt, nat);
     if (nat->onions)
         add_onion_services(&bt, nat);
-    nftnl_batch_end(mnl_nlmsg_batch_current(bt.b), bt.seq++);
-    mnl_nlmsg_batch_next(bt.b);
+    if (nat->automap)
+        add_automap(&bt);
+    batch_end(&bt);
     int err = send_batch(bt.b, bt.messages);
     mnl_nlmsg_batch_stop(bt.b);
     if (err)
-        die("cannot write the sandbox's own nat table (its control port, its DNS and SOCKS guards): %s",
+        die("cannot write the sandbox's own nat table (its control port, its DNS and SOCKS guards, its automapped addresses): %s",
             strerror(-err));
 }

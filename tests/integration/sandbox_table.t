@@ -34,7 +34,7 @@ nft_made() {
     ip netns del "$ns"
 }
 # The rules, as ruleset_render_sandbox_nat() writes them (GW: the gateway).
-rules() { # control dns dns_tcp socks onions
+rules() { # control dns dns_tcp socks onions automap
     local gw=$SANDBOX_GW
     echo "table ip torgate_sandbox {"
     [ "$1" = 0 ] || printf '%s\n' "chain control_port { type nat hook output priority -100; policy accept;" \
@@ -49,14 +49,17 @@ rules() { # control dns dns_tcp socks onions
         "ip daddr $gw tcp dport $4 meta mark != 0x746f72 dnat ip to 127.0.0.1:53532" "}"
     [ "$5" = 0 ] || printf '%s\n' "chain onion_services { type nat hook prerouting priority -100; policy accept;" \
         "iifname \"eth0\" ip saddr $gw meta l4proto tcp dnat ip to 127.0.0.1" "}"
+    [ "$6" = 0 ] || printf '%s\n' "set automapped { type ipv4_addr; size 65536; }" \
+        "chain automap { type filter hook output priority filter; policy accept;" \
+        "ip daddr 10.192.0.0/10 ip daddr != @automapped meta l4proto tcp reject with tcp reset" "}"
     echo "}"
 }
 
 DCONF=$TOPO_DIR/torgate-dns.conf
 { cat "$CONF"; printf '[dns]\nresolver = 203.0.113.53:53\n'; } >"$DCONF"
-# profile config control dns dns_tcp socks onions
-for spec in "default $CONF 0 1 0 9050 0" "dns-tools $DCONF 0 1 1 9050 0" "tor-browser $CONF 9152 0 0 9050 0" \
-    "onionshare $CONF 9153 1 0 9050 1"; do
+# profile config control dns dns_tcp socks onions automap
+for spec in "default $CONF 0 1 0 9050 0 1" "dns-tools $DCONF 0 1 1 9050 0 1" "tor-browser $CONF 9152 0 0 9050 0 1" \
+    "onionshare $CONF 9153 1 0 9050 1 1"; do
     set -- $spec
     profile=$1 conf=$2
     shift 2

@@ -1,5 +1,6 @@
 /* The DNS guard's look at a query (launcher/dns_guard.c): hostnames pass,
- * names that would write lines into Tor's control events do not. */
+ * names that would write lines into Tor's control events do not; and at an
+ * answer: which automapped addresses it holds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -164,6 +165,49 @@ static void udp_limits(void **state)
     assert_int_equal(dns_udp_limit(q, len - 3), 512); /* a cut OPT record */
 }
 
+/* An answer to query q (len bytes): its header made an answer, then one
+ * record a name pointer to the question, of type, with rdata; *len grows. */
+static void add_record(unsigned char *q, size_t *len, unsigned type, const unsigned char *rdata, unsigned rdlength)
+{
+    q[2] |= 0x80;
+    q[7]++; /* ANCOUNT, under 256 here */
+    unsigned char rr[12] = {0xC0, 12, (unsigned char)(type >> 8), (unsigned char)type, 0, 1, 0, 0, 0, 60, 0,
+                            (unsigned char)rdlength};
+    memcpy(q + *len, rr, sizeof rr);
+    memcpy(q + *len + sizeof rr, rdata, rdlength);
+    *len += sizeof rr + rdlength;
+}
+
+static void automapped_addresses_found(void **state)
+{
+    (void)state;
+    unsigned char q[1024];
+    uint32_t addrs[4];
+    size_t len = query(q, "exampleexample.onion", 1, false);
+    assert_int_equal(dns_answer_automapped(q, len, addrs, 4), 0); /* the query itself: none */
+    static const unsigned char mapped[4] = {10, 192, 0, 77}, edge[4] = {10, 255, 255, 255},
+                               lan[4] = {10, 191, 255, 255}, web[4] = {203, 0, 113, 10};
+    add_record(q, &len, 1, web, 4);
+    add_record(q, &len, 1, lan, 4);
+    assert_int_equal(dns_answer_automapped(q, len, addrs, 4), 0); /* outside 10.192.0.0/10: none */
+    add_record(q, &len, 1, mapped, 4);
+    add_record(q, &len, 28, (const unsigned char *)"0123456789abcdef", 16); /* AAAA: not an A record */
+    add_record(q, &len, 1, edge, 4);
+    assert_int_equal(dns_answer_automapped(q, len, addrs, 4), 2);
+    assert_int_equal(addrs[0], 0x0AC0004Du);
+    assert_int_equal(addrs[1], 0x0AFFFFFFu);
+    assert_int_equal(dns_answer_automapped(q, len, addrs, 1), -1); /* more than max: refused whole */
+    assert_int_equal(dns_answer_automapped(q, len - 1, addrs, 4), -1); /* cut short */
+    q[7]++; /* one record more than there is */
+    assert_int_equal(dns_answer_automapped(q, len, addrs, 4), -1);
+    q[7]--;
+    unsigned char bad_label = q[12];
+    q[12] = 0x80; /* neither a label (up to 63) nor a pointer */
+    assert_int_equal(dns_answer_automapped(q, len, addrs, 4), -1);
+    q[12] = bad_label;
+    assert_int_equal(dns_answer_automapped(q, 11, addrs, 4), -1); /* no header */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +216,7 @@ int main(void)
         cmocka_unit_test(formerr_answers),
         cmocka_unit_test(types_for_the_resolver),
         cmocka_unit_test(udp_limits),
+        cmocka_unit_test(automapped_addresses_found),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -200,8 +200,14 @@ static void sandbox_nat_guards(void **state)
     assert_has(text, "ip daddr 10.118.0.1 udp dport 53 udp sport != 53531 dnat ip to 127.0.0.1:53530");
     assert_has(text, "ip daddr 10.118.0.1 tcp dport 9050 meta mark != 0x746f72 dnat ip to 127.0.0.1:53532");
     assert_null(strstr(text, "control_port"));
+    assert_null(strstr(text, "automap"));
     free(text);
     assert_null(ruleset_render_sandbox_nat(&(struct sandbox_nat){.gateway = 0x0A760001u}));
+    /* A tor sandbox's automap range: only its own automapped addresses. */
+    text = ruleset_render_sandbox_nat(&(struct sandbox_nat){.gateway = 0x0A760001u, .automap = true});
+    assert_has(text, "set automapped {\n\t\ttype ipv4_addr\n\t\tsize 65536\n\t}");
+    assert_has(text, "ip daddr 10.192.0.0/10 ip daddr != @automapped meta l4proto tcp reject with tcp reset");
+    free(text);
 }
 
 int main(void)
