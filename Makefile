@@ -116,7 +116,7 @@ UNITS_test_seccomp    := $(BASE_UNITS) launcher/seccomp_filter
 UNITS_test_desktop_entry := $(PARSE_UNITS) launcher/profile launcher/desktop_entry
 UNITS_test_control_filter := $(PARSE_UNITS) control/protocol control/filter
 UNITS_test_dns_guard  := $(PARSE_UNITS) launcher/dns_guard launcher/dns_resolver launcher/automap
-UNITS_test_socks_handshake := $(BASE_UNITS) launcher/socks_handshake
+UNITS_test_socks_handshake := $(PARSE_UNITS) launcher/socks_handshake
 UNITS_test_control_circuits := $(BASE_UNITS) netns/pool control/protocol control/circuits
 .SECONDEXPANSION:
 $(BUILDDIR)/tests/test_%: tests/unit/test_%.c $$(addprefix $(BUILDDIR)/,$$(addsuffix .o,$$(UNITS_test_$$*)))
@@ -250,7 +250,7 @@ FUZZ_CC     ?= clang
 FUZZ_DIR    ?= build/fuzz
 FUZZ_TIME   ?= 600
 FUZZER      := $(FUZZ_DIR)/fuzz_settings
-FUZZ_SRCS   := tests/fuzz/fuzz_settings.c launcher/settings.c launcher/config.c launcher/profile.c launcher/util.c netns/addresses.c launcher/text.c launcher/session.c launcher/bus.c launcher/resolv.c control/allowlist.c control/protocol.c control/filter.c control/circuits.c netns/pool.c launcher/socks_handshake.c launcher/dns_guard.c launcher/dns_resolver.c
+FUZZ_SRCS   := tests/fuzz/fuzz_settings.c launcher/settings.c launcher/config.c launcher/profile.c launcher/util.c netns/addresses.c launcher/text.c launcher/session.c launcher/bus.c launcher/resolv.c control/allowlist.c control/protocol.c control/filter.c control/circuits.c netns/pool.c launcher/socks_handshake.c launcher/dns_guard.c launcher/dns_resolver.c launcher/automap.c
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11 -D_GNU_SOURCE \
                -Wall -Wextra -Werror -Iinclude -DTORGATE_VERSION='"$(VERSION)"' -DTORGATE_SYSCONFDIR='"$(SYSCONFDIR)"' \
                -DTORGATE_DATADIR='"$(DATADIR)"' $(shell pkg-config --cflags inih 2>/dev/null)

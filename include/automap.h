@@ -15,8 +15,9 @@
  *
  * One SOCK_SEQPACKET channel per sandbox: its first process hands the
  * launcher a netlink socket of the sandbox's namespace (which the launcher
- * could not open there); then each request is 1 to AUTOMAP_GRANT_MAX
- * addresses (network order), each answer one byte, 0 for granted. */
+ * could not open there); then each request is a sequence number and 1 to
+ * AUTOMAP_GRANT_MAX addresses, each answer the sequence number and one
+ * byte, 0 for granted (network order). */
 #ifndef TORGATE_AUTOMAP_H
 #define TORGATE_AUTOMAP_H
 
@@ -41,8 +42,16 @@ int automap_take_socket(int channel);
  * the channel closes. */
 typedef int automap_grant_fn(int nl, const uint32_t *addrs, unsigned n);
 void automap_serve(int channel, int nl, int pidfd, automap_grant_fn *grant);
-/* The DNS guard: asks for addrs (host order, 1 to AUTOMAP_GRANT_MAX); true
- * once granted, false if refused or not answered within AUTOMAP_WAIT_MS. */
-bool automap_ask(int channel, const uint32_t *addrs, unsigned n);
+/* The DNS guard's end: asks for addrs (host order, 1 to AUTOMAP_GRANT_MAX);
+ * true once granted, false if refused or not answered within
+ * AUTOMAP_WAIT_MS. Once a request went unanswered, the next ones are
+ * refused at once until the launcher answers again (a stopped launcher
+ * must not hold init's loop a second per answer). */
+struct automap_client {
+    int channel; /* or -1: every request refused */
+    uint32_t seq;
+    bool stalled;
+};
+bool automap_ask(struct automap_client *c, const uint32_t *addrs, unsigned n);
 
 #endif

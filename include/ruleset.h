@@ -73,7 +73,7 @@ char *ruleset_render_onion_target(const char *ifindex, unsigned tor_uid);
  * another sandbox's names were mapped to. */
 #define SANDBOX_NAT_TABLE "torgate_sandbox"
 #define AUTOMAPPED_SET "automapped"
-#define AUTOMAPPED_SET_SIZE 65536
+#define AUTOMAPPED_SET_SIZE 4096
 #define SANDBOX_CONTROL_PORT 9051
 #define DNS_GUARD_PORT 53530        /* the DNS guard, on the sandbox's 127.0.0.1 */
 #define DNS_GUARD_SOURCE_PORT 53531 /* its queries to the gateway leave from this port */

@@ -50,26 +50,30 @@ int automap_take_socket(int channel)
     return fd;
 }
 
-/* One request answered; false once the channel is done with. */
+/* One request answered; false once the channel is done with. A request:
+ * its sequence number, then 1 to AUTOMAP_GRANT_MAX addresses; the answer:
+ * the sequence number, then 0 (granted) or 1. All in network order. */
 static bool grant_one(int channel, int nl, automap_grant_fn *grant)
 {
-    uint32_t wire[AUTOMAP_GRANT_MAX + 1], addrs[AUTOMAP_GRANT_MAX];
+    uint32_t wire[1 + AUTOMAP_GRANT_MAX + 1], addrs[AUTOMAP_GRANT_MAX];
     ssize_t len = recv(channel, wire, sizeof wire, MSG_DONTWAIT);
     if (len < 0)
         return errno == EINTR || errno == EAGAIN;
-    if (len == 0)
+    if (len < (ssize_t)sizeof *wire)
         return false;
-    unsigned n = (unsigned)len / sizeof *wire;
-    unsigned char answer = 1;
+    unsigned n = (unsigned)len / sizeof *wire - 1;
+    unsigned char answer[sizeof *wire + 1];
+    memcpy(answer, wire, sizeof *wire);
+    answer[sizeof *wire] = 1;
     if (nl >= 0 && len % sizeof *wire == 0 && n >= 1 && n <= AUTOMAP_GRANT_MAX) {
         for (unsigned i = 0; i < n; i++)
-            addrs[i] = ntohl(wire[i]);
+            addrs[i] = ntohl(wire[1 + i]);
         int err = grant(nl, addrs, n);
         if (err)
             debug("automapped addresses refused: %s", strerror(-err));
-        answer = err != 0;
+        answer[sizeof *wire] = err != 0;
     }
-    return send(channel, &answer, 1, MSG_NOSIGNAL) == 1;
+    return send(channel, answer, sizeof answer, MSG_NOSIGNAL) == (ssize_t)sizeof answer;
 }
 
 void automap_serve(int channel, int nl, int pidfd, automap_grant_fn *grant)
@@ -95,28 +99,38 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-bool automap_ask(int channel, const uint32_t *addrs, unsigned n)
+bool automap_ask(struct automap_client *c, const uint32_t *addrs, unsigned n)
 {
-    uint32_t wire[AUTOMAP_GRANT_MAX];
-    if (channel < 0 || n < 1 || n > AUTOMAP_GRANT_MAX)
+    uint32_t wire[1 + AUTOMAP_GRANT_MAX], seq;
+    unsigned char answer[sizeof seq + 1];
+    if (c->channel < 0 || n < 1 || n > AUTOMAP_GRANT_MAX)
         return false;
+    while (recv(c->channel, answer, sizeof answer, MSG_DONTWAIT) > 0)
+        c->stalled = false; /* a late answer: the launcher is there again */
+    if (c->stalled)
+        return false; /* no second's wait per answer while it is not */
+    wire[0] = htonl(++c->seq);
     for (unsigned i = 0; i < n; i++)
-        wire[i] = htonl(addrs[i]);
-    unsigned char answer;
-    while (recv(channel, &answer, 1, MSG_DONTWAIT) == 1)
-        ; /* a late answer to an earlier request that timed out */
-    if (send(channel, wire, n * sizeof *wire, MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t)(n * sizeof *wire))
+        wire[1 + i] = htonl(addrs[i]);
+    size_t size = (1 + n) * sizeof *wire;
+    if (send(c->channel, wire, size, MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t)size)
         return false;
     long long deadline = now_ms() + AUTOMAP_WAIT_MS;
     for (;;) {
         long long left = deadline - now_ms();
-        struct pollfd pfd = {channel, POLLIN, 0};
-        if (left <= 0 || poll(&pfd, 1, (int)left) == 0)
+        struct pollfd pfd = {c->channel, POLLIN, 0};
+        if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
+            c->stalled = true;
             return false;
-        ssize_t got = recv(channel, &answer, 1, MSG_DONTWAIT);
-        if (got == 1)
-            return answer == 0;
-        if (got == 0 || (errno != EINTR && errno != EAGAIN))
+        }
+        ssize_t got = recv(c->channel, answer, sizeof answer, MSG_DONTWAIT);
+        if (got == (ssize_t)sizeof answer) {
+            memcpy(&seq, answer, sizeof seq);
+            if (seq == wire[0])
+                return answer[sizeof seq] == 0;
+            continue; /* an earlier request's */
+        }
+        if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN))
             return false;
     }
 }

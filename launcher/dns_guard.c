@@ -143,7 +143,7 @@ struct dns_guard {
                      * here where it has no island; the TCP side's children ask here */
     int forward_fd; /* DNS_GUARD_SOURCE_PORT: to the gateway and back */
     int tcp_fd;     /* DNS_GUARD_PORT, TCP: with every type only, else -1 */
-    int automap_fd; /* to the launcher, which grants automapped addresses (automap.h); or -1 */
+    struct automap_client automap; /* to the launcher, which grants automapped addresses */
     struct dns_resolver resolver; /* port 0: A, AAAA and PTR only */
     pid_t children[DNS_RESOLVER_CHILDREN]; /* the resolver's queries and the TCP connections being served */
     struct sockaddr_in gateway;
@@ -181,7 +181,7 @@ struct dns_guard *dns_guard_open(uint32_t gateway, const struct dns_resolver *re
                                  int automap_fd)
 {
     struct dns_guard *g = xcalloc(1, sizeof *g);
-    g->automap_fd = automap_fd;
+    g->automap = (struct automap_client){.channel = automap_fd};
     g->resolver = *resolver;
     g->tcp_fd = resolver->port ? tcp_listener() : -1;
     g->island_fd = island_fd;
@@ -198,8 +198,8 @@ void dns_guard_close_fds(const struct dns_guard *g)
 {
     if (g->island_fd >= 0)
         close(g->island_fd);
-    if (g->automap_fd >= 0)
-        close(g->automap_fd);
+    if (g->automap.channel >= 0)
+        close(g->automap.channel);
     close(g->listen_fd);
     close(g->forward_fd);
     if (g->tcp_fd >= 0)
@@ -355,7 +355,7 @@ static void from_tor(struct dns_guard *g)
         uint32_t automapped[AUTOMAP_GRANT_MAX];
         int mapped = dns_answer_automapped(g->buf, (size_t)len, automapped, AUTOMAP_GRANT_MAX);
         unsigned char reply[HEADER_LEN];
-        if (mapped != 0 && !(mapped > 0 && automap_ask(g->automap_fd, automapped, (unsigned)mapped))) {
+        if (mapped != 0 && !(mapped > 0 && automap_ask(&g->automap, automapped, (unsigned)mapped))) {
             if (dns_error_answer(g->buf, (size_t)len, DNS_SERVFAIL, reply))
                 answer_client(p, reply, sizeof reply);
             continue;

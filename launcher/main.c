@@ -276,23 +276,42 @@ static void distrust_caller(void)
         die_with_error("cannot make torgate non-dumpable");
 }
 
-/* A network socket as a standard stream (a TCP connection a caller
- * redirected, a service's socket) would be a way out of the sandbox that
- * neither of its walls sees: COMMAND would write to the network through
- * it, outside Tor. Refused; UNIX sockets (a journal's stream, ssh's) are
- * the host's own, as pipes are. */
-static void refuse_network_streams(void)
+/* Standard streams the caller closed are opened on /dev/null first:
+ * otherwise the next descriptor torgate opens (a channel, a socket) would
+ * take one's number, and go wherever that stream goes (COMMAND, helpers,
+ * an error message). Nothing can be said if this fails. */
+static void fill_standard_streams(void)
+{
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+            _exit(EXIT_TORGATE);
+}
+
+/* What a standard stream may be, since COMMAND gets it as it is: a file,
+ * a pipe, a terminal or another character device, a UNIX socket (a
+ * journal's stream, ssh's: the host's to answer, as a pipe is). A network
+ * socket (a TCP connection a caller redirected) would be a way out that
+ * neither of the sandbox's walls sees, outside Tor; a directory would lead
+ * COMMAND out of its mount namespace's view (fchdir, openat); anything
+ * else is refused as well. */
+static void refuse_unsafe_streams(void)
 {
     static const char *const names[] = {"standard input", "standard output", "standard error"};
     for (int fd = 0; fd < 3; fd++) {
         struct stat st;
-        int domain = AF_UNIX;
+        int domain = -1;
         socklen_t len = sizeof domain;
-        if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
+        if (fstat(fd, &st) != 0)
+            die_with_error("cannot look at %s", names[fd]);
+        if (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))
             continue;
-        if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 || domain != AF_UNIX)
+        if (S_ISSOCK(st.st_mode) && getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 && domain == AF_UNIX)
+            continue;
+        if (S_ISSOCK(st.st_mode))
             die("%s is a network socket, which the app would reach the network through, outside Tor: give it a "
                 "file, a pipe or a terminal instead", names[fd]);
+        die("%s is %s, which would lead the app out of its sandbox's view of the files: give it a file, a pipe or "
+            "a terminal instead", names[fd], S_ISDIR(st.st_mode) ? "a directory" : "neither a file, a pipe, a terminal nor a UNIX socket");
     }
 }
 
@@ -339,6 +358,7 @@ static void choose_identity(const struct options *opts)
 
 int main(int argc, char **argv)
 {
+    fill_standard_streams();
     environment_isolate();
     distrust_caller();
     struct options opts = parse_options(argc, argv);
@@ -399,7 +419,7 @@ int main(int argc, char **argv)
         plan_explain(stdout, &plan);
         return 0;
     }
-    refuse_network_streams();
+    refuse_unsafe_streams();
     if (!profile_resolve(&dirs, &profile, opts.profile, opts.argv[0], &err))
         die("%s", err);
     bool asks = profile.confirm && from_a_menu();

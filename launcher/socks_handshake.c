@@ -2,8 +2,10 @@
  * extensions (socks-extensions.txt): the commands RESOLVE and RESOLVE_PTR. */
 #include "socks_handshake.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
+#include "addresses.h"
 #include "util.h"
 
 #define CMD_CONNECT 0x01
@@ -33,6 +35,43 @@ static bool destination_acceptable(const unsigned char *name, size_t len)
     return true;
 }
 
+/* Tor's virtual addresses: its IPv4 automap range, and (its default
+ * VirtualAddrNetworkIPv6) fe80::/10, also as an IPv4-mapped address. A
+ * sandbox reaches only those its own DNS was answered with, which its
+ * table sees to (automap.h); a SOCKS request would go around the table,
+ * since Tor maps every client's, so the guard refuses them all. */
+static bool virtual_ipv4(const unsigned char a[4])
+{
+    return prefix4_contains(&tor_automap, (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3]);
+}
+
+static bool virtual_ipv6(const unsigned char a[16])
+{
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) || (memcmp(a, mapped, sizeof mapped) == 0 && virtual_ipv4(a + 12));
+}
+
+/* A name that is such an address in any form Tor or inet_aton reads
+ * (dotted, with fewer parts, hexadecimal; IPv6 with or without brackets). */
+static bool virtual_name(const unsigned char *name, size_t len)
+{
+    char text[256];
+    if (len >= sizeof text)
+        return false;
+    memcpy(text, name, len);
+    text[len] = '\0';
+    struct in_addr v4;
+    if (inet_aton(text, &v4))
+        return virtual_ipv4((const unsigned char *)&v4.s_addr);
+    char *t = text;
+    if (len >= 2 && t[0] == '[' && t[len - 1] == ']') {
+        t[len - 1] = '\0';
+        t++;
+    }
+    unsigned char v6[16];
+    return inet_pton(AF_INET6, t, v6) == 1 && virtual_ipv6(v6);
+}
+
 /* SOCKS 4 and 4a: VN CD DSTPORT(2) DSTIP(4) USERID NUL [HOSTNAME NUL]. */
 static enum socks_verdict check_socks4(const unsigned char *msg, size_t len, size_t *safe)
 {
@@ -51,9 +90,12 @@ static enum socks_verdict check_socks4(const unsigned char *msg, size_t len, siz
         const unsigned char *name_end = memchr(msg + end, 0, len - end);
         if (!name_end)
             return len >= SOCKS_HANDSHAKE_MAX ? SOCKS_REFUSE : SOCKS_NEED_MORE;
-        if (!destination_acceptable(msg + end, (size_t)(name_end - msg) - end))
+        if (!destination_acceptable(msg + end, (size_t)(name_end - msg) - end) ||
+            virtual_name(msg + end, (size_t)(name_end - msg) - end))
             return SOCKS_REFUSE;
         end = (size_t)(name_end - msg) + 1;
+    } else if (virtual_ipv4(msg + 4)) {
+        return SOCKS_REFUSE;
     }
     *safe = end;
     return SOCKS_ACCEPT;
@@ -71,13 +113,17 @@ static enum socks_verdict check_socks5_request(const unsigned char *msg, size_t 
     switch (r[3]) {
     case ATYP_IPV4:
         end = at + 4 + 4 + 2;
+        if (len >= end - 2 && virtual_ipv4(r + 4))
+            return SOCKS_REFUSE;
         break;
     case ATYP_IPV6:
         end = at + 4 + 16 + 2;
+        if (len >= end - 2 && virtual_ipv6(r + 4))
+            return SOCKS_REFUSE;
         break;
     case ATYP_NAME:
         end = at + 5 + r[4] + 2;
-        if (len >= end - 2 && !destination_acceptable(r + 5, r[4]))
+        if (len >= end - 2 && (!destination_acceptable(r + 5, r[4]) || virtual_name(r + 5, r[4])))
             return SOCKS_REFUSE;
         break;
     default:

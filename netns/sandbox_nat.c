@@ -327,17 +327,20 @@ static int send_batch_on(int fd, struct mnl_nlmsg_batch *b, unsigned messages)
 {
     struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
     int result = 0;
+    char buf[MNL_SOCKET_BUFFER_SIZE];
+    while (recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0)
+        ; /* what an earlier batch that failed left unread (fd is used again) */
     if (sendto(fd, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b), 0, (struct sockaddr *)&kernel,
                sizeof kernel) < 0)
         result = -errno;
-    char buf[MNL_SOCKET_BUFFER_SIZE];
     for (unsigned answered = 0; result == 0 && answered < messages;) {
-        ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-        if (n < 0) {
+        ssize_t got = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+        if (got < 0) {
             result = errno == EAGAIN ? -EPROTO : -errno; /* fewer answers than messages */
             break;
         }
-        for (const struct nlmsghdr *h = (const void *)buf; mnl_nlmsg_ok(h, (int)n); h = mnl_nlmsg_next(h, (int *)&n)) {
+        int n = (int)got; /* at most sizeof buf */
+        for (const struct nlmsghdr *h = (const void *)buf; mnl_nlmsg_ok(h, n); h = mnl_nlmsg_next(h, &n)) {
             if (h->nlmsg_type != NLMSG_ERROR)
                 continue;
             const struct nlmsgerr *err = mnl_nlmsg_get_payload(h);

@@ -24,6 +24,7 @@
 #include "control_circuits.h"
 #include "control_filter.h"
 #include "control_protocol.h"
+#include "addresses.h"
 #include "dns_guard.h"
 #include "profile.h"
 #include "resolv.h"
@@ -99,6 +100,15 @@ static void fuzz_dns_query(const uint8_t *data, size_t size)
     size_t limit = dns_udp_limit(data, size);
     if (limit < 512 || limit > 4096 || (acceptable && size < 12) || (resolver && size < 12))
         abort();
+    /* As an answer from Tor: its automapped addresses, all in the range, at
+     * most as many as asked for. */
+    uint32_t addrs[4];
+    int n = dns_answer_automapped(data, size, addrs, 4);
+    if (n > 4 || (n > 0 && size < 12))
+        abort();
+    for (int i = 0; i < n; i++)
+        if (!prefix4_contains(&tor_automap, addrs[i]))
+            abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -56,6 +56,17 @@ like "$out" 'status [1-9]' "COMMAND cannot add to its sandbox's set automapped (
 # (the control: root on the host writes the same element into A's set)
 ok_cmd "control: the element as written is one nft takes (root, in sandbox A's namespace)" \
     nsenter -t "$a_cmd" -n nft add element ip torgate_sandbox automapped '{ 10.192.0.78 }'
+# SOCKS would go around the table (Tor maps every client's virtual
+# addresses): the SOCKS guard refuses them in every form, and passes names.
+n_socks=$(log_lines socks)
+for target in "--socks5 GW:9050 http://10.192.0.77/" "--socks5-hostname GW:9050 http://10.192.0.77/" \
+    "--socks4 GW:9050 http://10.192.0.77/" "--socks5-hostname GW:9050 http://[fe80::1]/"; do
+    out=$(tg --profile default -- sh -c "curl -sS --max-time 5 ${target//GW/$GATEWAY_OF_SANDBOX}" 2>&1)
+    like "$out" "^curl: \\(97\\) Can't complete SOCKS" "SOCKS to a virtual address is refused: curl $target ($out)"
+done
+is "$(log_lines socks)" "$n_socks" "... and the SocksPort saw none of them"
+out=$(tg --profile default -- sh -c "curl -sS --max-time 5 --socks5-hostname $GATEWAY_OF_SANDBOX:9050 http://hidden.onion/" 2>&1)
+like "$(tail -n 1 "$TOPO_DIR/socks.log")" 'target=hidden\.onion:80$' "control: an .onion name by SOCKS reaches the SocksPort"
 touch "$go"
 wait "$launcher"
 launcher=

@@ -49,7 +49,7 @@ rules() { # control dns dns_tcp socks onions automap
         "ip daddr $gw tcp dport $4 meta mark != 0x746f72 dnat ip to 127.0.0.1:53532" "}"
     [ "$5" = 0 ] || printf '%s\n' "chain onion_services { type nat hook prerouting priority -100; policy accept;" \
         "iifname \"eth0\" ip saddr $gw meta l4proto tcp dnat ip to 127.0.0.1" "}"
-    [ "$6" = 0 ] || printf '%s\n' "set automapped { type ipv4_addr; size 65536; }" \
+    [ "$6" = 0 ] || printf '%s\n' "set automapped { type ipv4_addr; size 4096; }" \
         "chain automap { type filter hook output priority filter; policy accept;" \
         "ip daddr 10.192.0.0/10 ip daddr != @automapped meta l4proto tcp reject with tcp reset" "}"
     echo "}"

@@ -170,6 +170,17 @@ for how in stdin:0 stdout:1 fd:FD; do
             "a network socket as $name is refused before COMMAND runs ($out)"
     fi
 done
+# A directory as standard input would lead COMMAND out of its view of the
+# files (fchdir); a closed standard stream is /dev/null, never the number
+# of a descriptor torgate opens later.
+out=$(tg --profile offline -- true </ 2>&1; echo "status $?")
+like "$out" "torgate: standard input is a directory, .*status 125" "a directory as standard input is refused ($out)"
+out=$(tg --profile offline -- sh -c 'cat; echo read' </etc/hostname 2>&1)
+like "$out" 'read$' "control: a file as standard input is COMMAND's ($out)"
+out=$(tg --profile offline -- sh -c 'readlink /proc/self/fd/0 >&2' 2>&1 <&-)
+is "$out" "/dev/null" "a closed standard input is /dev/null in COMMAND"
+out=$(tg --profile offline -- sh -c 'readlink /proc/self/fd/0 >&2' 2>&1 </dev/zero)
+is "$out" "/dev/zero" "control: an open one is what the caller gave"
 out=$(run_with_connection unix "$TORGATE" --config "$CONF" --user "$TG_USER" --profile default -- sh -c 'read line; echo "<$line>" >&2')
 is "$out" "0 <hello>" "control: a UNIX socket as standard input is COMMAND's (as a journal's stream or ssh's would be)"
 is "$(grep -c 'path=/sandboxed-' "$TOPO_DIR/web-paths.log")" 0 "the web server saw nothing sent from a sandbox through the caller's connection"

@@ -205,7 +205,7 @@ static void sandbox_nat_guards(void **state)
     assert_null(ruleset_render_sandbox_nat(&(struct sandbox_nat){.gateway = 0x0A760001u}));
     /* A tor sandbox's automap range: only its own automapped addresses. */
     text = ruleset_render_sandbox_nat(&(struct sandbox_nat){.gateway = 0x0A760001u, .automap = true});
-    assert_has(text, "set automapped {\n\t\ttype ipv4_addr\n\t\tsize 65536\n\t}");
+    assert_has(text, "set automapped {\n\t\ttype ipv4_addr\n\t\tsize 4096\n\t}");
     assert_has(text, "ip daddr 10.192.0.0/10 ip daddr != @automapped meta l4proto tcp reject with tcp reset");
     free(text);
 }

@@ -184,6 +184,40 @@ static void refusals_in_the_protocols_form(void **state)
     assert_int_equal(reply[1], 0xFF);
 }
 
+/* Tor's virtual addresses, in every form a request can name them: refused
+ * (a sandbox reaches only its own, by its table); their neighbours pass. */
+static void virtual_addresses_refused(void **state)
+{
+    (void)state;
+    unsigned char m[600];
+    size_t greeting, auth, safe;
+    static const char *const virtual[] = {"10.192.0.77", "10.255.255.255", "10.12582989", "0xa.0xc0.0.77",
+                                          "[fe80::1]", "fe80::1", "[febf::1]", "[::ffff:10.192.0.77]"};
+    static const char *const real[] = {"10.191.255.255", "11.0.0.1", "[fec0::1]", "[::ffff:10.191.0.1]",
+                                       "10.192.0.77.example"};
+    for (size_t i = 0; i < sizeof virtual / sizeof *virtual; i++) {
+        size_t len = socks5(m, 0, NULL, 0x01, virtual[i], &greeting, &auth);
+        if (socks_handshake_check(m, len, 0, &safe) != SOCKS_REFUSE)
+            fail_msg("SOCKS5 name %s passed", virtual[i]);
+        len = socks4a(m, "", virtual[i]);
+        if (socks_handshake_check(m, len, -1, &safe) != SOCKS_REFUSE)
+            fail_msg("SOCKS4a name %s passed", virtual[i]);
+    }
+    for (size_t i = 0; i < sizeof real / sizeof *real; i++) {
+        size_t len = socks5(m, 0, NULL, 0x01, real[i], &greeting, &auth);
+        if (socks_handshake_check(m, len, 0, &safe) != SOCKS_ACCEPT)
+            fail_msg("SOCKS5 name %s refused", real[i]);
+    }
+    static const unsigned char v4[] = {5, 1, 0, 5, 1, 0, 1, 10, 192, 0, 77, 0, 80};
+    assert_int_equal(socks_handshake_check(v4, sizeof v4, 0, &safe), SOCKS_REFUSE);
+    static const unsigned char v4_real[] = {5, 1, 0, 5, 1, 0, 1, 10, 191, 0, 77, 0, 80};
+    assert_int_equal(socks_handshake_check(v4_real, sizeof v4_real, 0, &safe), SOCKS_ACCEPT);
+    static const unsigned char v6[] = {5, 1, 0, 5, 1, 0, 4, 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 80};
+    assert_int_equal(socks_handshake_check(v6, sizeof v6, 0, &safe), SOCKS_REFUSE);
+    static const unsigned char socks4[] = {4, 1, 0, 80, 10, 192, 0, 77, 'u', 0};
+    assert_int_equal(socks_handshake_check(socks4, sizeof socks4, -1, &safe), SOCKS_REFUSE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +226,7 @@ int main(void)
         cmocka_unit_test(socks5_password_method),
         cmocka_unit_test(prefixes_wait),
         cmocka_unit_test(socks4_and_4a),
+        cmocka_unit_test(virtual_addresses_refused),
         cmocka_unit_test(what_tor_does_not_do),
         cmocka_unit_test(refusals_in_the_protocols_form),
     };
