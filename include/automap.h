@@ -38,10 +38,11 @@ void automap_hand_socket(int channel, int nl);
 int automap_take_socket(int channel);
 /* The launcher, while the sandbox runs: answers its requests, granting
  * each with grant over nl (priv_automap_grant(), with CAP_NET_ADMIN kept
- * permitted for this), until pidfd (the sandbox's first process) ends or
- * the channel closes. */
+ * permitted for this), until the channel closes: the sandbox's processes
+ * that held its end (its init, whose DNS guard asks) are gone, which is
+ * when the sandbox ends (or, without a DNS guard, at once). */
 typedef int automap_grant_fn(int nl, const uint32_t *addrs, unsigned n);
-void automap_serve(int channel, int nl, int pidfd, automap_grant_fn *grant);
+void automap_serve(int channel, int nl, automap_grant_fn *grant);
 /* The DNS guard's end: asks for addrs (host order, 1 to AUTOMAP_GRANT_MAX);
  * true once granted, false if refused or not answered within
  * AUTOMAP_WAIT_MS. Once a request went unanswered, the next ones are

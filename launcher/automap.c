@@ -76,18 +76,16 @@ static bool grant_one(int channel, int nl, automap_grant_fn *grant)
     return send(channel, answer, sizeof answer, MSG_NOSIGNAL) == (ssize_t)sizeof answer;
 }
 
-void automap_serve(int channel, int nl, int pidfd, automap_grant_fn *grant)
+void automap_serve(int channel, int nl, automap_grant_fn *grant)
 {
     for (;;) {
-        struct pollfd fds[2] = {{pidfd, POLLIN, 0}, {channel, POLLIN, 0}};
-        if (poll(fds, 2, -1) < 0) {
+        struct pollfd pfd = {channel, POLLIN, 0};
+        if (poll(&pfd, 1, -1) < 0) {
             if (errno == EINTR)
                 continue; /* a relayed signal */
             return;
         }
-        if (fds[0].revents)
-            return;
-        if ((fds[1].revents & POLLIN) ? !grant_one(channel, nl, grant) : fds[1].revents != 0)
+        if ((pfd.revents & POLLIN) ? !grant_one(channel, nl, grant) : pfd.revents != 0)
             return;
     }
 }

@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -206,14 +205,11 @@ static void hand_over_slot(struct sandbox_channel *ch, const struct slot *slot, 
 }
 
 /* A tor sandbox's automapped addresses granted while it runs (automap.h);
- * returns when it ends. */
+ * returns when the sandbox's init has closed its end. */
 static void serve_automap(int channel)
 {
     autoclose int nl = automap_take_socket(channel);
-    autoclose int pidfd = (int)syscall(SYS_pidfd_open, to_undo.sandbox, 0);
-    if (pidfd < 0)
-        die_with_error("cannot watch the sandbox");
-    automap_serve(channel, nl, pidfd, priv_automap_grant);
+    automap_serve(channel, nl, priv_automap_grant);
 }
 
 /* From here on the launcher only waits: it holds no capability (but
